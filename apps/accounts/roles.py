@@ -1,0 +1,43 @@
+"""The roles of the program, and which kind of organization each belongs to."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROGRAM_ADMIN = "program_admin", _("Program admin")
+    PROCUREMENT_OFFICER = "procurement_officer", _("Procurement officer")
+    RFP_EVALUATOR = "rfp_evaluator", _("RFP evaluator")
+    MODERATOR = "moderator", _("Moderator")
+    COORDINATOR = "coordinator", _("Coordinator")
+    TRAINER = "trainer", _("Trainer")
+    RESPONDER = "responder", _("Responder")
+    PROGRAM_EVALUATOR = "program_evaluator", _("Program evaluator")
+
+
+class OrganizationKind(models.TextChoices):
+    CITY_DEPARTMENT = "city_department", _("City department")
+    NONPROFIT = "nonprofit", _("Nonprofit")
+    EVALUATION_FIRM = "evaluation_firm", _("Evaluation firm")
+
+
+# City staff: these roles must use multi-factor authentication and have short idle sessions.
+CITY_STAFF_ROLES = frozenset(
+    {Role.PROGRAM_ADMIN, Role.PROCUREMENT_OFFICER, Role.RFP_EVALUATOR, Role.MODERATOR}
+)
+
+# Which organizations a role may be held in. Staff roles are the city's; responders are paid by
+# nonprofits; the external evaluator works for an evaluation firm.
+ROLE_ORGANIZATION_KINDS: dict[str, frozenset[str]] = {
+    Role.PROGRAM_ADMIN: frozenset({OrganizationKind.CITY_DEPARTMENT}),
+    Role.PROCUREMENT_OFFICER: frozenset({OrganizationKind.CITY_DEPARTMENT}),
+    Role.RFP_EVALUATOR: frozenset({OrganizationKind.CITY_DEPARTMENT}),
+    Role.MODERATOR: frozenset({OrganizationKind.CITY_DEPARTMENT}),
+    Role.COORDINATOR: frozenset({OrganizationKind.NONPROFIT}),
+    Role.TRAINER: frozenset({OrganizationKind.NONPROFIT, OrganizationKind.CITY_DEPARTMENT}),
+    Role.RESPONDER: frozenset({OrganizationKind.NONPROFIT}),
+    Role.PROGRAM_EVALUATOR: frozenset({OrganizationKind.EVALUATION_FIRM}),
+}
+
+# Roles a coordinator may invite into their own nonprofit.
+COORDINATOR_INVITABLE_ROLES = frozenset({Role.COORDINATOR, Role.TRAINER, Role.RESPONDER})

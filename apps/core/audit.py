@@ -1,0 +1,106 @@
+"""The audit log: `audit(...)` is the one way a service records what it changed.
+
+Each event's hash covers its own fields and the previous event's hash. Appending takes a lock so
+two concurrent writers cannot both chain from the same predecessor (which would fork the chain).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+# Any fixed 64-bit number: the key of the PostgreSQL advisory lock that serializes appends.
+_CHAIN_LOCK_KEY = 0x6372_6973_6973_6175
+
+
+def _canonical(value: Any) -> Any:
+    """JSON-safe, key-sorted form, so the hash does not depend on dict order or on the database."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def compute_hash(*, prev_hash: str, fields: dict[str, Any]) -> str:
+    payload = json.dumps({"prev": prev_hash, **_canonical(fields)}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "target_type_id": event.target_type_id,
+        "target_id": event.target_id,
+        "target_label": event.target_label,
+        "organization_id": event.organization_id,
+        "before": _canonical(event.before),
+        "after": _canonical(event.after),
+    }
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # SQLite serializes writers on the database file; the IMMEDIATE transaction mode holds it.
+
+
+def audit(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    organization=None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Append one event. Never put a secret, a password or a resident's raw IP in before/after."""
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event = AuditEvent(
+            # Microseconds dropped: every database then stores exactly the value that was hashed.
+            created_at=timezone.now().replace(microsecond=0),
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_label=(getattr(actor, "email", "") or "system") if actor is not None else "system",
+            action=action,
+            target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+            target_id=str(target.pk) if target is not None else "",
+            target_label=str(target)[:255] if target is not None else "",
+            organization=organization,
+            before=_canonical(before) if before is not None else None,
+            after=_canonical(after) if after is not None else None,
+            prev_hash=last or GENESIS_HASH,
+        )
+        event.hash = compute_hash(prev_hash=event.prev_hash, fields=_hashed_fields(event))
+        event.save(force_insert=True)
+        return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    event_id: int
+    reason: str
+
+
+def verify_chain(*, chunk_size: int = 2000) -> tuple[int, ChainBreak | None]:
+    """Walk the chain in order. Returns (events checked, the first break or None)."""
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        if event.prev_hash != expected_prev:
+            return checked, ChainBreak(event.id, "its previous-hash does not match the event before it "
+                                                 "(an event was deleted or inserted)")
+        if compute_hash(prev_hash=event.prev_hash, fields=_hashed_fields(event)) != event.hash:
+            return checked, ChainBreak(event.id, "its content does not match its hash (the row was edited)")
+        expected_prev = event.hash
+        checked += 1
+    return checked, None

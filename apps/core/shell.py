@@ -1,0 +1,74 @@
+"""The page shell: navigation and dashboard cards, contributed by each app.
+
+Apps register here from `AppConfig.ready()`; core imports none of them. An entry names the roles
+that see it (any role, in any organization) or a predicate on the user.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+    roles: frozenset[str] = field(default_factory=frozenset)  # empty: any signed-in user
+    predicate: Callable | None = None
+
+    def visible_to(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if self.roles and not (self.roles & user.role_names):
+            return False
+        return self.predicate(user) if self.predicate else True
+
+
+@dataclass(frozen=True)
+class Card:
+    """A dashboard card: what is next for this user. `template` renders inside the card."""
+
+    key: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+    url: str = ""
+    link_label: str = ""
+
+
+_nav: dict[str, NavItem] = {}
+_card_providers: dict[str, Callable] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _nav[item.key] = item
+
+
+def register_cards(key: str, provider: Callable) -> None:
+    """`provider(request)` returns the cards for this user (an empty list when none apply)."""
+    _card_providers[key] = provider
+
+
+def navigation_for(user) -> list[dict]:
+    items = sorted((i for i in _nav.values() if i.visible_to(user)), key=lambda i: (i.order, i.key))
+    return [{"key": i.key, "label": i.label, "url": reverse(i.url_name)} for i in items]
+
+
+def cards_for(request) -> list[Card]:
+    cards: list[Card] = []
+    for provider in _card_providers.values():
+        cards.extend(provider(request))
+    return sorted(cards, key=lambda c: (c.order, c.key))
+
+
+register_nav(NavItem(key="dashboard", label=_("Dashboard"), url_name="core:dashboard", order=0))
+register_nav(
+    NavItem(key="audit", label=_("Audit log"), url_name="core:audit-list", order=900,
+            roles=frozenset({"program_admin"}))
+)
+register_nav(NavItem(key="api-docs", label=_("API"), url_name="api-docs", order=950))

@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .filters import AuditEventFilter
+from .health import run_checks, worker_heartbeat_age
+from .permissions import can_view_audit
+from .selectors import audit_event_list
+from .shell import cards_for
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    checks = run_checks()
+    healthy = all(v == "ok" for v in checks.values())
+    body = {
+        "status": "ok" if healthy else "fail",
+        "checks": checks,
+        "down": sorted(k for k, v in checks.items() if v != "ok"),
+        "worker_heartbeat_age_seconds": worker_heartbeat_age(),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "core/home.html")
+    return dashboard(request)
+
+
+@login_required
+def dashboard(request):
+    return render(request, "core/dashboard.html", {"cards": cards_for(request)})
+
+
+@login_required
+def audit_list(request):
+    if not can_view_audit(request.user):
+        raise PermissionDenied
+    events = AuditEventFilter(request.GET or None, queryset=audit_event_list(user=request.user))
+    page = Paginator(events.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html", {"filter": events, "page": page, "query": query.urlencode()})

@@ -1,0 +1,8 @@
+"""The API under /api/v1/: each app contributes its routes here."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("apps.core.api.urls")),
+    path("", include("apps.accounts.api.urls")),
+]

@@ -1,0 +1,74 @@
+"""Shared fixtures, and the rule for tests that need a real service.
+
+A test marked `postgres`, `redis` or `celery_live` skips with a reason when its service is not
+configured or not reachable; with CRISISPROG_REQUIRE_SERVICES=1 (as CI sets) it fails instead.
+"""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("CRISISPROG_REQUIRE_SERVICES") == "1"
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _postgres() -> str | None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    return None
+
+
+def _redis() -> str | None:
+    url = redis_url()
+    return None if _reachable(url) else f"needs Redis at {url} (set REDIS_URL)"
+
+
+def _celery_live() -> str | None:
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        return "needs a real broker: set CELERY_BROKER_URL=redis://…"
+    return None if _reachable(settings.CELERY_BROKER_URL) else f"broker {settings.CELERY_BROKER_URL} unreachable"
+
+
+SERVICE_CHECKS = {"postgres": _postgres, "redis": _redis, "celery_live": _celery_live}
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def pytest_runtest_setup(item):
+    for marker, check in SERVICE_CHECKS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        missing = check()
+        if missing:
+            if REQUIRE_SERVICES:
+                pytest.fail(f"CRISISPROG_REQUIRE_SERVICES=1 but this test {missing}", pytrace=False)
+            pytest.skip(missing)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    from tests.factories import DEFAULT_PASSWORD
+
+    return DEFAULT_PASSWORD
