@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev migrate messages seed lint check-migrations check-deploy schema clean
+.PHONY: run test bench install install-dev migrate messages seed lint check-migrations check-deploy schema clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ run: messages seed
 
 test: install-dev messages
 	DJANGO_SETTINGS_MODULE=crisisprog.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks need PostgreSQL and Redis on this machine (BENCH_DATABASE_URL, BENCH_BROKER_URL).
+bench: install-dev
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'crisisprog_bench'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE crisisprog_bench"
+	$(PY) bench/notifications.py
 
 lint: install-dev
 	$(PY) -m ruff check .

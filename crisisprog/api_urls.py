@@ -5,4 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("apps.core.api.urls")),
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.notifications.api.urls")),
+    path("", include("apps.procurement.api.urls")),
+    path("", include("apps.training.api.urls")),
+    path("", include("apps.engagement.api.urls")),
 ]

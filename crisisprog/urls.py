@@ -16,5 +16,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("crisisprog.api_urls")),
     path("", include("apps.accounts.urls")),
+    path("", include("apps.notifications.urls")),
+    path("procurement/", include("apps.procurement.urls")),
+    path("training/", include("apps.training.urls")),
+    path("", include("apps.engagement.urls")),
     path("", include("apps.core.urls")),
 ]

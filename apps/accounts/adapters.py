@@ -1,7 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 
-from apps.notifications.services import email_enqueue
+from apps.notifications.services import Contact, notify, one_off_key
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,11 +18,9 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         msg = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(msg, "alternatives", []) if mime == "text/html"), "")
-        email_enqueue(
-            to=email,
-            kind=f"accounts.{template_prefix.rsplit('/', 1)[-1]}",
-            subject=msg.subject,
-            body_text=msg.body,
-            body_html=html,
-            language=translation.get_language() or "en",
+        notify(
+            kind="accounts.security",
+            to=Contact(email=email, language=translation.get_language() or "en"),
+            dedupe_key=one_off_key(f"accounts.{template_prefix.rsplit('/', 1)[-1]}"),
+            rendered=(msg.subject, msg.body, html),
         )

@@ -36,6 +36,11 @@ class InvitationAcceptForm(forms.Form):
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    phone = forms.RegexField(
+        label=_("Mobile phone (optional)"), required=False, max_length=32, regex=r"^\+?[0-9 ()./-]{7,31}$",
+        help_text=_("For text-message reminders. Leave empty to get none."),
+        error_messages={"invalid": _("Enter a phone number with digits, e.g. +1 617 555 0100.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
 

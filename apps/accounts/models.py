@@ -44,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # For text-message reminders, only if the person gives it.
+    phone = models.CharField(_("mobile phone"), max_length=32, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=16, choices=settings.LANGUAGES, default="en"
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
-from apps.notifications.services import email_send_templated
+from apps.notifications.services import Contact, notify
 
 from .models import Invitation, Membership, Organization, User
 from .permissions import can_invite, can_manage_members
@@ -96,10 +96,13 @@ def invitation_url(*, invitation: Invitation) -> str:
 
 
 def _send_invitation(invitation: Invitation) -> None:
-    email_send_templated(
-        to=invitation.email,
+    notify(
         kind="accounts.invitation",
-        template="invitation",
+        to=Contact(email=invitation.email, name=invitation.full_name,
+                   language=invitation.invited_by.preferred_language),
+        # The nonce changes on every (re)send, so each link is its own intent.
+        dedupe_key=f"invitation:{invitation.pk}:{invitation.nonce}",
+        target=invitation,
         context={
             "invitation": invitation,
             "role": invitation.get_role_display(),
@@ -108,7 +111,6 @@ def _send_invitation(invitation: Invitation) -> None:
             "url": invitation_url(invitation=invitation),
             "expires_at": invitation.expires_at,
         },
-        language=invitation.invited_by.preferred_language,
     )
 
 
@@ -273,15 +275,17 @@ def invitation_expire_due() -> int:
 
 # --- profile -------------------------------------------------------------------------------------
 
-def user_update_profile(*, user: User, full_name: str, preferred_language: str) -> User:
+def user_update_profile(*, user: User, full_name: str, preferred_language: str, phone: str = "") -> User:
     if preferred_language not in dict(settings.LANGUAGES):
         raise ApplicationError(_("Choose one of the listed languages."), field="preferred_language")
-    before = {"full_name": user.full_name, "preferred_language": user.preferred_language}
+    before = {"full_name": user.full_name, "preferred_language": user.preferred_language,
+              "phone_set": bool(user.phone)}
     with transaction.atomic():
-        user.full_name, user.preferred_language = full_name.strip(), preferred_language
-        user.save(update_fields=["full_name", "preferred_language"])
+        user.full_name, user.preferred_language, user.phone = full_name.strip(), preferred_language, phone.strip()
+        user.save(update_fields=["full_name", "preferred_language", "phone"])
         audit(actor=user, action="accounts.user.profile_updated", target=user, before=before,
-              after={"full_name": user.full_name, "preferred_language": preferred_language})
+              after={"full_name": user.full_name, "preferred_language": preferred_language,
+                     "phone_set": bool(user.phone)})
     return user
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.shell import Card, NavItem, register_cards, register_nav
+from apps.notifications.kinds import Channel, Kind, register_kind
 
 from . import selectors
 from .models import Invitation
@@ -32,3 +33,10 @@ def _cards(request) -> list[Card]:
 
 
 register_cards("accounts", _cards)
+
+
+# Transactional: an invitation and account-security mail are always sent, by email only.
+register_kind(Kind(key="accounts.invitation", label=_("Invitation to join"), template="invitation",
+                   channels=(Channel.EMAIL,), optional=False))
+register_kind(Kind(key="accounts.security", label=_("Account security (sign-in, password)"), template="invitation",
+                   channels=(Channel.EMAIL,), optional=False))

@@ -158,7 +158,7 @@ def invitation_accept(request, token: str):
 def profile(request):
     user = request.user
     form = ProfileForm(request.POST or None, initial={
-        "full_name": user.full_name, "preferred_language": user.preferred_language})
+        "full_name": user.full_name, "phone": user.phone, "preferred_language": user.preferred_language})
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update_profile(user=user, **form.cleaned_data)

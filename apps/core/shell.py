@@ -72,3 +72,19 @@ register_nav(
             roles=frozenset({"program_admin"}))
 )
 register_nav(NavItem(key="api-docs", label=_("API"), url_name="api-docs", order=950))
+
+
+# --- demo data -------------------------------------------------------------------------------------
+# `manage.py seed_demo` creates organizations and one user per role, then runs each app's seeder
+# in order: `seeder(*, users, organizations, stdout)` where users maps the login's local part
+# ("coordinator", "responder", ...) to the User and organizations maps name to Organization.
+# A seeder must be idempotent: running seed_demo twice leaves the same data.
+_demo_seeders: dict[str, tuple[int, Callable]] = {}
+
+
+def register_demo_seeder(key: str, seeder: Callable, *, order: int = 100) -> None:
+    _demo_seeders[key] = (order, seeder)
+
+
+def demo_seeders() -> list[Callable]:
+    return [fn for _, fn in sorted(_demo_seeders.values(), key=lambda pair: pair[0])]

@@ -1,14 +1,29 @@
 from django.contrib import admin
 
-from .models import OutboundEmail
+from .models import Notification, NotificationPreference, ResidentOptOut
 
 
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "to", "status", "attempts", "sent_at")
-    list_filter = ("status", "kind")
-    search_fields = ("to", "subject")
-    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "channel", "recipient_label", "status", "attempts", "scheduled_for",
+                    "sent_at")
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("dedupe_key", "recipient_email", "recipient_user__email", "subject")
+    list_select_related = ("recipient_user",)
+    readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "channel", "enabled", "updated_at")
+    list_filter = ("channel", "enabled")
+    list_select_related = ("user",)
+
+
+@admin.register(ResidentOptOut)
+class ResidentOptOutAdmin(admin.ModelAdmin):
+    list_display = ("contact_hash", "kind", "created_at")
+    readonly_fields = ("contact_hash", "kind", "created_at")

@@ -5,3 +5,6 @@ class NotificationsConfig(AppConfig):
     name = "apps.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from . import shell  # noqa: F401  navigation entry and the unread count

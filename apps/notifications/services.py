@@ -1,81 +1,357 @@
-"""The one way crisisprog sends anything. Apps call `email_enqueue`; Celery delivers."""
+"""The one way crisisprog sends anything.
 
+Apps call `notify(...)` inside their own transaction. It renders the message in the recipient's
+language, writes one row per channel (once per dedupe key), and after commit hands due email and
+SMS rows to Celery. In-app messages are delivered by being written.
+"""
+
+import hashlib
+import hmac
 import logging
 import smtplib
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import F
-from django.template.loader import render_to_string
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.template.loader import TemplateDoesNotExist, render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import OutboundEmail
+from .kinds import Channel, Kind, get_kind
+from .models import Notification, NotificationPreference, ResidentOptOut
+from .sms import SMSMessage, get_sms_backend
 
 logger = logging.getLogger(__name__)
 
-# Errors worth a retry: the mail server is away or busy. Anything else fails the row for good.
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
-MAX_ATTEMPTS = 5
+# Errors worth another try later: the server is away or busy. Anything else fails the row for good.
+TRANSIENT_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError,
+                    ConnectionError, TimeoutError, socket.timeout)
+UNSUBSCRIBE_SALT = "crisisprog.notifications.unsubscribe"
+BATCH_SIZE = 100
 
 
-def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
-    """Render templates/emails/<template>_subject.txt, _body.txt and _body.html in `language`."""
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-        body = render_to_string(f"emails/{template}_body.txt", context)
-        html = render_to_string(f"emails/{template}_body.html", context)
-    return subject, body, html
+def _setting(name: str, default):
+    return getattr(settings, name, default)
 
 
-def email_enqueue(
-    *, to: str, kind: str, subject: str, body_text: str, body_html: str = "", language: str = "en"
-) -> OutboundEmail:
-    """Record the email now; send it after the surrounding transaction commits."""
-    from .tasks import send_email
+@dataclass(frozen=True)
+class Contact:
+    """A resident's consented contact: no account, only what they gave us to reach them."""
 
-    email = OutboundEmail.objects.create(
-        to=to, kind=kind, subject=subject[:255], body_text=body_text, body_html=body_html, language=language
-    )
-    transaction.on_commit(lambda: send_email.delay(email_id=email.pk))
-    return email
+    email: str = ""
+    phone: str = ""
+    name: str = ""
+    language: str = "en"
 
 
-def email_send_templated(*, to: str, kind: str, template: str, context: dict, language: str = "en") -> OutboundEmail:
-    subject, body, html = render_email(template=template, context=context, language=language)
-    return email_enqueue(to=to, kind=kind, subject=subject, body_text=body, body_html=html, language=language)
+# --- rendering -----------------------------------------------------------------------------------
+
+def render_message(*, kind: Kind, context: dict, language: str) -> tuple[str, str, str, str]:
+    """(subject, text body, html body, sms body) in `language`; times in the city's zone."""
+    with translation.override(language), timezone.override(settings.TIME_ZONE):
+        subject = " ".join(render_to_string(f"emails/{kind.template}_subject.txt", context).split())
+        text = render_to_string(f"emails/{kind.template}_body.txt", context)
+        html = render_to_string(f"emails/{kind.template}_body.html", context)
+        try:
+            sms = " ".join(render_to_string(f"sms/{kind.template}.txt", context).split())
+        except TemplateDoesNotExist:
+            sms = subject
+    return subject, text, html, sms
 
 
-def email_deliver(*, email_id: int) -> str:
-    """Send one queued email. Returns its final status; raises a transient error to be retried."""
-    claimed = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).update(
-        status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return OutboundEmail.objects.filter(pk=email_id).values_list("status", flat=True).first() or "missing"
-    email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(
-        subject=email.subject, body=email.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to]
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+# --- residents' opt-out --------------------------------------------------------------------------
+
+def contact_hash(contact: str) -> str:
+    key = hashlib.sha256(("optout:" + settings.SECRET_KEY).encode()).digest()
+    return hmac.new(key, contact.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def unsubscribe_token(*, contact: str, kind: str = "") -> str:
+    return signing.dumps({"c": contact_hash(contact), "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_url(*, contact: str, kind: str = "") -> str:
+    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(contact=contact,
+                                                                                            kind=kind)])
+
+
+def resident_opt_out(*, token: str) -> ResidentOptOut:
+    """One click: the link itself is the proof. Raises signing.BadSignature for a forged link."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    optout, _ = ResidentOptOut.objects.get_or_create(contact_hash=data["c"], kind=data.get("k", ""))
+    return optout
+
+
+def _resident_opted_out(contact: str, kind: str) -> bool:
+    return ResidentOptOut.objects.filter(contact_hash=contact_hash(contact), kind__in=["", kind]).exists()
+
+
+# --- preferences ---------------------------------------------------------------------------------
+
+def disabled_channels(*, user, kind: Kind) -> set[str]:
+    if not kind.optional:
+        return set()
+    return set(NotificationPreference.objects.filter(user=user, kind=kind.key, enabled=False)
+               .values_list("channel", flat=True))
+
+
+def preference_set(*, user, kind_key: str, channel: str, enabled: bool) -> NotificationPreference:
+    kind = get_kind(kind_key)
+    from apps.core.errors import ApplicationError
+
+    if not kind.optional and not enabled:
+        raise ApplicationError(f"“{kind.label}” is a notice you must receive; it cannot be turned off.",
+                               field="kind")
+    if channel not in kind.channels:
+        raise ApplicationError(f"“{kind.label}” is not sent by {Channel(channel).label}.", field="channel")
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, kind=kind_key, channel=channel, defaults={"enabled": enabled})
+    return preference
+
+
+# --- the sender ----------------------------------------------------------------------------------
+
+def notify(
+    *,
+    kind: str,
+    to,
+    dedupe_key: str,
+    context: dict | None = None,
+    target: models.Model | None = None,
+    scheduled_for: datetime | None = None,
+    channels: tuple[str, ...] | None = None,
+    link: str = "",
+    rendered: tuple[str, str, str] | None = None,
+) -> list[Notification]:
+    """Send `kind` to `to` (a User or a Contact) once per `dedupe_key` and channel.
+
+    Call it inside the transaction that made the change: nothing is sent if that rolls back.
+    Returns the rows this call created (none when the intent was already recorded).
+    """
+    spec = get_kind(kind)
+    now = timezone.now()
+    scheduled_for = scheduled_for or now
+    is_user = not isinstance(to, Contact)
+    language = (to.preferred_language if is_user else to.language) or settings.LANGUAGE_CODE
+    wanted = [c for c in (channels or spec.channels) if c in spec.channels]
+    if not is_user:
+        wanted = [c for c in wanted if (c == Channel.EMAIL and to.email) or (c == Channel.SMS and to.phone)]
+    elif not getattr(to, "phone", ""):
+        wanted = [c for c in wanted if c != Channel.SMS]
+    if not wanted:
+        return []
+
+    existing = set(Notification.objects.filter(dedupe_key=dedupe_key, channel__in=wanted)
+                   .values_list("channel", flat=True))
+    wanted = [c for c in wanted if c not in existing]
+    if not wanted:
+        return []
+
+    off = disabled_channels(user=to, kind=spec) if is_user else set()
+    contact_for_optout = "" if is_user else (to.email or to.phone)
+    resident_off = bool(contact_for_optout) and spec.optional and _resident_opted_out(contact_for_optout, kind)
+    unsub = ""
+    if not is_user and spec.optional:
+        unsub = unsubscribe_url(contact=contact_for_optout, kind="")
+    ctx = {"recipient_name": (to.get_short_name() if is_user else to.name), "link": link,
+           "unsubscribe_url": unsub, "site_url": settings.SITE_URL, **(context or {})}
+    if rendered is not None:
+        subject, text, html = rendered
+        sms = subject
+    else:
+        subject, text, html, sms = render_message(kind=spec, context=ctx, language=language)
+
+    target_type = ContentType.objects.get_for_model(target) if target is not None else None
+    rows = []
+    for channel in wanted:
+        suppressed = channel in off or resident_off
+        rows.append(Notification(
+            kind=kind, channel=channel, dedupe_key=dedupe_key,
+            recipient_user=to if is_user else None,
+            recipient_email="" if is_user else to.email,
+            recipient_phone=getattr(to, "phone", "") or "",
+            recipient_name="" if is_user else to.name,
+            language=language, target_type=target_type, target_id=str(target.pk) if target is not None else "",
+            subject=subject[:255], body_text=sms if channel == Channel.SMS else text,
+            body_html=html if channel == Channel.EMAIL else "", link=link, unsubscribe_url=unsub,
+            scheduled_for=scheduled_for,
+            status=(Notification.Status.SUPPRESSED if suppressed
+                    else Notification.Status.SENT if channel == Channel.IN_APP
+                    else Notification.Status.QUEUED),
+            sent_at=now if channel == Channel.IN_APP and not suppressed else None,
+        ))
+    # A concurrent scanner may have recorded the same intent a moment ago: the unique constraint
+    # decides, and the loser's rows are simply not created.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(Notification.objects.filter(dedupe_key=dedupe_key, channel__in=wanted, created_at__gte=now)
+                   .exclude(channel__in=existing))
+    due = [n.pk for n in created if n.status == Notification.Status.QUEUED and n.scheduled_for <= now]
+    if due:
+        _enqueue_after_commit(due)
+    return created
+
+
+def _enqueue_after_commit(ids: list[int]) -> None:
+    from .tasks import deliver_notifications
+
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start:start + BATCH_SIZE]
+        transaction.on_commit(lambda chunk=chunk: deliver_notifications.delay(notification_ids=chunk))
+
+
+def notification_cancel(*, dedupe_key_prefix: str) -> int:
+    """Cancel queued messages whose intent no longer holds (a shift was cancelled, say)."""
+    return Notification.objects.filter(
+        dedupe_key__startswith=dedupe_key_prefix, status=Notification.Status.QUEUED
+    ).update(status=Notification.Status.CANCELLED)
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+def _claim(ids: list[int], now: datetime) -> list[Notification]:
+    """Claim the claimable rows among `ids` in one UPDATE; returns the rows this call won.
+
+    The conditional UPDATE is the lock: a row another worker holds (lease running) or has sent is
+    not matched, so two workers never both claim a row. The claim token tells our rows apart.
+    """
+    lease = timedelta(seconds=_setting("NOTIFICATION_LEASE_SECONDS", 300))
+    token = uuid.uuid4().hex
+    claimable = Q(status=Notification.Status.QUEUED, scheduled_for__lte=now) | Q(
+        status=Notification.Status.SENDING, lease_expires_at__lt=now)
+    Notification.objects.filter(claimable, pk__in=ids).update(
+        status=Notification.Status.SENDING, lease_expires_at=now + lease, claim_token=token,
+        attempts=F("attempts") + 1)
+    return list(Notification.objects.filter(claim_token=token, status=Notification.Status.SENDING)
+                .select_related("recipient_user").order_by("id"))
+
+
+def _email_message(n: Notification, connection) -> EmailMultiAlternatives:
+    to = n.recipient_user.email if n.recipient_user_id else n.recipient_email
+    headers = {
+        # The same Message-ID on a resend lets mail systems drop the duplicate (see README).
+        "Message-ID": f"<notification-{n.pk}@{_setting('NOTIFICATION_MESSAGE_ID_DOMAIN', 'crisisprog.local')}>",
+        "X-Crisisprog-Kind": n.kind,
+    }
+    if n.unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{n.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(subject=n.subject, body=n.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
+                                     to=[to], headers=headers, connection=connection)
+    if n.body_html:
+        message.attach_alternative(n.body_html, "text/html")
+    return message
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+def deliver(*, notification_ids: list[int]) -> dict[str, int]:
+    """Deliver a batch over one mail connection. Safe to run twice: each row is claimed first."""
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    connection = None
+    sms_backend = None
+    max_attempts = _setting("NOTIFICATION_MAX_ATTEMPTS", 5)
+    claimed = _claim(notification_ids, timezone.now())
+    counts["skipped"] = len(notification_ids) - len(claimed)
+    # Never start a send that could outlast the lease: once it lapses another worker may take the row.
+    # The margin covers one send (twice the mail timeout), at most a third of the lease.
+    margin = timedelta(seconds=min(2 * (getattr(settings, "EMAIL_TIMEOUT", None) or 15),
+                                   _setting("NOTIFICATION_LEASE_SECONDS", 300) / 3))
+    _fast_commits(True)
     try:
-        message.send()
-    except TRANSIENT_MAIL_ERRORS as exc:
-        retry = email.attempts < MAX_ATTEMPTS
-        email.status = OutboundEmail.Status.QUEUED if retry else OutboundEmail.Status.FAILED
-        email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        email.save(update_fields=["status", "last_error"])
-        logger.warning("email %s to kind=%s failed (attempt %s): %s", email.pk, email.kind, email.attempts, exc)
-        if retry:
-            raise
-        return email.status
-    except Exception as exc:  # a permanent error: keep it visible on the row, do not retry
-        email.status = OutboundEmail.Status.FAILED
-        email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        email.save(update_fields=["status", "last_error"])
-        logger.exception("email %s failed permanently", email.pk)
-        return email.status
-    email.status, email.sent_at = OutboundEmail.Status.SENT, timezone.now()
-    email.save(update_fields=["status", "sent_at"])
-    return email.status
+        for n in claimed:
+            pk, now = n.pk, timezone.now()
+            if now >= n.lease_expires_at - margin:
+                counts["skipped"] += 1  # left to the dispatcher, which hands it out again after the lease
+                continue
+            try:
+                if n.channel == Channel.EMAIL:
+                    if connection is None:
+                        connection = get_connection()
+                        connection.open()
+                    _email_message(n, connection).send()
+                elif n.channel == Channel.SMS:
+                    sms_backend = sms_backend or get_sms_backend()
+                    sms_backend.send(SMSMessage(to=n.recipient_phone, body=n.body_text, reference=str(n.pk)))
+            except TRANSIENT_ERRORS as exc:
+                give_up = n.attempts >= max_attempts
+                Notification.objects.filter(pk=pk).update(
+                    status=Notification.Status.FAILED if give_up else Notification.Status.QUEUED,
+                    scheduled_for=now + _retry_delay(n.attempts), lease_expires_at=None,
+                    last_error=f"{type(exc).__name__}: {exc}"[:2000])
+                counts["failed" if give_up else "retry"] += 1
+                logger.warning("notification %s (%s) attempt %s failed: %s", pk, n.kind, n.attempts, exc)
+                if connection is not None:
+                    connection.close()
+                    connection = None
+                continue
+            except Exception as exc:  # permanent: keep the error visible on the row, never retry
+                Notification.objects.filter(pk=pk).update(
+                    status=Notification.Status.FAILED, lease_expires_at=None,
+                    last_error=f"{type(exc).__name__}: {exc}"[:2000])
+                counts["failed"] += 1
+                logger.exception("notification %s (%s) failed permanently", pk, n.kind)
+                continue
+            # The one window no design closes: the server has the message and this update has not
+            # run yet. It lasts one local UPDATE; a resend after it carries the same Message-ID.
+            Notification.objects.filter(pk=pk).update(
+                status=Notification.Status.SENT, sent_at=timezone.now(), lease_expires_at=None)
+            counts["sent"] += 1
+    finally:
+        _fast_commits(False)
+        if connection is not None:
+            connection.close()
+    return counts
+
+
+def _fast_commits(on: bool) -> None:
+    """Marking a message sent need not wait for the disk flush (PostgreSQL's asynchronous commit).
+
+    A killed worker loses nothing by it: the database still writes the mark. Only a crash of the
+    database server itself in the next fraction of a second could forget a mark, and that message
+    would then be sent again with the same Message-ID. The claim before the send stays synchronous.
+    """
+    if db_connection.vendor != "postgresql" or db_connection.in_atomic_block:
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF" if on else "SET synchronous_commit TO DEFAULT")
+
+
+def dispatch_due(*, limit: int = 10_000) -> int:
+    """Hand due rows to workers: queued ones whose time has come and any whose lease expired."""
+    now = timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            Q(status=Notification.Status.QUEUED, scheduled_for__lte=now)
+            | Q(status=Notification.Status.SENDING, lease_expires_at__lt=now),
+            channel__in=[Channel.EMAIL, Channel.SMS],
+        ).order_by("scheduled_for", "id").values_list("id", flat=True)[:limit]
+    )
+    from .tasks import deliver_notifications
+
+    for start in range(0, len(ids), BATCH_SIZE):
+        deliver_notifications.delay(notification_ids=ids[start:start + BATCH_SIZE])
+    return len(ids)
+
+
+# --- the in-app centre ---------------------------------------------------------------------------
+
+def notification_mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient_user=user, channel=Channel.IN_APP, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())
+
+
+def one_off_key(kind: str) -> str:
+    """A dedupe key for a message that is its own intent (a password-reset mail, a receipt)."""
+    return f"{kind}:{uuid.uuid4()}"

@@ -1,15 +1,19 @@
 from celery import shared_task
 
-from .services import TRANSIENT_MAIL_ERRORS, email_deliver
+from . import services
+from .scanners import run_scanners
 
 
-@shared_task(
-    name="notifications.send_email",
-    autoretry_for=TRANSIENT_MAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=5,
-)
-def send_email(*, email_id: int) -> str:
-    return email_deliver(email_id=email_id)
+@shared_task(name="notifications.deliver")
+def deliver_notifications(*, notification_ids: list[int]) -> dict[str, int]:
+    return services.deliver(notification_ids=notification_ids)
+
+
+@shared_task(name="notifications.dispatch_due")
+def dispatch_due() -> int:
+    return services.dispatch_due()
+
+
+@shared_task(name="notifications.run_scanners")
+def scan() -> dict:
+    return run_scanners()

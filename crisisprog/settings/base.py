@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.notifications",
+    "apps.training",
+    "apps.procurement",
+    "apps.engagement",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.shell",
+                "apps.notifications.context_processors.unread",
             ],
         },
     },
@@ -301,6 +305,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Due reminders are found by scanners, and due messages handed to workers, every minute:
+    # nothing waits in the broker as a long ETA (Redis would redeliver it after the visibility timeout).
+    "notifications-dispatch-due": {"task": "notifications.dispatch_due", "schedule": 60.0},
+    "notifications-run-scanners": {"task": "notifications.run_scanners", "schedule": 300.0},
     "accounts-expire-invitations": {
         "task": "accounts.expire_invitations",
         "schedule": crontab(minute=5),
@@ -323,6 +331,14 @@ LOGGING = {
 }
 
 CRISISPROG_REQUIRE_SERVICES = env.bool("CRISISPROG_REQUIRE_SERVICES", default=False)
+
+# --- notifications ----------------------------------------------------------------------------
+# A claimed message whose worker died is handed out again after this lease.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_MESSAGE_ID_DOMAIN = env.str("NOTIFICATION_MESSAGE_ID_DOMAIN", default="crisisprog.local")
+SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleSMSBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations create its default token table even though accounts.ApiToken replaces it;

@@ -16,6 +16,7 @@ os.environ.setdefault("CELERY_BROKER_URL", "filesystem://")
 # A file cache is shared by the web server, the worker and beat (rate limits, heartbeat).
 os.environ.setdefault("CACHE_URL", f"filecache://{_VAR / 'cache'}")
 os.environ.setdefault("EMAIL_URL", "filemail://")
+os.environ.setdefault("SMS_BACKEND", "apps.notifications.sms.FileSMSBackend")
 
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, STORAGES  # noqa: E402

@@ -69,12 +69,14 @@ def test_signup_is_closed_accounts_come_from_invitations(client):
 def test_password_reset_mail_goes_through_the_notification_sender(client, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    from apps.notifications.models import OutboundEmail
+    from apps.notifications.models import Notification
 
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_reset_password"), {"email": user.email})
-    row = OutboundEmail.objects.get()
-    assert (row.to, row.kind, row.status) == (user.email, "accounts.password_reset_key", "sent")
+    row = Notification.objects.get()
+    assert (row.recipient_email, row.kind, row.channel, row.status) == (user.email, "accounts.security", "email",
+                                                                          "sent")
+    assert row.dedupe_key.startswith("accounts.password_reset_key:")
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body

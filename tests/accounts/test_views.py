@@ -380,16 +380,27 @@ def test_invitation_revoke_page_outsider_gets_404(client, coordinator, outsider,
 def test_profile_saves_name_and_language(client, responder):
     client.force_login(responder)
 
-    response = client.post(reverse("accounts:profile"), {"full_name": "  Ray Mendes ", "preferred_language": "es"})
+    response = client.post(reverse("accounts:profile"), {"full_name": "  Ray Mendes ", "preferred_language": "es",
+                                                         "phone": "+1 617 555 0100"})
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:profile")
     responder.refresh_from_db()
-    assert (responder.full_name, responder.preferred_language) == ("Ray Mendes", "es")
+    assert (responder.full_name, responder.preferred_language, responder.phone) == (
+        "Ray Mendes", "es", "+1 617 555 0100")
     event = AuditEvent.objects.get(action="accounts.user.profile_updated")
+    # The audit log records that a phone number was given, never the number itself.
     assert (event.actor, event.before, event.after) == (
-        responder, {"full_name": "Ray Sponder", "preferred_language": "en"},
-        {"full_name": "Ray Mendes", "preferred_language": "es"})
+        responder, {"full_name": "Ray Sponder", "preferred_language": "en", "phone_set": False},
+        {"full_name": "Ray Mendes", "preferred_language": "es", "phone_set": True})
+
+
+def test_profile_refuses_a_malformed_phone(client, responder):
+    client.force_login(responder)
+    response = client.post(reverse("accounts:profile"), {"full_name": "Ray", "preferred_language": "en",
+                                                         "phone": "call me maybe"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"phone": ["Enter a phone number with digits, e.g. +1 617 555 0100."]}
 
 
 def test_profile_refuses_an_unknown_language(client, responder):

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from apps.core.health import HEARTBEAT_CACHE_KEY
 from apps.core.tasks import heartbeat
-from apps.notifications.models import OutboundEmail
-from apps.notifications.services import email_enqueue
+from apps.notifications.models import Notification
+from apps.notifications.services import Contact, notify
 from crisisprog.celery import app
 
 pytestmark = [pytest.mark.celery_live, pytest.mark.django_db(transaction=True)]
@@ -45,6 +45,7 @@ def test_live_worker_runs_the_beat_heartbeat(live_worker):
 
 def test_live_worker_delivers_email_enqueued_after_commit(live_worker):
     with transaction.atomic():
-        email = email_enqueue(to="live@example.org", kind="test.live", subject="Live", body_text="Body")
-    assert _wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.SENT)
+        [email] = notify(kind="accounts.security", to=Contact(email="live@example.org"), dedupe_key="live:1",
+                         rendered=("Live", "Body", ""))
+    assert _wait_for(lambda: Notification.objects.get(pk=email.pk).status == Notification.Status.SENT)
     assert [m.subject for m in mail.outbox] == ["Live"]

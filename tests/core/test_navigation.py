@@ -19,21 +19,26 @@ def _nav_links(response) -> list[str]:
     return HREF.findall(first_list)
 
 
+# The entries of core, accounts and notifications; other apps test their own entries.
+FOUNDATION_LINKS = {"/", "/notifications/", "/organizations/", "/invitations/", "/audit/", "/api/docs/"}
+EVERYONE = ["/", "/notifications/", "/organizations/", "/api/docs/"]
+
+
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.PROGRAM_ADMIN, ["/", "/organizations/", "/invitations/", "/audit/", "/api/docs/"]),
-    (Role.COORDINATOR, ["/", "/organizations/", "/invitations/", "/api/docs/"]),
-    (Role.RESPONDER, ["/", "/organizations/", "/api/docs/"]),
-    (Role.TRAINER, ["/", "/organizations/", "/api/docs/"]),
-    (Role.PROCUREMENT_OFFICER, ["/", "/organizations/", "/api/docs/"]),
-    (Role.MODERATOR, ["/", "/organizations/", "/api/docs/"]),
-    (Role.RFP_EVALUATOR, ["/", "/organizations/", "/api/docs/"]),
-    (Role.PROGRAM_EVALUATOR, ["/", "/organizations/", "/api/docs/"]),
+    (Role.PROGRAM_ADMIN, ["/", "/notifications/", "/organizations/", "/invitations/", "/audit/", "/api/docs/"]),
+    (Role.COORDINATOR, ["/", "/notifications/", "/organizations/", "/invitations/", "/api/docs/"]),
+    (Role.RESPONDER, EVERYONE),
+    (Role.TRAINER, EVERYONE),
+    (Role.PROCUREMENT_OFFICER, EVERYONE),
+    (Role.MODERATOR, EVERYONE),
+    (Role.RFP_EVALUATOR, EVERYONE),
+    (Role.PROGRAM_EVALUATOR, EVERYONE),
 ])
 def test_navigation_shows_what_the_role_may_use(client, role, expected):
     client.force_login(user_with_role(role))
     response = client.get("/")
     assert response.status_code == 200
-    assert _nav_links(response) == expected
+    assert [link for link in _nav_links(response) if link in FOUNDATION_LINKS] == expected
 
 
 def test_navigation_for_anonymous_offers_sign_in(client):

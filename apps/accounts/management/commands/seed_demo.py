@@ -8,6 +8,7 @@ from django.db import transaction
 from apps.accounts.models import Membership, Organization, User
 from apps.accounts.roles import CITY_STAFF_ROLES, OrganizationKind, Role
 from apps.accounts.services import membership_grant, organization_create
+from apps.core.shell import demo_seeders
 
 DEMO_PASSWORD = "crisisprog-demo-2026"
 DOMAIN = "demo.crisisprog.org"
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             organization = Organization.objects.filter(name=name).first()
             organizations.append(organization or organization_create(by=None, name=name, kind=kind))
         rows = []
+        users = {}
         for local, full_name, org_index, roles in USERS:
             email = f"{local}@{DOMAIN}"
             user = User.objects.filter(email=email).first()
@@ -67,8 +69,11 @@ class Command(BaseCommand):
                 if not Membership.objects.filter(user=user, organization=organizations[org_index], role=role,
                                                  is_active=True).exists():
                     membership_grant(by=None, user=user, organization=organizations[org_index], role=role)
+            users[local] = user
             rows.append((", ".join(str(Role(r).label) for r in roles), email, organizations[org_index].name,
                          bool(set(roles) & CITY_STAFF_ROLES)))
+        for seeder in demo_seeders():
+            seeder(users=users, organizations={o.name: o for o in organizations}, stdout=self.stdout)
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/"))
