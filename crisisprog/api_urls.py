@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.procurement.api.urls")),
     path("", include("apps.training.api.urls")),
+    path("", include("apps.scheduling.api.urls")),
     path("", include("apps.engagement.api.urls")),
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("apps.notifications.urls")),
     path("procurement/", include("apps.procurement.urls")),
     path("training/", include("apps.training.urls")),
+    path("shifts/", include("apps.scheduling.urls")),
     path("", include("apps.engagement.urls")),
     path("", include("apps.core.urls")),
 ]

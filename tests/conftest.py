@@ -72,3 +72,21 @@ def password():
     from tests.factories import DEFAULT_PASSWORD
 
     return DEFAULT_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploads land in a folder of the test's own, never in var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    """A transactional test's database is emptied after each test (TRUNCATE), which also removes the
+    neighborhoods and languages the data migration loaded; put them back for the next one."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from apps.core.reference_data import load_reference_data
+
+        load_reference_data()

@@ -5,3 +5,6 @@ class EngagementConfig(AppConfig):
     name = "apps.engagement"
     label = "engagement"
     verbose_name = "Community sessions and feedback"
+
+    def ready(self) -> None:
+        from . import shell  # noqa: F401  registers navigation, cards, notification kinds, scanner, seeder

@@ -5,3 +5,6 @@ class TrainingConfig(AppConfig):
     name = "apps.training"
     label = "training"
     verbose_name = "Training and readiness"
+
+    def ready(self) -> None:
+        from . import shell  # noqa: F401  registers navigation, cards, notification kinds, scanners, demo data

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "knox",
     "django_filters",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.notifications",
     "apps.training",
+    "apps.scheduling",
     "apps.procurement",
     "apps.engagement",
 ]
@@ -252,7 +254,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"RequirementRoleEnum": "apps.training.models.RequirementRole"},
 }
 
 # --- Celery -----------------------------------------------------------------------------------

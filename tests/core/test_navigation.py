@@ -44,7 +44,8 @@ def test_navigation_shows_what_the_role_may_use(client, role, expected):
 def test_navigation_for_anonymous_offers_sign_in(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert _nav_links(response) == ["/", "/accounts/login/"]
+    assert _nav_links(response) == ["/", "/sessions/", "/feedback/", "/you-said-we-did/", "/procurement/",
+                                    "/accounts/login/"]
 
 
 def test_every_navigation_link_opens_for_its_role(client):

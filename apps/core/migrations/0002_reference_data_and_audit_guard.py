@@ -1,31 +1,8 @@
 """Boston's 23 neighborhoods and its language-access languages plus ASL; the audit log's guard."""
 
 from django.db import migrations
-from django.utils.text import slugify
 
-NEIGHBORHOODS = [
-    "Allston", "Back Bay", "Bay Village", "Beacon Hill", "Brighton", "Charlestown",
-    "Chinatown–Leather District", "Dorchester", "Downtown", "East Boston", "Fenway–Kenmore",
-    "Hyde Park", "Jamaica Plain", "Mattapan", "Mid-Dorchester", "Mission Hill", "North End",
-    "Roslindale", "Roxbury", "South Boston", "South End", "West End", "West Roxbury",
-]
-
-# (BCP 47 code, English name, name in the language, signed)
-LANGUAGES = [
-    ("en", "English", "English", False),
-    ("es", "Spanish", "Español", False),
-    ("ht", "Haitian Creole", "Kreyòl ayisyen", False),
-    ("zh-Hant", "Chinese (Traditional)", "繁體中文", False),
-    ("zh-Hans", "Chinese (Simplified)", "简体中文", False),
-    ("vi", "Vietnamese", "Tiếng Việt", False),
-    ("kea", "Cabo Verdean Creole", "Kriolu kabuverdianu", False),
-    ("ru", "Russian", "Русский", False),
-    ("ar", "Arabic", "العربية", False),
-    ("pt-BR", "Portuguese (Brazil)", "Português (Brasil)", False),
-    ("fr", "French", "Français", False),
-    ("so", "Somali", "Soomaali", False),
-    ("ase", "American Sign Language (ASL)", "ASL", True),
-]
+from apps.core.reference_data import LANGUAGES, NEIGHBORHOODS, load_reference_data, neighborhood_slug
 
 AUDIT_GUARD_SQL = """
 CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
@@ -43,23 +20,13 @@ DROP FUNCTION IF EXISTS core_auditevent_append_only();
 """
 
 
-def _slug(name: str) -> str:
-    return slugify(name.replace("–", " "))
-
-
 def load(apps, schema_editor):
-    Neighborhood = apps.get_model("core", "Neighborhood")
-    Language = apps.get_model("core", "Language")
-    for order, name in enumerate(NEIGHBORHOODS):
-        Neighborhood.objects.update_or_create(slug=_slug(name), defaults={"name": name, "sort_order": order})
-    for order, (code, name, native, signed) in enumerate(LANGUAGES):
-        Language.objects.update_or_create(
-            code=code, defaults={"name": name, "native_name": native, "is_signed": signed, "sort_order": order}
-        )
+    load_reference_data(apps.get_model("core", "Neighborhood"), apps.get_model("core", "Language"))
 
 
 def unload(apps, schema_editor):
-    apps.get_model("core", "Neighborhood").objects.filter(slug__in=[_slug(n) for n in NEIGHBORHOODS]).delete()
+    apps.get_model("core", "Neighborhood").objects.filter(
+        slug__in=[neighborhood_slug(n) for n in NEIGHBORHOODS]).delete()
     apps.get_model("core", "Language").objects.filter(code__in=[c for c, *_ in LANGUAGES]).delete()
 
 

@@ -1,0 +1,111 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from apps.core.models import Language, Neighborhood
+
+from ..models import AgendaItem, CommunitySession, FeedbackItem, Registration, Theme
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title_en", "title_es", "minutes"]
+
+
+class PublicSessionSerializer(serializers.ModelSerializer):
+    neighborhood = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    interpretation_languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    facilitating_organization = serializers.StringRelatedField()
+    open_seats = serializers.IntegerField(read_only=True)
+    registered_count = serializers.IntegerField(read_only=True)
+    is_full = serializers.SerializerMethodField()
+    # Plain strings: these choice sets share their field names with other apps' enums.
+    kind = serializers.CharField(read_only=True, help_text="listening, design or report_back")
+    status = serializers.CharField(read_only=True, help_text="published, completed or cancelled")
+
+    class Meta:
+        model = CommunitySession
+        fields = ["id", "kind", "status", "title_en", "title_es", "description_en", "description_es", "neighborhood",
+                  "format", "venue_name", "venue_address", "online_link", "step_free_access", "quiet_room",
+                  "transit_notes", "parking_notes", "accessibility_notes", "starts_at", "ends_at", "capacity",
+                  "open_seats", "registered_count", "is_full", "interpretation_languages", "captioning",
+                  "childcare", "food", "facilitating_organization", "materials_url"]
+
+    def get_is_full(self, obj) -> bool:
+        return obj.registered_count >= obj.open_seats
+
+
+class PublicSessionDetailSerializer(PublicSessionSerializer):
+    agenda_items = AgendaItemSerializer(many=True, read_only=True)
+
+    class Meta(PublicSessionSerializer.Meta):
+        fields = [*PublicSessionSerializer.Meta.fields, "agenda_items"]
+
+
+class RegistrationInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True))
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+    contact_consent = serializers.BooleanField(required=False, default=False)
+    interpretation_language = serializers.SlugRelatedField(
+        slug_field="code", queryset=Language.objects.filter(is_active=True), required=False, allow_null=True,
+        default=None)
+    access_needs = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+    def validate(self, attrs):
+        if (attrs.get("email") or attrs.get("phone")) and not attrs.get("contact_consent"):
+            raise serializers.ValidationError(
+                {"contact_consent": [_("Consent is required to keep an email or phone.")]})
+        return attrs
+
+
+class RegistrationResultSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="registered or waitlisted")
+    manage_url = serializers.CharField()
+    cancel_url = serializers.CharField()
+
+    class Meta:
+        model = Registration
+        fields = ["id", "status", "code", "manage_url", "cancel_url"]
+
+
+class FeedbackItemSerializer(serializers.ModelSerializer):
+    language = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    neighborhood = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    themes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    entered_by = serializers.StringRelatedField()
+    status = serializers.CharField(read_only=True, help_text="pending, approved or rejected")
+    reject_reason = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = FeedbackItem
+        fields = ["id", "created_at", "channel", "session", "text", "language", "neighborhood", "contact_consent",
+                  "contact_name", "contact_email", "contact_phone", "entered_by", "status", "reject_reason",
+                  "moderator_note", "moderated_at", "safety_flag", "themes"]
+
+
+class FeedbackEntrySerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=[FeedbackItem.Channel.PAPER_CARD, FeedbackItem.Channel.TABLE_NOTES,
+                                               FeedbackItem.Channel.API])
+    text = serializers.CharField(max_length=5000)
+    language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True))
+    neighborhood = serializers.SlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.all(),
+                                                required=False, allow_null=True, default=None)
+    session = serializers.PrimaryKeyRelatedField(queryset=CommunitySession.objects.all(), required=False,
+                                                 allow_null=True, default=None)
+    contact_consent = serializers.BooleanField(required=False, default=False)
+    contact_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+
+
+class ModerationSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.ChoiceField(choices=FeedbackItem.RejectReason.choices, required=False, allow_blank=True,
+                                     default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class CodingSerializer(serializers.Serializer):
+    themes = serializers.PrimaryKeyRelatedField(many=True, queryset=Theme.objects.filter(is_active=True))

@@ -1,0 +1,211 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import Language, Neighborhood
+
+from .models import CommunitySession, Decision, FeedbackItem, Theme
+from .services import SESSION_FIELDS
+
+
+def _languages():
+    return Language.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+def _neighborhoods():
+    return Neighborhood.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+class LanguageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.native_name} ({obj.name})" if obj.native_name and obj.native_name != obj.name else obj.name
+
+
+class SessionFilterForm(forms.Form):
+    neighborhood = forms.ModelChoiceField(queryset=_neighborhoods(), required=False, to_field_name="slug",
+                                          label=_("Neighborhood"), empty_label=_("All neighborhoods"))
+    language = LanguageChoiceField(queryset=_languages(), required=False, to_field_name="code",
+                                   label=_("Interpretation in"), empty_label=_("Any language"))
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label=_("Name or nickname"), max_length=100)
+    language = LanguageChoiceField(queryset=_languages(), label=_("Your preferred language"), empty_label=None)
+    email = forms.EmailField(label=_("Email (optional)"), required=False)
+    phone = forms.CharField(label=_("Mobile phone for text messages (optional)"), required=False, max_length=32)
+    contact_consent = forms.BooleanField(
+        label=_("Keep my email or phone to send me a confirmation and reminders about this session."),
+        required=False,
+        help_text=_("Without this box ticked we do not keep your email or phone."))
+    interpretation_language = LanguageChoiceField(
+        queryset=_languages(), required=False, label=_("I need an interpreter in"), empty_label=_("No interpreter"))
+    access_needs = forms.CharField(label=_("Access needs (optional)"), required=False, max_length=1000,
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text=_("For example step-free seating, large print, a quiet space."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = Language.objects.filter(code="en").values_list("pk", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("email") or data.get("phone")) and not data.get("contact_consent"):
+            self.add_error("contact_consent", _("Tick this box to let us keep your email or phone, or leave them "
+                                                "empty."))
+        return data
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(label=_("Your feedback"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
+    language = LanguageChoiceField(queryset=_languages(), label=_("Language you wrote in"), empty_label=None)
+    neighborhood = forms.ModelChoiceField(queryset=_neighborhoods(), required=False, label=_("Your neighborhood "
+                                          "(optional)"), empty_label=_("Prefer not to say"))
+    session = forms.ModelChoiceField(queryset=CommunitySession.objects.none(), required=False,
+                                     label=_("About a session (optional)"), empty_label=_("No particular session"))
+    contact_consent = forms.BooleanField(
+        required=False, label=_("You may contact me about my feedback and tell me what the city did with it."),
+        help_text=_("Your feedback is anonymous unless you tick this box and leave a contact."))
+    contact_name = forms.CharField(label=_("Name (optional)"), required=False, max_length=100)
+    contact_email = forms.EmailField(label=_("Email (optional)"), required=False)
+    contact_phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=32)
+    # A honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(required=False, label=_("Leave this field empty"),
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    def __init__(self, *args, sessions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sessions is not None:
+            self.fields["session"].queryset = sessions
+        self.fields["language"].initial = Language.objects.filter(code="en").values_list("pk", flat=True).first()
+
+    def clean(self):
+        data = super().clean()
+        contact = [data.get("contact_name"), data.get("contact_email"), data.get("contact_phone")]
+        if any(contact) and not data.get("contact_consent"):
+            self.add_error("contact_consent", _("Tick this box to let us keep your contact, or leave it empty."))
+        return data
+
+
+class StaffFeedbackForm(FeedbackForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=[
+        (FeedbackItem.Channel.PAPER_CARD, FeedbackItem.Channel.PAPER_CARD.label),
+        (FeedbackItem.Channel.TABLE_NOTES, FeedbackItem.Channel.TABLE_NOTES.label)])
+
+    field_order = ["channel", "session", "text", "language", "neighborhood"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        self.fields["text"].label = _("Text, as written")
+
+
+class SessionForm(forms.ModelForm):
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    materials_url = forms.URLField(label=_("Materials (link)"), required=False, assume_scheme="https")
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One item a line: English | Spanish | minutes (Spanish and minutes optional)."))
+
+    class Meta:
+        model = CommunitySession
+        fields = ["organization", *SESSION_FIELDS, "interpretation_languages"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "interpretation_languages": forms.CheckboxSelectMultiple,
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "description_es": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizations is not None:
+            self.fields["organization"].queryset = organizations
+        if self.instance.pk:
+            del self.fields["organization"]
+            self.fields["agenda"].initial = "\n".join(
+                " | ".join(str(v) for v in (a.title_en, a.title_es, a.minutes or "") if v != "").rstrip(" |")
+                for a in self.instance.agenda_items.all())
+
+    def clean_agenda(self) -> list[tuple[str, str, int | None]]:
+        items = []
+        for line in self.cleaned_data.get("agenda", "").splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if not parts[0]:
+                continue
+            minutes = None
+            if len(parts) > 2 and parts[2]:
+                if not parts[2].isdigit():
+                    raise forms.ValidationError(_("Minutes must be a whole number: %(line)s") % {"line": line})
+                minutes = int(parts[2])
+            items.append((parts[0][:200], (parts[1] if len(parts) > 1 else "")[:200], minutes))
+        return items
+
+    def _post_clean(self):
+        # Model validation (constraints) happens in the service, which gives the field-tied message.
+        pass
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to registrants)"), max_length=500)
+
+
+class CloseSessionForm(forms.Form):
+    summary_notes = forms.CharField(label=_("Summary notes"), max_length=10000,
+                                    widget=forms.Textarea(attrs={"rows": 6}))
+    materials_url = forms.URLField(label=_("Materials (link)"), required=False, assume_scheme="https")
+
+
+class WalkInForm(forms.Form):
+    count = forms.IntegerField(label=_("Walk-ins"), min_value=0, max_value=10000)
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(label=_("Check-in code"), max_length=8)
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Publish")), ("reject", _("Reject"))],
+                                 widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label=_("Reason for rejecting"), required=False,
+                               choices=[("", "—"), *FeedbackItem.RejectReason.choices])
+    note = forms.CharField(label=_("Internal remark"), required=False, max_length=1000)
+
+
+class CodingForm(forms.Form):
+    themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.none(), required=False, label=_("Themes"),
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.filter(is_active=True).select_related("parent").order_by(
+            "parent__name_en", "name_en")
+
+
+class ThemeForm(forms.Form):
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    name_es = forms.CharField(label=_("Name (Spanish)"), max_length=120, required=False)
+    parent = forms.ModelChoiceField(queryset=Theme.objects.filter(parent__isnull=True), required=False,
+                                    label=_("Part of"), empty_label=_("(top level)"))
+    description = forms.CharField(label=_("Description"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["title_en", "title_es", "action_en", "action_es", "outcome", "reason", "progress", "decided_on",
+                  "themes", "feedback_items"]
+        widgets = {"decided_on": forms.DateInput(attrs={"type": "date"}),
+                   "themes": forms.CheckboxSelectMultiple,
+                   "action_en": forms.Textarea(attrs={"rows": 3}), "action_es": forms.Textarea(attrs={"rows": 3}),
+                   "reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, feedback_items=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.select_related("parent").order_by("parent__name_en", "name_en")
+        self.fields["feedback_items"].queryset = feedback_items if feedback_items is not None else \
+            FeedbackItem.objects.none()
+        self.fields["feedback_items"].required = False
+
+    def _post_clean(self):
+        pass

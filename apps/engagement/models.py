@@ -1,0 +1,355 @@
+"""Community sessions, residents' registrations, feedback from every channel, and what the city did.
+
+Residents never have accounts: a registration or a feedback item carries a contact only when the
+resident ticked the consent box (a database constraint enforces it), and no IP address is stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+
+
+def _localized(obj, field: str) -> str:
+    """The Spanish text when the page is in Spanish and it exists; English otherwise."""
+    language = (get_language() or "en").split("-")[0]
+    if language == "es":
+        return getattr(obj, f"{field}_es") or getattr(obj, f"{field}_en")
+    return getattr(obj, f"{field}_en")
+
+
+class CommunitySession(TimeStampedModel):
+    class Kind(models.TextChoices):
+        LISTENING = "listening", _("Listening session")
+        DESIGN = "design", _("Community-design workshop")
+        REPORT_BACK = "report_back", _("Report-back")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("In person and online")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # The city department that runs it: its moderators manage the session.
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="community_sessions")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.LISTENING)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200)
+    description_en = models.TextField(_("description (English)"), max_length=5000)
+    description_es = models.TextField(_("description (Spanish)"), max_length=5000)
+    neighborhood = models.ForeignKey("core.Neighborhood", on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=16, choices=Format.choices, default=Format.IN_PERSON)
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("address"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    step_free_access = models.BooleanField(_("step-free access"), default=False)
+    quiet_room = models.BooleanField(_("quiet room"), default=False)
+    transit_notes = models.CharField(_("transit"), max_length=300, blank=True)
+    parking_notes = models.CharField(_("parking"), max_length=300, blank=True)
+    accessibility_notes = models.TextField(_("other accessibility details"), max_length=2000, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    # Seats held back (for walk-ins, partners, interpreters): never offered online.
+    reserved_seats = models.PositiveIntegerField(_("reserved seats"), default=0)
+    interpretation_languages = models.ManyToManyField("core.Language", blank=True, related_name="+",
+                                                      verbose_name=_("interpretation offered"))
+    captioning = models.BooleanField(_("live captioning"), default=False)
+    childcare = models.BooleanField(_("childcare"), default=False)
+    food = models.BooleanField(_("food"), default=False)
+    facilitating_organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("facilitating organization"))
+    materials_url = models.URLField(_("materials"), blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=500, blank=True)
+    walk_in_count = models.PositiveIntegerField(default=0)
+    attendance_count = models.PositiveIntegerField(null=True, blank=True)
+    summary_notes = models.TextField(max_length=10000, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="engagement_session_ends_after"),
+            models.CheckConstraint(condition=Q(reserved_seats__lte=models.F("capacity")),
+                                   name="engagement_session_reserved_within_capacity"),
+            models.CheckConstraint(condition=Q(format="in_person") | ~Q(online_link=""),
+                                   name="engagement_session_online_has_link"),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="engagement_session_upcoming")]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    @property
+    def title(self) -> str:
+        return _localized(self, "title")
+
+    @property
+    def description(self) -> str:
+        return _localized(self, "description")
+
+    @property
+    def open_seats(self) -> int:
+        """Seats residents can take online: capacity less the reserved ones."""
+        return self.capacity - self.reserved_seats
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.ends_at > timezone.now()
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.format != self.Format.ONLINE
+
+
+class AgendaItem(models.Model):
+    session = models.ForeignKey(CommunitySession, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(default=0)
+    minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    title_en = models.CharField(_("item (English)"), max_length=200)
+    title_es = models.CharField(_("item (Spanish)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    @property
+    def title(self) -> str:
+        return _localized(self, "title")
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    session = models.ForeignKey(CommunitySession, on_delete=models.PROTECT, related_name="registrations")
+    name = models.CharField(_("name or nickname"), max_length=100)
+    # Kept only with consent (constraint below), for confirmations and reminders.
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    contact_consent = models.BooleanField(default=False)
+    language = models.ForeignKey("core.Language", on_delete=models.PROTECT, related_name="+")
+    access_needs = models.TextField(max_length=1000, blank=True)
+    interpretation_language = models.ForeignKey("core.Language", null=True, blank=True, on_delete=models.PROTECT,
+                                                related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, db_index=True)
+    # The check-in code, printed on the confirmation: short, no look-alike characters.
+    code = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "code"], name="engagement_registration_code_unique"),
+            models.CheckConstraint(condition=Q(contact_consent=True) | (Q(email="") & Q(phone="")),
+                                   name="engagement_registration_contact_needs_consent"),
+        ]
+        indexes = [models.Index(fields=["session", "status", "created_at"], name="engagement_reg_waitlist")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def message_language(self) -> str:
+        code = self.language.code.split("-")[0]
+        return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class StaffTask(TimeStampedModel):
+    """Something staff must arrange before a session: an access need or an interpreter."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Access request")
+        INTERPRETATION = "interpretation", _("Interpretation request")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    session = models.ForeignKey(CommunitySession, on_delete=models.CASCADE, related_name="tasks")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    details = models.CharField(max_length=1000)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.details[:60]}"
+
+
+class Theme(TimeStampedModel):
+    """A code of the codebook. Two levels: a theme and its sub-themes."""
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name_en"], name="engagement_theme_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name_en} › {self.name_en}" if self.parent_id else self.name_en
+
+    @property
+    def name(self) -> str:
+        return _localized(self, "name")
+
+
+class FeedbackItem(TimeStampedModel):
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online form")
+        PAPER_CARD = "paper_card", _("Paper card")
+        TABLE_NOTES = "table_notes", _("Table notes")
+        API = "api", _("API")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class RejectReason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSIVE = "abusive", _("Abusive or hateful")
+        PERSONAL_INFO = "personal_info", _("Shares someone's personal information")
+        OFF_TOPIC = "off_topic", _("Not about the program")
+        SAFETY = "safety", _("Describes a crisis: followed up by staff, never published")
+
+    # The city department whose moderators handle it; empty for feedback not tied to a session,
+    # which every moderator handles.
+    organization = models.ForeignKey("accounts.Organization", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    session = models.ForeignKey(CommunitySession, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="feedback_items")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    text = models.TextField(max_length=5000)
+    language = models.ForeignKey("core.Language", on_delete=models.PROTECT, related_name="+")
+    neighborhood = models.ForeignKey("core.Neighborhood", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    contact_consent = models.BooleanField(default=False)
+    contact_name = models.CharField(max_length=100, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True)
+    # Who typed a paper card or table notes in; empty for the public form.
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)
+    moderator_note = models.CharField(max_length=1000, blank=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    # Crisis language found by the safety screen: staff were alerted; never published.
+    safety_flag = models.BooleanField(default=False, db_index=True)
+    themes = models.ManyToManyField(Theme, through="FeedbackCoding", related_name="feedback_items", blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact_consent=True) | (Q(contact_email="") & Q(contact_phone="") & Q(contact_name="")),
+                name="engagement_feedback_contact_needs_consent"),
+            models.CheckConstraint(condition=~(Q(safety_flag=True) & Q(status="approved")),
+                                   name="engagement_feedback_crisis_never_published"),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                                   name="engagement_feedback_rejection_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.text[:50]}"
+
+    @property
+    def contact_language(self) -> str:
+        code = self.language.code.split("-")[0]
+        return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class FeedbackCoding(models.Model):
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="codings")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="codings")
+    coded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "theme"], name="engagement_coding_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.theme}"
+
+
+class Decision(TimeStampedModel):
+    """"You said, we did": what the city decided about a theme residents raised."""
+
+    class Outcome(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted")
+        ADAPTED = "adapted", _("Adapted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+    class Progress(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    title_en = models.CharField(_("what residents said (English)"), max_length=300)
+    title_es = models.CharField(_("what residents said (Spanish)"), max_length=300)
+    action_en = models.TextField(_("what the city did (English)"), max_length=5000)
+    action_es = models.TextField(_("what the city did (Spanish)"), max_length=5000)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), max_length=3000, blank=True)
+    progress = models.CharField(max_length=16, choices=Progress.choices, default=Progress.PLANNED)
+    decided_on = models.DateField()
+    themes = models.ManyToManyField(Theme, related_name="decisions", blank=True)
+    feedback_items = models.ManyToManyField(FeedbackItem, related_name="decisions", blank=True)
+    is_published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(outcome="not_adopted") | ~Q(reason=""),
+                                   name="engagement_decision_not_adopted_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    @property
+    def title(self) -> str:
+        return _localized(self, "title")
+
+    @property
+    def action(self) -> str:
+        return _localized(self, "action")

@@ -1,0 +1,139 @@
+"""Reads of engagement data, already scoped: the public sees published sessions and decisions;
+moderators see their department's sessions and the feedback they handle."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.roles import Role
+
+from .models import (
+    AgendaItem,
+    CommunitySession,
+    Decision,
+    FeedbackCoding,
+    FeedbackItem,
+    Registration,
+    StaffTask,
+    Theme,
+)
+from .permissions import is_engagement_staff, moderator_organization_ids
+
+SUPPRESSION_THRESHOLD = 5
+
+
+def _with_seats(qs: QuerySet[CommunitySession]) -> QuerySet[CommunitySession]:
+    return qs.annotate(
+        registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
+        waitlist_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+    )
+
+
+def public_session_list(*, neighborhood: str = "", language: str = "") -> QuerySet[CommunitySession]:
+    """Published sessions that have not ended, soonest first, for residents."""
+    qs = CommunitySession.objects.filter(status=CommunitySession.Status.PUBLISHED, ends_at__gt=timezone.now())
+    if neighborhood:
+        qs = qs.filter(neighborhood__slug=neighborhood)
+    if language:
+        qs = qs.filter(interpretation_languages__code=language)
+    return (_with_seats(qs).select_related("neighborhood", "facilitating_organization")
+            .prefetch_related("interpretation_languages").order_by("starts_at", "id"))
+
+
+def public_session_get(*, pk: int) -> CommunitySession:
+    """A published, completed or cancelled session (never a draft). Raises DoesNotExist."""
+    qs = CommunitySession.objects.exclude(status=CommunitySession.Status.DRAFT).filter(pk=pk)
+    return (_with_seats(qs).select_related("neighborhood", "facilitating_organization")
+            .prefetch_related("interpretation_languages",
+                              Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "id")))
+            .get())
+
+
+def session_list(*, user, status: str = "") -> QuerySet[CommunitySession]:
+    if not is_engagement_staff(user):
+        return CommunitySession.objects.none()
+    qs = CommunitySession.objects.all()
+    if not user.has_role(Role.PROGRAM_ADMIN):
+        qs = qs.filter(organization_id__in=moderator_organization_ids(user))
+    if status:
+        qs = qs.filter(status=status)
+    return (_with_seats(qs).select_related("neighborhood", "organization", "facilitating_organization")
+            .prefetch_related("interpretation_languages").order_by("-starts_at", "-id"))
+
+
+def registration_list(*, user, session: CommunitySession) -> QuerySet[Registration]:
+    if not session_list(user=user).filter(pk=session.pk).exists():
+        return Registration.objects.none()
+    return (Registration.objects.filter(session=session)
+            .select_related("language", "interpretation_language").order_by("status", "created_at", "id"))
+
+
+def staff_task_list(*, user, status: str = "") -> QuerySet[StaffTask]:
+    sessions = session_list(user=user).values("pk")
+    qs = StaffTask.objects.filter(session__in=sessions)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("session", "registration", "done_by").order_by("status", "session__starts_at", "id")
+
+
+def feedback_list(*, user, status: str = "", flagged: bool | None = None,
+                  session_id: int | None = None) -> QuerySet[FeedbackItem]:
+    if not is_engagement_staff(user):
+        return FeedbackItem.objects.none()
+    qs = FeedbackItem.objects.all()
+    if not user.has_role(Role.PROGRAM_ADMIN):
+        qs = qs.filter(Q(organization__isnull=True) | Q(organization_id__in=moderator_organization_ids(user)))
+    if status:
+        qs = qs.filter(status=status)
+    if flagged is not None:
+        qs = qs.filter(safety_flag=flagged)
+    if session_id:
+        qs = qs.filter(session_id=session_id)
+    return (qs.select_related("session", "language", "neighborhood", "entered_by", "moderated_by")
+            .prefetch_related("themes").order_by("-safety_flag", "-created_at", "-id"))
+
+
+def theme_list(*, active_only: bool = False) -> QuerySet[Theme]:
+    qs = Theme.objects.select_related("parent")
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("parent__name_en", "name_en", "id")
+
+
+def decision_list(*, user) -> QuerySet[Decision]:
+    qs = Decision.objects.prefetch_related("themes")
+    if not is_engagement_staff(user):
+        qs = qs.filter(is_published=True)
+    return qs.order_by("-decided_on", "-id")
+
+
+def public_decision_list() -> QuerySet[Decision]:
+    return (Decision.objects.filter(is_published=True)
+            .prefetch_related("themes").order_by("-decided_on", "-id"))
+
+
+def suppress(count: int) -> int | None:
+    """Public figures: a count under 5 could point at a person, so it is not shown."""
+    return count if count >= SUPPRESSION_THRESHOLD else None
+
+
+def public_theme_counts() -> list[dict]:
+    """Published feedback per top-level theme (a sub-theme counts for its parent), small counts
+    suppressed. One query for the codings, one for the themes."""
+    items_by_theme: dict[int, set[int]] = {}
+    codings = (FeedbackCoding.objects.filter(item__status=FeedbackItem.Status.APPROVED)
+               .values_list("theme_id", "theme__parent_id", "item_id"))
+    for theme_id, parent_id, item_id in codings:
+        items_by_theme.setdefault(parent_id or theme_id, set()).add(item_id)
+    themes = Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name_en", "id")
+    return [{"theme": t, "count": suppress(len(items_by_theme.get(t.pk, ())))} for t in themes]
+
+
+def dashboard_counts(*, user) -> dict[str, int]:
+    feedback = feedback_list(user=user)
+    return {
+        "pending": feedback.filter(status=FeedbackItem.Status.PENDING).count(),
+        "flagged": feedback.filter(status=FeedbackItem.Status.PENDING, safety_flag=True).count(),
+        "open_tasks": staff_task_list(user=user, status=StaffTask.Status.OPEN).count(),
+        "upcoming": session_list(user=user).filter(status=CommunitySession.Status.PUBLISHED,
+                                                   ends_at__gt=timezone.now()).count(),
+    }

@@ -1,0 +1,504 @@
+"""Residents' pages (public, no account, no JavaScript needed) and the moderators' pages."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.decorators import public_page
+from apps.core.errors import ApplicationError
+
+from . import exports, selectors, services
+from .calendar import session_ics
+from .forms import (
+    CancelSessionForm,
+    CheckInForm,
+    CloseSessionForm,
+    CodingForm,
+    DecisionForm,
+    FeedbackForm,
+    ModerateForm,
+    RegistrationForm,
+    SessionFilterForm,
+    SessionForm,
+    StaffFeedbackForm,
+    ThemeForm,
+    WalkInForm,
+)
+from .models import CommunitySession, Decision, FeedbackItem, Registration, StaffTask
+from .permissions import can_manage_session, is_engagement_staff, moderator_organization_ids
+from .privacy import mask_personal_details, rate_limited
+
+PAGE_SIZE = 20
+
+
+def _limit(name: str, default: int) -> int:
+    return getattr(settings, name, default)
+
+
+def _apply_error(form, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _too_many(request):
+    return render(request, "429.html", status=429)
+
+
+# --- residents: sessions -------------------------------------------------------------------------
+
+@public_page
+def session_list(request):
+    filters = SessionFilterForm(request.GET or None)
+    neighborhood = language = ""
+    if filters.is_valid():
+        neighborhood = filters.cleaned_data["neighborhood"].slug if filters.cleaned_data["neighborhood"] else ""
+        language = filters.cleaned_data["language"].code if filters.cleaned_data["language"] else ""
+    sessions = selectors.public_session_list(neighborhood=neighborhood, language=language)
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("neighborhood", neighborhood), ("language", language)) if v})
+    return render(request, "engagement/session_list.html", {"filters": filters, "page": page, "query": query})
+
+
+def _public_session_or_404(pk: int) -> CommunitySession:
+    try:
+        return selectors.public_session_get(pk=pk)
+    except CommunitySession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@public_page
+def session_detail(request, pk: int):
+    session = _public_session_or_404(pk)
+    return render(request, "engagement/session_detail.html", {
+        "session": session, "form": RegistrationForm() if session.is_upcoming else None,
+        "full": session.registered_count >= session.open_seats,
+    })
+
+
+@public_page
+def session_register(request, pk: int):
+    session = _public_session_or_404(pk)
+    if not session.is_upcoming:
+        raise Http404
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        if rate_limited(request, scope="register", limit=_limit("ENGAGEMENT_REGISTRATIONS_PER_HOUR", 20)):
+            return _too_many(request)
+        if form.is_valid():
+            try:
+                registration = services.registration_create(session_id=session.pk, **form.cleaned_data)
+            except ApplicationError as error:
+                _apply_error(form, error)
+            else:
+                return redirect("engagement:registration-detail", token=services.registration_token(registration))
+    return render(request, "engagement/session_register.html", {"session": session, "form": form})
+
+
+@public_page
+def session_calendar(request, pk: int):
+    session = _public_session_or_404(pk)
+    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+def _registration_or_404(token: str) -> Registration:
+    try:
+        return services.registration_from_token(token=token)
+    except (signing.BadSignature, Registration.DoesNotExist, KeyError, TypeError) as exc:
+        raise Http404 from exc
+
+
+@public_page
+def registration_detail(request, token: str):
+    registration = _registration_or_404(token)
+    position = None
+    if registration.status == Registration.Status.WAITLISTED:
+        position = Registration.objects.filter(
+            session_id=registration.session_id, status=Registration.Status.WAITLISTED,
+            created_at__lte=registration.created_at, id__lte=registration.id).count()
+    return render(request, "engagement/registration_detail.html", {
+        "registration": registration, "session": registration.session, "token": token, "position": position})
+
+
+@public_page
+def registration_cancel(request, token: str):
+    registration = _registration_or_404(token)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+            return redirect("engagement:registration-detail", token=token)
+    return render(request, "engagement/registration_cancel.html", {
+        "registration": registration, "session": registration.session, "token": token, "error": error})
+
+
+# --- residents: feedback and what the city did ---------------------------------------------------
+
+@public_page
+def feedback_create(request):
+    sessions = CommunitySession.objects.filter(status__in=[CommunitySession.Status.PUBLISHED,
+                                                           CommunitySession.Status.COMPLETED]).order_by("-starts_at")
+    initial = {"session": request.GET.get("session")} if request.GET.get("session", "").isdigit() else {}
+    form = FeedbackForm(request.POST or None, sessions=sessions, initial=initial)
+    if request.method == "POST":
+        if rate_limited(request, scope="feedback", limit=_limit("ENGAGEMENT_FEEDBACK_PER_HOUR", 10)):
+            return _too_many(request)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if data.pop("website"):
+                # A bot filled the honeypot: answer as usual, keep nothing.
+                return render(request, "engagement/feedback_thanks.html", {"crisis": False})
+            try:
+                item = services.feedback_submit(channel=FeedbackItem.Channel.ONLINE, **data)
+            except ApplicationError as error:
+                _apply_error(form, error)
+            else:
+                return render(request, "engagement/feedback_thanks.html", {"crisis": item.safety_flag})
+    return render(request, "engagement/feedback_form.html", {"form": form})
+
+
+@public_page
+def decision_public_list(request):
+    quotes = FeedbackItem.objects.filter(status=FeedbackItem.Status.APPROVED, safety_flag=False).order_by("-id")
+    decisions = selectors.public_decision_list().prefetch_related(
+        Prefetch("feedback_items", queryset=quotes, to_attr="quotes"))
+    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    for decision in page:
+        decision.masked_quotes = [mask_personal_details(q.text) for q in decision.quotes[:3]]
+    return render(request, "engagement/decision_public_list.html", {
+        "page": page, "theme_counts": selectors.public_theme_counts(),
+        "threshold": selectors.SUPPRESSION_THRESHOLD})
+
+
+@public_page
+def open_data_export(request):
+    response = HttpResponse(exports.open_data_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="community-feedback-open-data.csv"'
+    return response
+
+
+# --- staff: sessions -----------------------------------------------------------------------------
+
+def _staff_only(user) -> None:
+    if not is_engagement_staff(user):
+        raise PermissionDenied
+
+
+def _staff_session_or_404(user, pk: int) -> CommunitySession:
+    _staff_only(user)
+    try:
+        return selectors.session_list(user=user).get(pk=pk)
+    except CommunitySession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _session_organizations(user):
+    from apps.accounts.models import Organization
+    from apps.accounts.roles import OrganizationKind, Role
+
+    qs = Organization.objects.filter(is_active=True, kind=OrganizationKind.CITY_DEPARTMENT)
+    if user.has_role(Role.PROGRAM_ADMIN):
+        return qs
+    return qs.filter(pk__in=moderator_organization_ids(user))
+
+
+@login_required
+def staff_session_list(request):
+    _staff_only(request.user)
+    status = request.GET.get("status", "")
+    if status not in CommunitySession.Status.values:
+        status = ""
+    sessions = selectors.session_list(user=request.user, status=status)
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "engagement/staff_session_list.html", {
+        "page": page, "status": status, "statuses": CommunitySession.Status.choices,
+        "query": urlencode({"status": status}) if status else ""})
+
+
+@login_required
+def staff_session_create(request):
+    _staff_only(request.user)
+    form = SessionForm(request.POST or None, organizations=_session_organizations(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            session = services.session_create(by=request.user, **data)
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Session saved as a draft."))
+            return redirect("engagement:staff-session-detail", pk=session.pk)
+    return render(request, "engagement/staff_session_form.html", {"form": form})
+
+
+@login_required
+def staff_session_edit(request, pk: int):
+    session = _staff_session_or_404(request.user, pk)
+    if not can_manage_session(request.user, session):
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(by=request.user, session=session, **form.cleaned_data)
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Session updated."))
+            return redirect("engagement:staff-session-detail", pk=session.pk)
+    return render(request, "engagement/staff_session_form.html", {"form": form, "session": session})
+
+
+@login_required
+def staff_session_detail(request, pk: int):
+    session = _staff_session_or_404(request.user, pk)
+    registrations = selectors.registration_list(user=request.user, session=session)
+    tasks = selectors.staff_task_list(user=request.user).filter(session=session)
+    return render(request, "engagement/staff_session_detail.html", {
+        "session": session, "registrations": registrations, "tasks": tasks,
+        "cancel_form": CancelSessionForm(), "can_manage": can_manage_session(request.user, session)})
+
+
+def _run(request, action, success: str) -> bool:
+    try:
+        action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+@require_POST
+def staff_session_publish(request, pk: int):
+    session = _staff_session_or_404(request.user, pk)
+    _run(request, lambda: services.session_publish(by=request.user, session=session), _("Session published."))
+    return redirect("engagement:staff-session-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def staff_session_cancel(request, pk: int):
+    session = _staff_session_or_404(request.user, pk)
+    form = CancelSessionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(request, lambda: services.session_cancel(by=request.user, session=session, reason=reason),
+         _("Session cancelled; registrants who left a contact are told."))
+    return redirect("engagement:staff-session-detail", pk=pk)
+
+
+@login_required
+def staff_check_in(request, pk: int):
+    session = _staff_session_or_404(request.user, pk)
+    if not can_manage_session(request.user, session):
+        raise PermissionDenied
+    form = CheckInForm(request.POST if "code" in request.POST else None)
+    walk_ins = WalkInForm(request.POST if "count" in request.POST else None,
+                          initial={"count": session.walk_in_count})
+    if request.method == "POST":
+        if form.is_bound and form.is_valid():
+            try:
+                registration = services.registration_check_in(by=request.user, session=session,
+                                                               code=form.cleaned_data["code"])
+            except ApplicationError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
+                return redirect("engagement:staff-check-in", pk=pk)
+        elif walk_ins.is_bound and walk_ins.is_valid() and _run(
+                request, lambda: services.walk_in_record(by=request.user, session=session,
+                                                         count=walk_ins.cleaned_data["count"]),
+                _("Walk-ins recorded.")):
+            return redirect("engagement:staff-check-in", pk=pk)
+    registrations = selectors.registration_list(user=request.user, session=session).filter(
+        status=Registration.Status.REGISTERED)
+    return render(request, "engagement/staff_check_in.html", {
+        "session": session, "form": form, "walk_in_form": walk_ins, "registrations": registrations,
+        "checked_in": sum(1 for r in registrations if r.checked_in_at)})
+
+
+@login_required
+def staff_session_close(request, pk: int):
+    session = _staff_session_or_404(request.user, pk)
+    if not can_manage_session(request.user, session):
+        raise PermissionDenied
+    form = CloseSessionForm(request.POST or None, initial={"materials_url": session.materials_url})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_close(by=request.user, session=session, **form.cleaned_data)
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Session closed."))
+            return redirect("engagement:staff-session-detail", pk=pk)
+    feedback = selectors.feedback_list(user=request.user, session_id=session.pk)
+    return render(request, "engagement/staff_session_close.html", {
+        "session": session, "form": form, "feedback_count": feedback.count()})
+
+
+@login_required
+@require_POST
+def staff_task_complete(request, pk: int):
+    _staff_only(request.user)
+    try:
+        task = selectors.staff_task_list(user=request.user).get(pk=pk)
+    except StaffTask.DoesNotExist as exc:
+        raise Http404 from exc
+    _run(request, lambda: services.staff_task_complete(by=request.user, task=task), _("Task done."))
+    return redirect("engagement:staff-session-detail", pk=task.session_id)
+
+
+# --- staff: feedback -----------------------------------------------------------------------------
+
+def _staff_feedback_or_404(user, pk: int) -> FeedbackItem:
+    _staff_only(user)
+    try:
+        return selectors.feedback_list(user=user).get(pk=pk)
+    except FeedbackItem.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def feedback_list(request):
+    _staff_only(request.user)
+    status = request.GET.get("status", FeedbackItem.Status.PENDING)
+    if status not in FeedbackItem.Status.values:
+        status = ""
+    flagged = True if request.GET.get("flagged") == "1" else None
+    items = selectors.feedback_list(user=request.user, status=status, flagged=flagged)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("status", status), ("flagged", request.GET.get("flagged", ""))) if v})
+    return render(request, "engagement/feedback_list.html", {
+        "page": page, "status": status, "statuses": FeedbackItem.Status.choices, "query": query})
+
+
+@login_required
+def feedback_export(request):
+    _staff_only(request.user)
+    items = selectors.feedback_list(user=request.user).select_related(None).select_related(
+        "language", "neighborhood", "entered_by").prefetch_related("themes__parent")
+    response = HttpResponse(exports.staff_feedback_csv(items), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="feedback.csv"'
+    return response
+
+
+@login_required
+def feedback_staff_create(request):
+    _staff_only(request.user)
+    sessions = selectors.session_list(user=request.user).exclude(status=CommunitySession.Status.DRAFT)
+    form = StaffFeedbackForm(request.POST or None, sessions=sessions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.feedback_submit(entered_by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            if item.safety_flag:
+                messages.warning(request, _("This text describes a crisis: moderators were alerted."))
+            else:
+                messages.success(request, _("Feedback entered. Enter the next card."))
+            return redirect("engagement:feedback-staff-create")
+    return render(request, "engagement/feedback_staff_form.html", {"form": form})
+
+
+@login_required
+def feedback_detail(request, pk: int):
+    item = _staff_feedback_or_404(request.user, pk)
+    moderate_form = ModerateForm(request.POST if "decision" in request.POST else None)
+    coding_form = CodingForm(request.POST if "themes_submitted" in request.POST else None,
+                             initial={"themes": list(item.themes.all())})
+    if request.method == "POST":
+        if moderate_form.is_bound and moderate_form.is_valid():
+            data = moderate_form.cleaned_data
+            try:
+                services.feedback_moderate(by=request.user, item=item, approve=data["decision"] == "approve",
+                                           reason=data["reason"], note=data["note"])
+            except ApplicationError as error:
+                _apply_error(moderate_form, error)
+            else:
+                messages.success(request, _("Decision recorded."))
+                return redirect("engagement:feedback-detail", pk=pk)
+        elif coding_form.is_bound and coding_form.is_valid() and _run(
+                request, lambda: services.feedback_code(by=request.user, item=item,
+                                                        themes=coding_form.cleaned_data["themes"]),
+                _("Themes saved.")):
+            return redirect("engagement:feedback-detail", pk=pk)
+    return render(request, "engagement/feedback_detail.html", {
+        "item": item, "moderate_form": moderate_form, "coding_form": coding_form,
+        "masked": mask_personal_details(item.text)})
+
+
+# --- staff: codebook and decisions ---------------------------------------------------------------
+
+@login_required
+def theme_list(request):
+    _staff_only(request.user)
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_create(by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Theme added."))
+            return redirect("engagement:theme-list")
+    themes = selectors.theme_list()
+    page = Paginator(themes, 100).get_page(request.GET.get("page"))
+    return render(request, "engagement/theme_list.html", {"page": page, "form": form})
+
+
+@login_required
+def decision_list(request):
+    _staff_only(request.user)
+    page = Paginator(selectors.decision_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "engagement/decision_list.html", {"page": page})
+
+
+@login_required
+def decision_edit(request, pk: int | None = None):
+    _staff_only(request.user)
+    decision = None
+    if pk is not None:
+        try:
+            decision = selectors.decision_list(user=request.user).get(pk=pk)
+        except Decision.DoesNotExist as exc:
+            raise Http404 from exc
+    items = selectors.feedback_list(user=request.user, status=FeedbackItem.Status.APPROVED)
+    form = DecisionForm(request.POST or None, instance=decision, feedback_items=items)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            decision = services.decision_save(by=request.user, decision=decision, **data)
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Decision saved."))
+            return redirect("engagement:decision-edit", pk=decision.pk)
+    return render(request, "engagement/decision_form.html", {"form": form, "decision": decision})
+
+
+@login_required
+@require_POST
+def decision_publish(request, pk: int):
+    _staff_only(request.user)
+    try:
+        decision = selectors.decision_list(user=request.user).get(pk=pk)
+    except Decision.DoesNotExist as exc:
+        raise Http404 from exc
+    _run(request, lambda: services.decision_publish(by=request.user, decision=decision),
+         _("Published on the public report-back page."))
+    return redirect(reverse("engagement:decision-edit", args=[pk]))

@@ -1,0 +1,55 @@
+"""Helpers shared by the procurement services."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.core.errors import ApplicationError
+
+from ..models import Solicitation
+
+
+def coordinators_of(organization_ids) -> QuerySet[User]:
+    """Everyone who speaks for these organizations in a procurement: their active coordinators."""
+    return User.objects.filter(
+        is_active=True, memberships__organization_id__in=list(organization_ids),
+        memberships__role=Role.COORDINATOR, memberships__is_active=True,
+    ).distinct().order_by("pk")
+
+
+def lock_solicitation(solicitation: Solicitation) -> Solicitation:
+    """The row lock every status change and every submission takes first: a submission racing the
+    deadline and the closing scanner run one after the other, never interleaved."""
+    return Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+
+
+def require_status(solicitation: Solicitation, *statuses: str, action: str) -> None:
+    if solicitation.status not in statuses:
+        allowed = ", ".join(str(Solicitation.Status(s).label) for s in statuses)
+        raise ApplicationError(
+            _("You cannot %(action)s: the solicitation is %(status)s (needs: %(allowed)s).")
+            % {"action": action, "status": solicitation.get_status_display(), "allowed": allowed},
+            field="status", code="invalid_transition")
+
+
+def require_open_for_proposals(solicitation: Solicitation) -> None:
+    """Proposals change only while the solicitation is published and before the deadline, by the
+    server's clock, whatever the client sends."""
+    if solicitation.status != Solicitation.Status.PUBLISHED or timezone.now() >= solicitation.proposals_due_at:
+        raise ApplicationError(_("The proposal deadline has passed; proposals can no longer be changed."),
+                               code="deadline_passed")
+
+
+def require_text(value: str, *, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ApplicationError(message, field=field)
+    return value
+
+
+def site_path(url_name: str, *args) -> str:
+    from django.urls import reverse
+
+    return reverse(url_name, args=args)

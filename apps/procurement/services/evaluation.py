@@ -1,0 +1,362 @@
+"""The committee's work: appointment, conflict attestations, responsiveness, independent scoring,
+consensus, price opening, recommendation and award."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Role
+from apps.core.audit import audit
+from apps.core.errors import ApplicationError
+from apps.notifications.services import notify
+
+from ..models import (
+    ConflictAttestation,
+    ConflictDeclaration,
+    ConsensusScore,
+    Criterion,
+    EvaluatorAssignment,
+    Proposal,
+    RatingMethod,
+    ResponsivenessReview,
+    Score,
+    ScoreSheet,
+    Solicitation,
+)
+from ..permissions import assignment_for, can_evaluate_proposal, is_officer, recused_proposal_ids
+from ._common import coordinators_of, lock_solicitation, require_status, require_text, site_path
+
+S = Solicitation.Status
+ATTESTATION_STATEMENT = (
+    "I have no financial interest in, employment or business relationship with, or family tie to any proposer "
+    "other than those I declare below. I will keep the proposals and the committee's deliberations confidential, "
+    "score each proposal independently on the published criteria, and declare any conflict that arises."
+)
+
+
+def _require_officer(user) -> None:
+    if not is_officer(user):
+        raise ApplicationError(_("Only a procurement officer can do this."), code="forbidden")
+
+
+def _submitted(solicitation: Solicitation):
+    return solicitation.proposals.filter(status=Proposal.Status.SUBMITTED)
+
+
+def _responsive(solicitation: Solicitation):
+    return _submitted(solicitation).exclude(responsive=False)
+
+
+def evaluator_assign(*, solicitation: Solicitation, evaluator, by) -> EvaluatorAssignment:
+    _require_officer(by)
+    if not evaluator.is_active or not evaluator.has_role(Role.RFP_EVALUATOR):
+        raise ApplicationError(_("Only a city staff member with the RFP evaluator role can sit on the committee."),
+                               field="evaluator")
+    with transaction.atomic():
+        solicitation = lock_solicitation(solicitation)
+        if solicitation.status in (S.CONSENSUS, S.PRICE_OPENED, S.AWARD_RECOMMENDED, S.AWARDED, S.CANCELLED):
+            raise ApplicationError(_("The committee can no longer change."), code="invalid_transition")
+        assignment, created = EvaluatorAssignment.objects.get_or_create(
+            solicitation=solicitation, evaluator=evaluator, defaults={"assigned_by": by})
+        if created:
+            audit(actor=by, action="procurement.evaluator.assigned", target=solicitation,
+                  after={"evaluator": evaluator.email})
+            notify(kind="procurement.evaluator_assigned", to=evaluator,
+                   dedupe_key=f"procurement.evaluator_assigned:{assignment.pk}",
+                   context={"solicitation": solicitation.title, "reference": solicitation.reference,
+                            "scoring_due_at": solicitation.scoring_due_at},
+                   target=solicitation, link=site_path("procurement:evaluation-detail", solicitation.pk))
+    return assignment
+
+
+def attestation_candidates(*, solicitation: Solicitation) -> list:
+    """The organizations an evaluator declares about. In blind review every active nonprofit is
+    listed, so the form itself does not reveal who proposed; otherwise the proposers."""
+    from apps.accounts.models import Organization
+    from apps.accounts.roles import OrganizationKind
+
+    if solicitation.blind_review:
+        return list(Organization.objects.filter(kind=OrganizationKind.NONPROFIT, is_active=True).order_by("name"))
+    ids = _submitted(solicitation).values("organization_id")
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
+def attestation_sign(*, solicitation: Solicitation, by, signed_name: str,
+                     conflicts: dict[int, str]) -> ConflictAttestation:
+    """Sign the attestation. `conflicts` maps each organization the evaluator has a relationship with
+    to its description; a conflict with a proposer recuses the evaluator from that proposal."""
+    assignment = assignment_for(by, solicitation)
+    if assignment is None:
+        raise ApplicationError(_("You are not on this solicitation's committee."), code="forbidden")
+    signed_name = require_text(signed_name, field="signed_name", message=_("Type your full name to sign."))
+    conflicts = {int(k): (v or "").strip() for k, v in conflicts.items()}
+    if any(not description for description in conflicts.values()):
+        raise ApplicationError(_("Describe each relationship you declare."), field="conflicts")
+    with transaction.atomic():
+        solicitation = lock_solicitation(solicitation)
+        if solicitation.opened_at is None or solicitation.status == S.CANCELLED:
+            raise ApplicationError(_("The attestation is signed after the opening, once the proposers are known."),
+                                   code="too_early")
+        if ConflictAttestation.objects.filter(assignment=assignment).exists():
+            raise ApplicationError(_("You have already signed the attestation for this solicitation."))
+        attestation = ConflictAttestation.objects.create(assignment=assignment, statement=ATTESTATION_STATEMENT,
+                                                         signed_name=signed_name)
+        recusals = 0
+        for proposal in _submitted(solicitation):
+            description = conflicts.get(proposal.organization_id)
+            ConflictDeclaration.objects.create(attestation=attestation, proposal=proposal,
+                                               has_conflict=description is not None, description=description or "")
+            recusals += description is not None
+        assignment.attestation = attestation
+        audit(actor=by, action="procurement.attestation.signed", target=solicitation,
+              after={"declared": len(conflicts), "recusals": recusals})
+    return attestation
+
+
+def responsiveness_record(*, proposal: Proposal, criterion: Criterion, by, passed: bool,
+                          reason: str) -> ResponsivenessReview:
+    _require_officer(by)
+    reason = require_text(reason, field="reason", message=_("Give the reason for the decision."))
+    if criterion.solicitation_id != proposal.solicitation_id or criterion.kind != Criterion.Kind.MINIMUM:
+        raise ApplicationError(_("Choose a minimum criterion of this solicitation."), field="criterion")
+    with transaction.atomic():
+        solicitation = lock_solicitation(proposal.solicitation)
+        require_status(solicitation, S.OPENED, action=_("record responsiveness"))
+        if proposal.status != Proposal.Status.SUBMITTED:
+            raise ApplicationError(_("Only a submitted proposal is reviewed."))
+        review, _created = ResponsivenessReview.objects.update_or_create(
+            proposal=proposal, criterion=criterion,
+            defaults={"passed": passed, "reason": reason, "reviewed_by": by, "reviewed_at": timezone.now()})
+        reviews = list(proposal.responsiveness.all())
+        minimum = solicitation.criteria.filter(kind=Criterion.Kind.MINIMUM).count()
+        failed = [r for r in reviews if not r.passed]
+        responsive = False if failed else (True if len(reviews) == minimum else None)
+        proposal.responsive = responsive
+        proposal.save(update_fields=["responsive", "updated_at"])
+        audit(actor=by, action="procurement.responsiveness.recorded", target=proposal,
+              organization=proposal.organization,
+              after={"criterion": criterion.pk, "passed": passed, "reason": reason})
+        if responsive is False:
+            for user in coordinators_of([proposal.organization_id]):
+                notify(kind="procurement.non_responsive", to=user,
+                       dedupe_key=f"procurement.non_responsive:{proposal.pk}:{user.pk}",
+                       context={"solicitation": solicitation.title, "reference": solicitation.reference,
+                                "reasons": [{"criterion": r.criterion.title, "reason": r.reason} for r in failed]},
+                       target=proposal, link=site_path("procurement:proposal-detail", proposal.pk))
+    return review
+
+
+def solicitation_evaluation_start(*, solicitation: Solicitation, by) -> Solicitation:
+    _require_officer(by)
+    with transaction.atomic():
+        solicitation = lock_solicitation(solicitation)
+        require_status(solicitation, S.OPENED, action=_("start the evaluation"))
+        if not solicitation.assignments.exists():
+            raise ApplicationError(_("Appoint at least one evaluator first."))
+        if _submitted(solicitation).filter(responsive__isnull=True).exists():
+            raise ApplicationError(_("Record responsiveness on every minimum criterion for every proposal first."))
+        solicitation.status, solicitation.evaluation_started_at = S.EVALUATION, timezone.now()
+        solicitation.save(update_fields=["status", "evaluation_started_at", "updated_at"])
+        audit(actor=by, action="procurement.solicitation.evaluation_started", target=solicitation,
+              after={"responsive": _responsive(solicitation).count()})
+    return solicitation
+
+
+def _check_value(solicitation: Solicitation, criterion: Criterion, points, rating: str):
+    if solicitation.rating_method == RatingMethod.POINTS:
+        if points is None or not 0 <= int(points) <= criterion.max_points:
+            raise ApplicationError(_("Give between 0 and %(max)s points.") % {"max": criterion.max_points},
+                                   field="points")
+        return int(points), ""
+    from ..models import Rating
+
+    if rating not in Rating.values:
+        raise ApplicationError(_("Choose a rating."), field="rating")
+    return None, rating
+
+
+def score_save(*, proposal: Proposal, criterion: Criterion, by, rationale: str, points: int | None = None,
+               rating: str = "") -> Score:
+    solicitation = proposal.solicitation
+    assignment = assignment_for(by, solicitation)
+    if assignment is None:
+        raise ApplicationError(_("You are not on this solicitation's committee."), code="forbidden")
+    if not hasattr(assignment, "attestation"):
+        raise ApplicationError(_("Sign the conflict-of-interest attestation before scoring."), code="attestation")
+    if proposal.pk in recused_proposal_ids(assignment):
+        raise ApplicationError(_("You are recused from this proposal."), code="recused")
+    if criterion.solicitation_id != solicitation.pk or criterion.kind != Criterion.Kind.COMPARATIVE:
+        raise ApplicationError(_("Choose a comparative criterion of this solicitation."), field="criterion")
+    rationale = require_text(rationale, field="rationale", message=_("A written rationale is required."))
+    with transaction.atomic():
+        solicitation = lock_solicitation(solicitation)
+        if solicitation.status != S.EVALUATION:
+            raise ApplicationError(_("Individual scores are locked: scoring happens only during evaluation."),
+                                   code="locked")
+        if not can_evaluate_proposal(by, proposal):
+            raise ApplicationError(_("You may not score this proposal."), code="forbidden")
+        points, rating = _check_value(solicitation, criterion, points, rating)
+        sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment, proposal=proposal)
+        if sheet.submitted_at is not None:
+            raise ApplicationError(_("You have submitted your scores for this proposal."), code="locked")
+        score, _created = Score.objects.update_or_create(
+            sheet=sheet, criterion=criterion, defaults={"points": points, "rating": rating, "rationale": rationale})
+        audit(actor=by, action="procurement.score.saved", target=proposal,
+              after={"criterion": criterion.pk, "points": points, "rating": rating})
+    return score
+
+
+def scoresheet_submit(*, proposal: Proposal, by) -> ScoreSheet:
+    assignment = assignment_for(by, proposal.solicitation)
+    if assignment is None or not can_evaluate_proposal(by, proposal):
+        raise ApplicationError(_("You may not score this proposal."), code="forbidden")
+    with transaction.atomic():
+        solicitation = lock_solicitation(proposal.solicitation)
+        if solicitation.status != S.EVALUATION:
+            raise ApplicationError(_("Individual scores are locked."), code="locked")
+        sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment, proposal=proposal)
+        if sheet.submitted_at is not None:
+            return sheet
+        scored = set(sheet.scores.values_list("criterion_id", flat=True))
+        needed = set(solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE).values_list("pk", flat=True))
+        if needed - scored:
+            raise ApplicationError(_("Score every criterion before submitting."), code="incomplete")
+        sheet.submitted_at = timezone.now()
+        sheet.save(update_fields=["submitted_at"])
+        audit(actor=by, action="procurement.scoresheet.submitted", target=proposal)
+    return sheet
+
+
+def solicitation_consensus_start(*, solicitation: Solicitation, by) -> Solicitation:
+    """Starting consensus locks every individual score, submitted or not."""
+    _require_officer(by)
+    with transaction.atomic():
+        solicitation = lock_solicitation(solicitation)
+        require_status(solicitation, S.EVALUATION, action=_("start consensus"))
+        if not ScoreSheet.objects.filter(assignment__solicitation=solicitation, submitted_at__isnull=False).exists():
+            raise ApplicationError(_("No evaluator has submitted scores yet."))
+        solicitation.status, solicitation.consensus_started_at = S.CONSENSUS, timezone.now()
+        solicitation.save(update_fields=["status", "consensus_started_at", "updated_at"])
+        audit(actor=by, action="procurement.solicitation.consensus_started", target=solicitation)
+    return solicitation
+
+
+def consensus_score_record(*, proposal: Proposal, criterion: Criterion, by, rationale: str,
+                           points: int | None = None, rating: str = "") -> ConsensusScore:
+    _require_officer(by)
+    rationale = require_text(rationale, field="rationale", message=_("A written rationale is required."))
+    if criterion.solicitation_id != proposal.solicitation_id or criterion.kind != Criterion.Kind.COMPARATIVE:
+        raise ApplicationError(_("Choose a comparative criterion of this solicitation."), field="criterion")
+    with transaction.atomic():
+        solicitation = lock_solicitation(proposal.solicitation)
+        require_status(solicitation, S.CONSENSUS, action=_("record a consensus score"))
+        if proposal.status != Proposal.Status.SUBMITTED or proposal.responsive is False:
+            raise ApplicationError(_("Only responsive proposals are rated."))
+        points, rating = _check_value(solicitation, criterion, points, rating)
+        consensus, _created = ConsensusScore.objects.update_or_create(
+            proposal=proposal, criterion=criterion,
+            defaults={"points": points, "rating": rating, "rationale": rationale, "recorded_by": by,
+                      "recorded_at": timezone.now()})
+        audit(actor=by, action="procurement.consensus.recorded", target=proposal,
+              after={"criterion": criterion.pk, "points": points, "rating": rating})
+    return consensus
+
+
+def solicitation_price_open(*, solicitation: Solicitation, by) -> Solicitation:
+    """Only after the technical consensus is complete: the price cannot sway the technical ratings."""
+    _require_officer(by)
+    with transaction.atomic():
+        solicitation = lock_solicitation(solicitation)
+        require_status(solicitation, S.CONSENSUS, action=_("open the price proposals"))
+        criteria = solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE).count()
+        for proposal in _responsive(solicitation):
+            if proposal.consensus_scores.count() < criteria:
+                raise ApplicationError(_("Record a consensus rating on every criterion for every proposal first."),
+                                       code="incomplete")
+        solicitation.status, solicitation.price_opened_at = S.PRICE_OPENED, timezone.now()
+        solicitation.save(update_fields=["status", "price_opened_at", "updated_at"])
+        audit(actor=by, action="procurement.solicitation.price_opened", target=solicitation,
+              after={"prices": {p.code: str(p.price.total) for p in _responsive(solicitation).select_related("price")}})
+    return solicitation
+
+
+def solicitation_award_recommend(*, solicitation: Solicitation, proposal: Proposal, by,
+                                 reasons: str) -> Solicitation:
+    _require_officer(by)
+    reasons = require_text(reasons, field="reasons", message=_("Write the reasons for the recommendation."))
+    if proposal.solicitation_id != solicitation.pk:
+        raise ApplicationError(_("Choose a proposal of this solicitation."), field="proposal")
+    with transaction.atomic():
+        solicitation = lock_solicitation(solicitation)
+        require_status(solicitation, S.PRICE_OPENED, action=_("recommend an award"))
+        if proposal.status != Proposal.Status.SUBMITTED or proposal.responsive is False:
+            raise ApplicationError(_("Only a responsive proposal can be recommended."), field="proposal")
+        solicitation.status, solicitation.recommended_proposal = S.AWARD_RECOMMENDED, proposal
+        solicitation.recommendation_reasons, solicitation.recommended_at = reasons, timezone.now()
+        solicitation.save(update_fields=["status", "recommended_proposal", "recommendation_reasons",
+                                         "recommended_at", "updated_at"])
+        audit(actor=by, action="procurement.solicitation.award_recommended", target=solicitation,
+              after={"proposal": proposal.code, "reasons": reasons})
+    return solicitation
+
+
+def solicitation_award(*, solicitation: Solicitation, by, justification: str = "") -> Solicitation:
+    """Award to the recommended proposal; notices go to every proposer with the consensus feedback."""
+    from ..selectors import solicitation_ranking
+
+    _require_officer(by)
+    with transaction.atomic():
+        solicitation = lock_solicitation(solicitation)
+        require_status(solicitation, S.AWARD_RECOMMENDED, action=_("award"))
+        winner = solicitation.recommended_proposal
+        ranking = solicitation_ranking(solicitation=solicitation)
+        lowest = min((r["price"] for r in ranking if r["price"] is not None), default=None)
+        winner_row = next(r for r in ranking if r["proposal"].pk == winner.pk)
+        justification = (justification or "").strip()
+        if lowest is not None and winner_row["price"] > lowest and not justification:
+            raise ApplicationError(_("The award is not to the lowest price: write the justification."),
+                                   field="justification")
+        solicitation.status, solicitation.awarded_proposal = S.AWARDED, winner
+        solicitation.award_justification = justification or solicitation.recommendation_reasons
+        solicitation.awarded_at = timezone.now()
+        solicitation.save(update_fields=["status", "awarded_proposal", "award_justification", "awarded_at",
+                                         "updated_at"])
+        audit(actor=by, action="procurement.solicitation.awarded", target=solicitation,
+              organization=winner.organization,
+              after={"proposal": winner.code, "justification": solicitation.award_justification})
+        link = site_path("procurement:solicitation-detail", solicitation.reference)
+        for proposal in _submitted(solicitation).select_related("organization").prefetch_related(
+                "consensus_scores__criterion"):
+            won = proposal.pk == winner.pk
+            feedback = [{"criterion": c.criterion.title, "rating": c.get_rating_display() if c.rating else "",
+                         "points": c.points, "rationale": c.rationale} for c in proposal.consensus_scores.all()]
+            for user in coordinators_of([proposal.organization_id]):
+                notify(kind="procurement.award" if won else "procurement.non_award", to=user,
+                       dedupe_key=f"procurement.award_notice:{proposal.pk}:{user.pk}",
+                       context={"solicitation": solicitation.title, "reference": solicitation.reference,
+                                "organization": proposal.organization.name, "winner": winner.organization.name,
+                                "feedback": feedback, "responsive": proposal.responsive is not False},
+                       target=proposal, link=link)
+    return solicitation
+
+
+def scoring_reminders_send(*, now: datetime) -> int:
+    """The scanner: remind evaluators with unsubmitted sheets when scoring is due within 48 hours."""
+    sent = 0
+    solicitations = Solicitation.objects.filter(status=S.EVALUATION, scoring_due_at__gt=now,
+                                                scoring_due_at__lte=now + timedelta(hours=48))
+    for solicitation in solicitations:
+        for assignment in solicitation.assignments.select_related("evaluator"):
+            pending = _responsive(solicitation).exclude(pk__in=recused_proposal_ids(assignment)).exclude(
+                sheets__assignment=assignment, sheets__submitted_at__isnull=False).count()
+            if not pending:
+                continue
+            sent += bool(notify(
+                kind="procurement.scoring_reminder", to=assignment.evaluator,
+                dedupe_key=f"procurement.scoring_reminder:{assignment.pk}:{solicitation.scoring_due_at:%Y%m%d%H%M}",
+                context={"solicitation": solicitation.title, "reference": solicitation.reference,
+                         "pending": pending, "scoring_due_at": solicitation.scoring_due_at},
+                target=solicitation, link=site_path("procurement:evaluation-detail", solicitation.pk)))
+    return sent

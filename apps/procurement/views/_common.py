@@ -1,0 +1,25 @@
+from django.http import FileResponse, Http404
+
+from apps.core.errors import ApplicationError
+
+from ..models import Solicitation
+
+
+def apply_error(form, error: ApplicationError) -> None:
+    form.add_error(error.field if form is not None and error.field in form.fields else None, error.message)
+
+
+def public_solicitation_or_404(user, reference: str) -> Solicitation:
+    from ..permissions import can_view_solicitation
+
+    solicitation = Solicitation.objects.filter(reference=reference).first()
+    if solicitation is None or not can_view_solicitation(user, solicitation):
+        raise Http404
+    return solicitation
+
+
+def file_response(field_file, *, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,140 @@
+"""The evaluator's pages: committee seats, the attestation, and scoring with the rubric beside the
+proposal. In blind review nothing here names the proposer; price envelopes never appear."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Role
+from apps.core.errors import ApplicationError
+
+from .. import selectors, services
+from ..forms import ScoreForm
+from ..models import Criterion, EvaluatorAssignment, Proposal
+from ..permissions import can_evaluate_solicitation, can_see_identity
+
+
+def _evaluator_or_403(user) -> None:
+    if not user.has_role(Role.RFP_EVALUATOR):
+        raise PermissionDenied
+
+
+def _assignment_or_404(user, pk: int) -> EvaluatorAssignment:
+    _evaluator_or_403(user)
+    assignment = selectors.evaluator_assignment_list(user=user).filter(solicitation_id=pk).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@login_required
+def evaluation_list(request):
+    _evaluator_or_403(request.user)
+    page = Paginator(selectors.evaluator_assignment_list(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "procurement/evaluation_list.html", {"page": page})
+
+
+@login_required
+def evaluation_detail(request, pk: int):
+    assignment = _assignment_or_404(request.user, pk)
+    solicitation = assignment.solicitation
+    attested = hasattr(assignment, "attestation")
+    context = {"assignment": assignment, "solicitation": solicitation, "attested": attested}
+    if not attested and solicitation.opened_at is not None:
+        context["declare"] = services.attestation_candidates(solicitation=solicitation)
+        context["statement"] = services.ATTESTATION_STATEMENT
+    if attested and can_evaluate_solicitation(request.user, solicitation):
+        context["items"] = selectors.evaluator_proposal_list(user=request.user, solicitation=solicitation)
+    return render(request, "procurement/evaluation_detail.html", context)
+
+
+@login_required
+@require_POST
+def evaluation_attest(request, pk: int):
+    assignment = _assignment_or_404(request.user, pk)
+    solicitation = assignment.solicitation
+    conflicts = {organization.pk: request.POST.get(f"description_{organization.pk}", "")
+                 for organization in services.attestation_candidates(solicitation=solicitation)
+                 if request.POST.get(f"conflict_{organization.pk}") == "on"}
+    if request.POST.get("affirm") != "on":
+        messages.error(request, _("Confirm the statement to sign."))
+        return redirect("procurement:evaluation-detail", pk=pk)
+    try:
+        services.attestation_sign(solicitation=solicitation, by=request.user, conflicts=conflicts,
+                                  signed_name=request.POST.get("signed_name", ""))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Attestation signed."))
+    return redirect("procurement:evaluation-detail", pk=pk)
+
+
+def _evaluable_or_404(user, pk: int) -> Proposal:
+    _evaluator_or_403(user)
+    proposal = selectors.proposal_list(user=user).filter(pk=pk).first()
+    if proposal is None or not EvaluatorAssignment.objects.filter(
+            solicitation=proposal.solicitation, evaluator=user).exists():
+        raise Http404
+    return proposal
+
+
+@login_required
+def evaluation_proposal(request, pk: int):
+    proposal = _evaluable_or_404(request.user, pk)
+    solicitation = proposal.solicitation
+    services.proposal_sealed_read_record(proposal=proposal, by=request.user, envelope="technical")
+    sheet = selectors.evaluator_sheet(user=request.user, proposal=proposal)
+    scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
+    locked = solicitation.status != solicitation.Status.EVALUATION or bool(sheet and sheet.submitted_at)
+    rubric = []
+    for criterion in solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE):
+        score = scores.get(criterion.pk)
+        rubric.append({"criterion": criterion, "score": score, "form": ScoreForm(
+            method=solicitation.rating_method, criterion=criterion, prefix=f"s{criterion.pk}",
+            initial={"points": score.points, "rating": score.rating, "rationale": score.rationale} if score else None)})
+    return render(request, "procurement/evaluation_proposal.html", {
+        "proposal": proposal, "solicitation": solicitation, "sheet": sheet, "rubric": rubric, "locked": locked,
+        "submission": selectors.latest_submission(proposal=proposal),
+        "show_identity": can_see_identity(request.user, proposal), "show_price": False,
+    })
+
+
+@login_required
+@require_POST
+def evaluation_score(request, pk: int, criterion_pk: int):
+    proposal = _evaluable_or_404(request.user, pk)
+    solicitation = proposal.solicitation
+    criterion = solicitation.criteria.filter(pk=criterion_pk, kind=Criterion.Kind.COMPARATIVE).first()
+    if criterion is None:
+        raise Http404
+    form = ScoreForm(request.POST, method=solicitation.rating_method, criterion=criterion, prefix=f"s{criterion.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Give a score and a written rationale."))
+    else:
+        try:
+            services.score_save(proposal=proposal, criterion=criterion, by=request.user,
+                                rationale=form.cleaned_data["rationale"], points=form.cleaned_data.get("points"),
+                                rating=form.cleaned_data.get("rating", ""))
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Score saved."))
+    return redirect("procurement:evaluation-proposal", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def evaluation_submit(request, pk: int):
+    proposal = _evaluable_or_404(request.user, pk)
+    try:
+        services.scoresheet_submit(proposal=proposal, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your scores for %(code)s are submitted.") % {"code": proposal.code})
+    return redirect("procurement:evaluation-detail", pk=proposal.solicitation_id)

@@ -1,0 +1,366 @@
+"""The procurement officer's pages: every step of a solicitation from one page, plus the register,
+the consensus page and the procurement file."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import ApplicationError
+
+from .. import selectors, services
+from ..forms import (
+    AddendumForm,
+    AwardForm,
+    ClarificationAnswerForm,
+    CriterionForm,
+    DocumentForm,
+    EvaluatorAssignForm,
+    ProposalQuestionForm,
+    ReasonForm,
+    RecommendForm,
+    RequiredAttachmentForm,
+    ResponsivenessForm,
+    ScoreForm,
+)
+from ..models import Criterion, Proposal, Solicitation
+from ..permissions import can_manage_solicitation, can_read_price, can_read_technical
+from ..procurement_file import procurement_file
+from ._common import apply_error
+
+
+def _officer_or_403(user) -> None:
+    if not can_manage_solicitation(user):
+        raise PermissionDenied
+
+
+def _solicitation(user, pk: int) -> Solicitation:
+    _officer_or_403(user)
+    return get_object_or_404(Solicitation, pk=pk)
+
+
+def _back(solicitation: Solicitation, anchor: str = ""):
+    return redirect(f"{solicitation_manage_url(solicitation)}{'#' + anchor if anchor else ''}")
+
+
+def solicitation_manage_url(solicitation: Solicitation) -> str:
+    from django.urls import reverse
+
+    return reverse("procurement:solicitation-manage", args=[solicitation.pk])
+
+
+def _run(request, solicitation, action: Callable, success: str, anchor: str = ""):
+    try:
+        action()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return _back(solicitation, anchor)
+
+
+@login_required
+def solicitation_manage_list(request):
+    _officer_or_403(request.user)
+    status = request.GET.get("status", "")
+    qs = selectors.solicitation_list(user=request.user)
+    if status in Solicitation.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "procurement/solicitation_manage_list.html", {
+        "page": page, "status": status, "statuses": Solicitation.Status.choices,
+        "query": f"status={status}" if status else ""})
+
+
+def _save_solicitation(request, form, solicitation=None):
+    data = form.cleaned_data
+    try:
+        if solicitation is None:
+            return services.solicitation_create(by=request.user, **data)
+        data.pop("reference", None)
+        return services.solicitation_update(solicitation=solicitation, by=request.user, **data)
+    except ApplicationError as error:
+        apply_error(form, error)
+        return None
+
+
+@login_required
+def solicitation_create(request):
+    _officer_or_403(request.user)
+    from ..forms import SolicitationForm
+
+    form = SolicitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        solicitation = _save_solicitation(request, form)
+        if solicitation is not None:
+            messages.success(request, _("Draft saved. Add criteria and questions, then publish."))
+            return _back(solicitation)
+    return render(request, "procurement/solicitation_form.html", {"form": form})
+
+
+@login_required
+def solicitation_edit(request, pk: int):
+    solicitation = _solicitation(request.user, pk)
+    from ..forms import SolicitationForm
+
+    if solicitation.status != Solicitation.Status.DRAFT:
+        messages.error(request, _("A published solicitation changes only through an addendum."))
+        return _back(solicitation)
+    form = SolicitationForm(request.POST or None, instance=solicitation)
+    if request.method == "POST" and form.is_valid() and _save_solicitation(request, form, solicitation) is not None:
+        messages.success(request, _("Saved."))
+        return _back(solicitation)
+    return render(request, "procurement/solicitation_form.html", {"form": form, "solicitation": solicitation})
+
+
+@login_required
+def solicitation_manage(request, pk: int):
+    solicitation = _solicitation(request.user, pk)
+    detail = selectors.solicitation_public_detail(solicitation=solicitation)
+    minimum = [c for c in detail["criteria"] if c.kind == Criterion.Kind.MINIMUM]
+    register = list(selectors.register_list(solicitation=solicitation)) if solicitation.opened_at else []
+    ranking = (selectors.solicitation_ranking(solicitation=solicitation)
+               if solicitation.consensus_started_at else [])
+    responsive = [p for p in register if p.responsive is not False]
+    return render(request, "procurement/solicitation_manage.html", {
+        "solicitation": solicitation, **detail,
+        "minimum_criteria": minimum,
+        "clarifications": list(selectors.clarification_list(solicitation=solicitation)),
+        "assignments": list(selectors.assignment_list(solicitation=solicitation)),
+        "progress": selectors.evaluation_progress(solicitation=solicitation) if solicitation.opened_at else [],
+        "register": register, "ranking": ranking,
+        "draft_count": solicitation.proposals.filter(status=Proposal.Status.DRAFT).count(),
+        "criterion_form": CriterionForm(), "question_form": ProposalQuestionForm(),
+        "attachment_form": RequiredAttachmentForm(), "document_form": DocumentForm(), "addendum_form": AddendumForm(),
+        "assign_form": EvaluatorAssignForm(), "cancel_form": ReasonForm(),
+        "responsiveness_form": ResponsivenessForm(criteria=minimum),
+        "recommend_form": RecommendForm(proposals=responsive), "award_form": AwardForm(),
+        "S": Solicitation.Status,
+    })
+
+
+TRANSITIONS = {
+    "publish": (services.solicitation_publish, "Published."),
+    "open": (services.solicitation_open, "Opened: the register of proposals is below."),
+    "evaluation-start": (services.solicitation_evaluation_start, "The evaluation has started."),
+    "consensus-start": (services.solicitation_consensus_start, "Consensus started: individual scores are locked."),
+    "price-open": (services.solicitation_price_open, "The price proposals are open."),
+}
+
+
+@login_required
+@require_POST
+def solicitation_transition(request, pk: int, action: str):
+    solicitation = _solicitation(request.user, pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    service, success = TRANSITIONS[action]
+    return _run(request, solicitation, lambda: service(solicitation=solicitation, by=request.user), _(success))
+
+
+@login_required
+@require_POST
+def solicitation_cancel(request, pk: int):
+    solicitation = _solicitation(request.user, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _run(request, solicitation, lambda: services.solicitation_cancel(
+        solicitation=solicitation, by=request.user, reason=reason), _("The solicitation was cancelled."))
+
+
+@login_required
+@require_POST
+def solicitation_item_add(request, pk: int, item: str):
+    solicitation = _solicitation(request.user, pk)
+    forms_and_services = {
+        "criterion": (CriterionForm, lambda d: services.criterion_add(
+            solicitation=solicitation, by=request.user, kind=d["kind"], title=d["title"],
+            description=d["description"], max_points=d["max_points"] or 0)),
+        "question": (ProposalQuestionForm, lambda d: services.proposal_question_add(
+            solicitation=solicitation, by=request.user, prompt=d["prompt"], max_words=d["max_words"])),
+        "attachment": (RequiredAttachmentForm, lambda d: services.required_attachment_add(
+            solicitation=solicitation, by=request.user, name=d["name"], description=d["description"])),
+        "document": (DocumentForm, lambda d: services.document_add(
+            solicitation=solicitation, by=request.user, title=d["title"], upload=d["file"])),
+        "addendum": (AddendumForm, lambda d: services.addendum_publish(
+            solicitation=solicitation, by=request.user, title=d["title"], body=d["body"],
+            new_proposals_due_at=d["new_proposals_due_at"])),
+    }
+    if item not in forms_and_services:
+        raise Http404
+    form_class, service = forms_and_services[item]
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return _back(solicitation, item)
+    return _run(request, solicitation, lambda: service(form.cleaned_data), _("Saved."), item)
+
+
+@login_required
+@require_POST
+def solicitation_item_remove(request, pk: int, item: str, item_pk: int):
+    solicitation = _solicitation(request.user, pk)
+    managers = {"criterion": solicitation.criteria, "question": solicitation.questions,
+                "attachment": solicitation.required_attachments}
+    if item not in managers:
+        raise Http404
+    obj = get_object_or_404(managers[item], pk=item_pk)
+    return _run(request, solicitation, lambda: services.solicitation_item_remove(
+        solicitation=solicitation, by=request.user, item=obj), _("Removed."), item)
+
+
+@login_required
+@require_POST
+def clarification_answer(request, pk: int, clarification_pk: int):
+    solicitation = _solicitation(request.user, pk)
+    clarification = get_object_or_404(solicitation.clarifications, pk=clarification_pk)
+    form = ClarificationAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer."))
+        return _back(solicitation, "questions")
+    return _run(request, solicitation, lambda: services.clarification_answer(
+        clarification=clarification, by=request.user, answer=form.cleaned_data["answer"],
+        question=form.cleaned_data["question"]), _("The answer is published."), "questions")
+
+
+@login_required
+@require_POST
+def evaluator_assign(request, pk: int):
+    solicitation = _solicitation(request.user, pk)
+    form = EvaluatorAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an evaluator."))
+        return _back(solicitation, "committee")
+    return _run(request, solicitation, lambda: services.evaluator_assign(
+        solicitation=solicitation, evaluator=form.cleaned_data["evaluator"], by=request.user),
+        _("The evaluator was appointed and notified."), "committee")
+
+
+def _register_proposal(request, pk: int) -> Proposal:
+    _officer_or_403(request.user)
+    try:
+        return selectors.proposal_get(user=request.user, pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_POST
+def responsiveness_record(request, pk: int):
+    proposal = _register_proposal(request, pk)
+    criteria = list(proposal.solicitation.criteria.filter(kind=Criterion.Kind.MINIMUM))
+    form = ResponsivenessForm(request.POST, criteria=criteria)
+    if not form.is_valid():
+        messages.error(request, _("Choose the criterion and the decision, and give the reason."))
+        return _back(proposal.solicitation, "register")
+    criterion = next(c for c in criteria if c.pk == form.cleaned_data["criterion"])
+    return _run(request, proposal.solicitation, lambda: services.responsiveness_record(
+        proposal=proposal, criterion=criterion, by=request.user, passed=form.cleaned_data["passed"],
+        reason=form.cleaned_data["reason"]), _("Recorded."), "register")
+
+
+@login_required
+def proposal_review(request, pk: int):
+    """The officer reads a submitted proposal after the opening; the price only after the price
+    opening. Both reads are audited."""
+    proposal = _register_proposal(request, pk)
+    if not can_read_technical(request.user, proposal):
+        raise PermissionDenied
+    submission = selectors.latest_submission(proposal=proposal)
+    services.proposal_sealed_read_record(proposal=proposal, by=request.user, envelope="technical")
+    show_price = can_read_price(request.user, proposal)
+    if show_price:
+        services.proposal_sealed_read_record(proposal=proposal, by=request.user, envelope="price")
+    return render(request, "procurement/proposal_review.html", {
+        "proposal": proposal, "solicitation": proposal.solicitation, "submission": submission,
+        "show_identity": True, "show_price": show_price,
+        "responsiveness": list(proposal.responsiveness.select_related("criterion")),
+    })
+
+
+@login_required
+def consensus(request, pk: int):
+    solicitation = _solicitation(request.user, pk)
+    if solicitation.consensus_started_at is None:
+        messages.error(request, _("Consensus has not started."))
+        return _back(solicitation)
+    table = selectors.consensus_table(solicitation=solicitation)
+    for block in table:
+        for row in block["rows"]:
+            existing = row["consensus"]
+            row["form"] = ScoreForm(method=solicitation.rating_method, criterion=row["criterion"],
+                                    prefix=f"c{block['proposal'].pk}-{row['criterion'].pk}",
+                                    initial={"points": existing.points, "rating": existing.rating,
+                                             "rationale": existing.rationale} if existing else None)
+    return render(request, "procurement/consensus.html", {
+        "solicitation": solicitation, "table": table,
+        "editable": solicitation.status == Solicitation.Status.CONSENSUS,
+        "ranking": selectors.solicitation_ranking(solicitation=solicitation)})
+
+
+@login_required
+@require_POST
+def consensus_record(request, pk: int, proposal_pk: int, criterion_pk: int):
+    solicitation = _solicitation(request.user, pk)
+    proposal = get_object_or_404(solicitation.proposals, pk=proposal_pk)
+    criterion = get_object_or_404(solicitation.criteria, pk=criterion_pk)
+    form = ScoreForm(request.POST, method=solicitation.rating_method, criterion=criterion,
+                     prefix=f"c{proposal.pk}-{criterion.pk}")
+    from django.urls import reverse
+
+    back = redirect(f"{reverse('procurement:consensus', args=[solicitation.pk])}#p{proposal.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Give the consensus rating and its rationale."))
+        return back
+    data = form.cleaned_data
+    try:
+        services.consensus_score_record(proposal=proposal, criterion=criterion, by=request.user,
+                                        rationale=data["rationale"], points=data.get("points"),
+                                        rating=data.get("rating", ""))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Consensus recorded."))
+    return back
+
+
+@login_required
+@require_POST
+def award_recommend(request, pk: int):
+    solicitation = _solicitation(request.user, pk)
+    proposals = list(solicitation.proposals.filter(status=Proposal.Status.SUBMITTED).select_related("organization"))
+    form = RecommendForm(request.POST, proposals=proposals)
+    if not form.is_valid():
+        messages.error(request, _("Choose the proposal and write the reasons."))
+        return _back(solicitation, "award")
+    proposal = next(p for p in proposals if p.pk == form.cleaned_data["proposal"])
+    return _run(request, solicitation, lambda: services.solicitation_award_recommend(
+        solicitation=solicitation, proposal=proposal, by=request.user, reasons=form.cleaned_data["reasons"]),
+        _("The award is recommended."), "award")
+
+
+@login_required
+@require_POST
+def award(request, pk: int):
+    solicitation = _solicitation(request.user, pk)
+    form = AwardForm(request.POST)
+    justification = form.cleaned_data["justification"] if form.is_valid() else ""
+    return _run(request, solicitation, lambda: services.solicitation_award(
+        solicitation=solicitation, by=request.user, justification=justification),
+        _("Awarded. The notices were sent and the public award notice is up."), "award")
+
+
+@login_required
+def procurement_file_export(request, pk: int):
+    solicitation = _solicitation(request.user, pk)
+    data = procurement_file(solicitation=solicitation, by=request.user)
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{solicitation.reference}-procurement-file.json"'
+    return response

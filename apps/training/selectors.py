@@ -1,0 +1,108 @@
+"""Reads of training data, already scoped to what the user may see."""
+
+from django.db.models import Count, Q, QuerySet
+
+from apps.accounts.models import Organization, User
+from apps.accounts.roles import Role
+
+from .models import Course, Enrollment, FieldHours, RoleRequirement, TrainingRecord, TrainingSession
+from .permissions import is_program_admin, managed_organization_ids
+
+
+def course_list(*, active_only: bool = True) -> QuerySet[Course]:
+    qs = Course.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def requirement_list(*, user) -> QuerySet[RoleRequirement]:
+    """Program-wide requirements and those of the user's organizations (program admins: all)."""
+    if not user.is_authenticated:
+        return RoleRequirement.objects.none()
+    qs = RoleRequirement.objects.select_related("organization", "created_by").prefetch_related("courses")
+    if not is_program_admin(user):
+        qs = qs.filter(Q(organization__isnull=True) | Q(organization_id__in=user.organization_ids()))
+    return qs.order_by("role", "organization__name", "-effective_from", "-id")
+
+
+def managed_organizations(*, user) -> QuerySet[Organization]:
+    """Organizations whose training the user looks after."""
+    if is_program_admin(user):
+        return Organization.objects.filter(is_active=True, kind="nonprofit").order_by("name")
+    return Organization.objects.filter(pk__in=managed_organization_ids(user), is_active=True).order_by("name")
+
+
+def record_list(*, user, organization_id: int | None = None, status: str | None = None) -> QuerySet[TrainingRecord]:
+    """Your own records, and those of the organizations whose training you look after."""
+    if not user.is_authenticated:
+        return TrainingRecord.objects.none()
+    qs = TrainingRecord.objects.select_related("responder", "course", "organization", "verified_by")
+    if not is_program_admin(user):
+        qs = qs.filter(Q(responder=user) | Q(organization_id__in=managed_organization_ids(user)))
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-completed_on", "-id")
+
+
+def verification_queue(*, user) -> QuerySet[TrainingRecord]:
+    """Pending records the user may verify: their organizations', never their own."""
+    if not user.is_authenticated:
+        return TrainingRecord.objects.none()
+    return (TrainingRecord.objects.filter(status=TrainingRecord.Status.PENDING,
+                                          organization_id__in=managed_organization_ids(user))
+            .exclude(responder=user)
+            .select_related("responder", "course", "organization").order_by("created_at", "id"))
+
+
+def responder_list(*, user, organization: Organization) -> QuerySet[User]:
+    """Active responders of an organization the user looks after (none otherwise)."""
+    if not (is_program_admin(user) or organization.pk in managed_organization_ids(user)):
+        return User.objects.none()
+    return (User.objects.filter(memberships__organization=organization, memberships__role=Role.RESPONDER,
+                                memberships__is_active=True, is_active=True)
+            .distinct().order_by("full_name", "email"))
+
+
+def responder_organizations(*, user) -> QuerySet[Organization]:
+    return Organization.objects.filter(pk__in=user.organization_ids(Role.RESPONDER), is_active=True).order_by("name")
+
+
+def session_list(*, user) -> QuerySet[TrainingSession]:
+    """Sessions of the user's organizations (program admins: all), with their counts."""
+    if not user.is_authenticated:
+        return TrainingSession.objects.none()
+    qs = TrainingSession.objects.select_related("course", "organization", "trainer").annotate(
+        enrolled_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ENROLLED)),
+        waitlist_count=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.WAITLISTED)),
+    )
+    if not is_program_admin(user):
+        qs = qs.filter(organization_id__in=user.organization_ids())
+    return qs.order_by("starts_at", "id")
+
+
+def enrollment_list(*, session: TrainingSession) -> QuerySet[Enrollment]:
+    return (Enrollment.objects.filter(session=session).exclude(status=Enrollment.Status.WITHDRAWN)
+            .select_related("responder", "record").order_by("status", "queued_at", "id"))
+
+
+def my_enrollments(*, user) -> QuerySet[Enrollment]:
+    return (Enrollment.objects.filter(responder=user).exclude(status=Enrollment.Status.WITHDRAWN)
+            .select_related("session__course", "session__organization").order_by("session__starts_at"))
+
+
+def field_hours_list(*, user) -> QuerySet[FieldHours]:
+    """Your own hours, hours you precept, and your organizations' hours if you look after training."""
+    if not user.is_authenticated:
+        return FieldHours.objects.none()
+    qs = FieldHours.objects.select_related("responder", "preceptor", "organization")
+    if not is_program_admin(user):
+        qs = qs.filter(Q(responder=user) | Q(preceptor=user) | Q(organization_id__in=managed_organization_ids(user)))
+    return qs.order_by("-worked_on", "-id")
+
+
+def preceptor_choices(*, organization: Organization, exclude: User) -> QuerySet[User]:
+    return (User.objects.filter(memberships__organization=organization, memberships__is_active=True,
+                                memberships__role__in=[Role.TRAINER, Role.COORDINATOR, Role.RESPONDER],
+                                is_active=True)
+            .exclude(pk=exclude.pk).distinct().order_by("full_name", "email"))

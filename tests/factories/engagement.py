@@ -1,0 +1,71 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from apps.accounts.roles import Role
+from apps.core.models import Language, Neighborhood
+from apps.engagement.models import CommunitySession, FeedbackItem, Registration, Theme
+from tests.factories import CityDepartmentFactory, user_with_role
+
+
+def language(code: str = "en") -> Language:
+    return Language.objects.get(code=code)
+
+
+def neighborhood(name: str = "Dorchester") -> Neighborhood:
+    return Neighborhood.objects.get(name=name)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunitySession
+
+    organization = factory.SubFactory(CityDepartmentFactory)
+    kind = CommunitySession.Kind.LISTENING
+    status = CommunitySession.Status.PUBLISHED
+    title_en = factory.Sequence(lambda n: f"Listening session {n}")
+    title_es = factory.Sequence(lambda n: f"Sesión para escuchar {n}")
+    description_en = "Tell us how crisis calls should be answered."
+    description_es = "Díganos cómo se deben atender las llamadas de crisis."
+    neighborhood = factory.LazyFunction(neighborhood)
+    format = CommunitySession.Format.IN_PERSON
+    venue_name = "Kroc Center"
+    venue_address = "650 Dudley St, Boston"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    capacity = 10
+    reserved_seats = 0
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(SessionFactory)
+    name = factory.Sequence(lambda n: f"Resident {n}")
+    language = factory.LazyFunction(language)
+    status = Registration.Status.REGISTERED
+    code = factory.Sequence(lambda n: f"C{n:05d}")
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackItem
+
+    channel = FeedbackItem.Channel.ONLINE
+    text = factory.Sequence(lambda n: f"Send trained neighbors, comment {n}.")
+    language = factory.LazyFunction(language)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+    name_es = factory.Sequence(lambda n: f"Tema {n}")
+
+
+def moderator_of(organization=None, **kwargs):
+    return user_with_role(Role.MODERATOR, organization or CityDepartmentFactory(), **kwargs)

@@ -1,0 +1,256 @@
+"""Training pages: my training, the readiness matrix, expiring list, requirements, field hours, cards, nav."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.roles import Role
+from apps.core.models import AuditEvent
+from apps.training.models import FieldHours, RoleRequirement
+from tests.factories import CityDepartmentFactory, UserFactory, user_with_role
+from tests.factories.training import FieldHoursFactory, TrainingRecordFactory
+from tests.training.conftest import local
+
+pytestmark = pytest.mark.django_db
+
+NOW = local(2026, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _ready(user, org, cpr, mhfa):
+    TrainingRecordFactory(responder=user, organization=org, course=cpr, completed_on=date(2025, 5, 2))
+    TrainingRecordFactory(responder=user, organization=org, course=mhfa, completed_on=date(2025, 5, 2))
+    FieldHoursFactory(responder=user, organization=org, hours=Decimal("10"), preceptor=UserFactory())
+
+
+def _count(client, url) -> tuple[int, object]:
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+# --- my training ---------------------------------------------------------------------------------
+
+def test_my_training_shows_readiness_and_reasons(client, org, responder, baseline, cpr, mhfa):
+    TrainingRecordFactory(responder=responder, organization=org, course=cpr, completed_on=date(2025, 5, 2))
+    client.force_login(responder)
+
+    response = client.get(reverse("training:my-training"))
+
+    assert response.status_code == 200
+    [(organization, readiness)] = response.context["readiness"]
+    assert (organization, readiness.reason_codes) == (org, ["missing_course", "insufficient_field_hours"])
+    html = response.content.decode()
+    assert "✗ Not cleared" in html
+    assert "Mental Health First Aid has not been completed." in html
+
+
+def test_my_training_is_for_responders(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("training:my-training")).status_code == 403
+
+
+# --- readiness matrix ----------------------------------------------------------------------------
+
+def test_matrix_shows_status_words_and_constant_queries(client, org, coordinator, baseline, cpr, mhfa):
+    first = user_with_role(Role.RESPONDER, org, full_name="Ann Able")
+    _ready(first, org, cpr, mhfa)
+    client.force_login(coordinator)
+    url = reverse("training:readiness-matrix")
+
+    one, response = _count(client, url)
+    assert [(p.full_name, r.cleared) for p, r in response.context["rows"]] == [("Ann Able", True)]
+
+    second = user_with_role(Role.RESPONDER, org, full_name="Ben Bold")
+    TrainingRecordFactory(responder=second, organization=org, course=cpr, completed_on=date(2024, 3, 2))
+    user_with_role(Role.RESPONDER, org, full_name="Cy Cole")
+    three, response = _count(client, url)
+
+    assert one == three
+    assert [(p.full_name, r.reason_codes) for p, r in response.context["rows"]] == [
+        ("Ann Able", []),
+        ("Ben Bold", ["missing_course", "insufficient_field_hours"]),
+        ("Cy Cole", ["missing_course", "missing_course", "insufficient_field_hours"]),
+    ]
+    html = response.content.decode()
+    assert "! Expires within 30 days" in html
+    assert "✗ Missing" in html
+    assert "✓ Current" in html
+
+
+def test_matrix_permissions(client, org, other_org, responder, trainer, outsider, baseline):
+    client.force_login(responder)
+    assert client.get(reverse("training:readiness-matrix")).status_code == 403
+    client.force_login(outsider)
+    assert client.get(reverse("training:readiness-matrix"), {"organization": org.slug}).status_code == 404
+    client.force_login(trainer)
+    response = client.get(reverse("training:readiness-matrix"), {"organization": org.slug})
+    assert [p for p, _ in response.context["rows"]] == [responder]
+
+
+def test_matrix_program_admin_chooses_organization(client, org, other_org, responder):
+    admin = user_with_role(Role.PROGRAM_ADMIN, CityDepartmentFactory())
+    other = user_with_role(Role.RESPONDER, other_org)
+    client.force_login(admin)
+    response = client.get(reverse("training:readiness-matrix"), {"organization": other_org.slug})
+    assert [p for p, _ in response.context["rows"]] == [other]
+    assert response.context["rows"][0][1].reason_codes == ["no_requirements"]
+
+
+def test_matrix_csv_export(client, org, coordinator, responder, baseline, cpr, mhfa):
+    _ready(responder, org, cpr, mhfa)
+    client.force_login(coordinator)
+    response = client.get(reverse("training:readiness-export"), {"organization": org.slug})
+    assert response.status_code == 200
+    assert response.content.decode().splitlines() == [
+        "name,email,cleared,field_hours,field_hours_required,cpr,mhfa,reasons",
+        "Ray Sponder,ray@example.org,yes,10.00,10.00,valid 2027-05-31,valid 2028-05-02,",
+    ]
+
+
+# --- expiring list -------------------------------------------------------------------------------
+
+def test_expiring_list_scoped_with_constant_queries(client, org, other_org, coordinator, responder, peer, cpr):
+    TrainingRecordFactory(responder=responder, organization=org, course=cpr, completed_on=date(2024, 3, 2))
+    TrainingRecordFactory(responder=user_with_role(Role.RESPONDER, other_org), organization=other_org, course=cpr,
+                          completed_on=date(2024, 3, 2))
+    client.force_login(coordinator)
+    url = reverse("training:expiring-list") + "?days=30"
+    one, response = _count(client, url)
+    assert [r.responder for r in response.context["page"]] == [responder]
+    TrainingRecordFactory(responder=peer, organization=org, course=cpr, completed_on=date(2024, 3, 5))
+    newer = TrainingRecordFactory(responder=peer, organization=org, course=cpr, completed_on=date(2024, 3, 9))
+    third = user_with_role(Role.RESPONDER, org)
+    TrainingRecordFactory(responder=third, organization=org, course=cpr, completed_on=date(2024, 3, 1))
+    three, response = _count(client, url)
+    # Peer's two cards expire the same day: only one is listed.
+    assert [(r.responder, r.pk) for r in response.context["page"]] == [
+        (responder, response.context["page"][0].pk), (peer, newer.pk), (third, response.context["page"][2].pk)]
+    assert one == three
+
+
+# --- requirements --------------------------------------------------------------------------------
+
+def test_program_admin_sets_a_requirement_from_a_date(client, org, cpr, mhfa):
+    admin = user_with_role(Role.PROGRAM_ADMIN, CityDepartmentFactory())
+    client.force_login(admin)
+    response = client.post(reverse("training:requirement-list"), {
+        "role": "responder", "organization": org.pk, "effective_from": "2026-04-01", "courses": [cpr.pk],
+        "min_field_hours": "76", "note": "Org pilot"})
+    assert response.status_code == 302
+    row = RoleRequirement.objects.get()
+    assert (row.organization, row.effective_from, list(row.courses.all()), row.min_field_hours) == (
+        org, date(2026, 4, 1), [cpr], Decimal("76.00"))
+    event = AuditEvent.objects.get(action="training.requirement.set")
+    assert event.after["courses"] == ["cpr"]
+
+
+def test_requirement_cannot_change_the_past(client, cpr):
+    admin = user_with_role(Role.PROGRAM_ADMIN, CityDepartmentFactory())
+    client.force_login(admin)
+    response = client.post(reverse("training:requirement-list"), {
+        "role": "responder", "effective_from": "2026-03-09", "courses": [cpr.pk], "min_field_hours": "0"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "effective_from": ["A requirement cannot change the past: choose today or a later date."]}
+
+
+def test_coordinator_reads_requirements_but_cannot_set_them(client, coordinator, baseline, cpr):
+    client.force_login(coordinator)
+    response = client.get(reverse("training:requirement-list"))
+    assert (response.status_code, response.context["form"], list(response.context["page"])) == (200, None, [baseline])
+    assert client.post(reverse("training:requirement-list"), {"role": "responder"}).status_code == 403
+
+
+# --- field hours ---------------------------------------------------------------------------------
+
+def test_field_hours_logged_and_signed_off_by_the_preceptor_only(client, org, responder, trainer, coordinator):
+    client.force_login(responder)
+    response = client.post(reverse("training:field-hours"), {
+        "organization": org.pk, "worked_on": "2026-03-09", "hours": "7.5", "preceptor": trainer.pk,
+        "activity": "Ride-along"})
+    assert response.status_code == 302
+    entry = FieldHours.objects.get()
+
+    client.force_login(coordinator)
+    assert client.post(reverse("training:field-hours-sign-off", args=[entry.pk]),
+                       {"approve": "yes"}).status_code == 403
+    client.force_login(trainer)
+    response = client.get(reverse("training:field-hours"))
+    assert response.context["to_sign"] == [entry]
+    assert client.post(reverse("training:field-hours-sign-off", args=[entry.pk]), {"approve": "yes"}).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.status, entry.hours) == ("signed_off", Decimal("7.50"))
+
+
+def test_field_hours_of_another_organization_are_not_found(client, org, responder, trainer, outsider):
+    entry = FieldHoursFactory(responder=responder, organization=org, preceptor=trainer,
+                              status=FieldHours.Status.PENDING)
+    client.force_login(outsider)
+    assert client.post(reverse("training:field-hours-sign-off", args=[entry.pk]),
+                       {"approve": "yes"}).status_code == 404
+
+
+# --- shell ---------------------------------------------------------------------------------------
+
+def _nav_keys(response):
+    return [i["key"] for i in response.context["nav_items"] if i["key"].startswith("training")]
+
+
+@pytest.mark.parametrize(("role", "keys"), [
+    (Role.RESPONDER, ["training-my", "training-sessions"]),
+    (Role.COORDINATOR, ["training-readiness", "training-verification", "training-sessions"]),
+    (Role.TRAINER, ["training-readiness", "training-verification", "training-sessions"]),
+    (Role.PROCUREMENT_OFFICER, []),
+])
+def test_navigation_per_role(client, org, role, keys):
+    organization = CityDepartmentFactory() if role == Role.PROCUREMENT_OFFICER else org
+    client.force_login(user_with_role(role, organization))
+    assert _nav_keys(client.get(reverse("training:course-list"))) == keys
+
+
+def test_dashboard_cards(client, org, responder, coordinator, trainer, baseline, cpr, mhfa):
+    _ready(responder, org, cpr, mhfa)
+    client.force_login(responder)
+    cards = {c.key: c for c in client.get("/").context["cards"]}
+    [(organization, readiness)] = cards["training-my-readiness"].context["items"]
+    assert (organization, readiness.cleared) == (org, True)
+
+    user_with_role(Role.RESPONDER, org)
+    client.force_login(coordinator)
+    cards = {c.key: c for c in client.get("/").context["cards"]}
+    assert cards["training-not-ready"].context["rows"] == [(org, 1, 2)]
+
+    client.force_login(trainer)
+    cards = {c.key: c for c in client.get("/").context["cards"]}
+    assert "training-not-ready" not in cards
+    assert (cards["training-upcoming"].context["sessions"], cards["training-upcoming"].context["pending"]) == ([], 0)
+
+
+def test_course_catalog_page(client, responder, cpr, mhfa):
+    client.force_login(responder)
+    response = client.get(reverse("training:course-list"))
+    assert [c.code for c in response.context["page"]] == ["cpr", "mhfa"]
+    assert "recertify up to 90 days after expiry" in response.content.decode()
+
+
+def test_pages_need_sign_in(client):
+    for name in ("my-training", "readiness-matrix", "verification-queue", "session-list", "field-hours"):
+        assert client.get(reverse(f"training:{name}")).status_code == 302
+
+
+def test_session_reminder_window_constant(org):
+    from apps.training.reminders import SESSION_REMINDER_AHEAD
+    assert timedelta(days=2) == SESSION_REMINDER_AHEAD
