@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("apps.training.api.urls")),
     path("", include("apps.scheduling.api.urls")),
     path("", include("apps.engagement.api.urls")),
+    path("", include("apps.reports.api.urls")),
 ]

@@ -1,4 +1,9 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from django.utils import translation
 
 from apps.notifications.services import Contact, notify, one_off_key
@@ -8,6 +13,20 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts come only from invitations; residents never need one.
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """City staff are sent to add a second factor right after signing in: asking for the password
+        again at that moment proves nothing new. Within the reauthentication timeout of a sign-in, a
+        user with no factor yet may add their first one. Changing or removing a factor still asks."""
+        request = getattr(allauth_context, "request", None)
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            from .permissions import has_mfa
+
+            records = get_authentication_records(request, request.user)
+            if records and not has_mfa(request.user) and (
+                    time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's mail (verification, password reset) and hand it to the one sender."""

@@ -99,6 +99,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_city_staff(self) -> bool:
         return bool(self.role_names & CITY_STAFF_ROLES)
 
+    @cached_property
+    def mfa_setup_pending(self) -> bool:
+        """City staff (or admin users) who have not yet added a second factor."""
+        from .permissions import has_mfa, requires_mfa
+
+        return requires_mfa(self) and not has_mfa(self)
+
     def organization_ids(self, *roles: str) -> set[int]:
         """Organizations where the user holds any of `roles` (any role when none given)."""
         return {org for org, role in self.role_grants if not roles or role in roles}

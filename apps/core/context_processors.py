@@ -6,7 +6,9 @@ from .shell import navigation_for
 def shell(request) -> dict:
     user = getattr(request, "user", None)
     return {
-        "nav_items": navigation_for(user) if user is not None else [],
+        # Staff who still owe a second factor see no menu: every page would send them back to set it up.
+        "nav_items": navigation_for(user) if user is not None and not getattr(user, "mfa_setup_pending", False)
+        else [],
         "site_name": "crisisprog",
         "debug": settings.DEBUG,
     }

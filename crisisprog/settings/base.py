@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.scheduling",
     "apps.procurement",
     "apps.engagement",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
@@ -341,6 +342,12 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_MESSAGE_ID_DOMAIN = env.str("NOTIFICATION_MESSAGE_ID_DOMAIN", default="crisisprog.local")
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleSMSBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+
+# --- modules ----------------------------------------------------------------------------------
+TRAINING_EVIDENCE_MAX_BYTES = env.int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# Residents' public forms, per client (keyed, daily-rotating hash of the address, in the cache only).
+ENGAGEMENT_FEEDBACK_PER_HOUR = env.int("ENGAGEMENT_FEEDBACK_PER_HOUR", default=10)
+ENGAGEMENT_REGISTRATIONS_PER_HOUR = env.int("ENGAGEMENT_REGISTRATIONS_PER_HOUR", default=20)
 
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations create its default token table even though accounts.ApiToken replaces it;

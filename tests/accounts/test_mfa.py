@@ -50,10 +50,19 @@ def test_staff_without_mfa_can_reach_the_setup_page(client, role, password):
     response = client.post(reverse("account_login"), {"login": user.email, "password": password})
     assert response["Location"] == "/"
     assert client.get("/")["Location"] == f"{reverse('mfa_activate_totp')}?next=%2F"
-    # allauth asks for the password once more before a second factor is added.
-    assert client.get(reverse("mfa_activate_totp"))["Location"].startswith(reverse("account_reauthenticate"))
-    client.post(reverse("account_reauthenticate"), {"password": password})
+    # Right after signing in, the first factor is added without typing the password again.
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_staff_setting_up_mfa_long_after_sign_in_confirms_the_password(client, password):
+    user = user_with_role(Role.MODERATOR, mfa=False)
+    with time_machine.travel("2026-11-27 09:00:00 -0500", tick=False):
+        client.post(reverse("account_login"), {"login": user.email, "password": password})
+    with time_machine.travel("2026-11-27 09:10:00 -0500", tick=False):
+        response = client.get(reverse("mfa_activate_totp"))
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+        client.post(reverse("account_reauthenticate"), {"password": password})
+        assert client.get(reverse("mfa_activate_totp")).status_code == 200
     assert client.get(reverse("mfa_index")).status_code == 200
 
 
@@ -108,3 +117,12 @@ def test_responder_session_is_not_cut_at_thirty_minutes(client):
         assert client.get("/").status_code == 200
     with time_machine.travel("2026-11-27 11:30:00 -0500", tick=False):
         assert client.get("/").status_code == 200
+
+
+def test_staff_without_mfa_see_no_menu_on_the_setup_page(client, password):
+    user = user_with_role(Role.PROGRAM_ADMIN, mfa=False)
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    page = client.get(reverse("mfa_activate_totp")).content.decode()
+    assert 'href="/audit/"' not in page
+    assert 'href="/organizations/"' not in page
+    assert "Sign out" in page
