@@ -9,13 +9,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
 
 from apps.accounts.models import Organization, User
 from apps.accounts.roles import Role
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
+from apps.core.uploads import CERTIFICATES, check_upload
 from apps.notifications.services import notification_cancel, notify
 
 from .models import Course, Enrollment, FieldHours, RequirementRole, RoleRequirement, TrainingRecord, TrainingSession
@@ -30,8 +29,6 @@ from .permissions import (
     can_verify_record,
 )
 
-IMAGE_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
-
 
 def evidence_max_bytes() -> int:
     return getattr(settings, "TRAINING_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
@@ -42,48 +39,11 @@ def evidence_max_bytes() -> int:
 def evidence_check(upload) -> tuple[str, str]:
     """(content type, extension) of a certificate that really is a PDF or a JPEG/PNG image.
 
-    The content decides, never the name or the browser's claimed type: a PDF must parse and have a
-    page; an image must decode.
+    The content decides (apps.core.uploads): a PDF must parse and have a page; an image must decode.
     """
-    limit = evidence_max_bytes()
-    if upload.size > limit:
-        raise ApplicationError(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-                               field="evidence", code="too_large")
-    if upload.size == 0:
-        raise ApplicationError(_("The file is empty."), field="evidence", code="empty")
+    checked = check_upload(upload, allowed=CERTIFICATES, max_bytes=evidence_max_bytes(), field="evidence")
     upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        try:
-            reader = PdfReader(upload)
-            if reader.is_encrypted:
-                raise ApplicationError(_("The PDF is password-protected; upload an unprotected copy."),
-                                       field="evidence", code="encrypted")
-            pages = len(reader.pages)
-        except ApplicationError:
-            raise
-        except Exception as exc:  # pypdf raises many kinds of error on a damaged or forged file
-            raise ApplicationError(_("The PDF could not be read. Upload the certificate as a PDF or a photo."),
-                                   field="evidence", code="invalid_pdf") from exc
-        finally:
-            upload.seek(0)
-        if pages < 1:
-            raise ApplicationError(_("The PDF has no pages."), field="evidence", code="invalid_pdf")
-        return "application/pdf", ".pdf"
-    try:
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ApplicationError(_("Upload the certificate as a PDF, JPEG or PNG file."), field="evidence",
-                               code="invalid_type") from exc
-    finally:
-        upload.seek(0)
-    if image_format not in IMAGE_FORMATS:
-        raise ApplicationError(_("Upload the certificate as a PDF, JPEG or PNG file."), field="evidence",
-                               code="invalid_type")
-    return IMAGE_FORMATS[image_format]
+    return checked.content_type, f".{checked.extension}"
 
 
 # --- catalog and requirements --------------------------------------------------------------------

@@ -269,7 +269,7 @@ def test_upload_checks_content_not_name(solicitation, coordinator, harbor, setti
     with pytest.raises(ApplicationError, match="Only PDF"):
         services.proposal_attachment_add(proposal=proposal, required_attachment=required, upload=fake, by=coordinator)
     broken = SimpleUploadedFile("broken.pdf", b"%PDF-1.7\nthis is not really a pdf", content_type="application/pdf")
-    with pytest.raises(ApplicationError, match="Only PDF"):
+    with pytest.raises(ApplicationError, match="The PDF could not be read"):
         services.proposal_attachment_add(proposal=proposal, required_attachment=required, upload=broken,
                                          by=coordinator)
     private = os.path.join(settings.MEDIA_ROOT, "private")
@@ -299,7 +299,8 @@ def test_office_and_image_types_are_recognised():
 
     from PIL import Image
 
-    from apps.procurement.uploads import DOCX, PNG, XLSX, check_upload
+    from apps.core.uploads import DOCX, PNG, XLSX
+    from apps.procurement.uploads import check_upload
 
     def office(inner):
         buffer = io.BytesIO()
@@ -485,6 +486,7 @@ def test_consensus_score_records(in_evaluation, two_submitted, officer, evaluato
 
 
 def test_pdf_upload_helper_is_valid():
-    from apps.procurement.uploads import PDF, check_upload
+    from apps.core.uploads import PDF
+    from apps.procurement.uploads import check_upload
 
     assert check_upload(pdf_upload()).content_type == PDF

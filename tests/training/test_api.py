@@ -89,8 +89,8 @@ def test_fake_pdf_upload_is_a_400_on_the_field(api, org, responder):
         format="multipart")
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "The PDF could not be read. Upload the certificate as a PDF or a photo.",
-        "errors": {"evidence": ["The PDF could not be read. Upload the certificate as a PDF or a photo."]}}
+        "detail": "The PDF could not be read; it may be damaged. Upload another copy.",
+        "errors": {"evidence": ["The PDF could not be read; it may be damaged. Upload another copy."]}}
 
 
 def test_upload_for_another_organization_is_unknown(api, org, other_org, responder):

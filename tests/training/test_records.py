@@ -130,7 +130,7 @@ def test_upload_page_shows_the_error_on_the_field(client, org, responder):
         "organization": org.pk, "course": course.pk, "completed_on": "2025-06-01", "evidence": fake})
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "evidence": ["The PDF could not be read. Upload the certificate as a PDF or a photo."]}
+        "evidence": ["The PDF could not be read; it may be damaged. Upload another copy."]}
 
 
 @pytest.mark.parametrize(("who", "status"), [("responder", 200), ("coordinator", 200), ("trainer", 200),
