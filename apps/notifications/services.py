@@ -19,11 +19,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.template.loader import TemplateDoesNotExist, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from apps.core.queue import enqueue, enqueue_on_commit
 
 from .kinds import Channel, Kind, get_kind
 from .models import Notification, NotificationPreference, ResidentOptOut
@@ -203,8 +205,8 @@ def _enqueue_after_commit(ids: list[int]) -> None:
     from .tasks import deliver_notifications
 
     for start in range(0, len(ids), BATCH_SIZE):
-        chunk = ids[start:start + BATCH_SIZE]
-        transaction.on_commit(lambda chunk=chunk: deliver_notifications.delay(notification_ids=chunk))
+        # If the broker is down the rows stay queued and dispatch_due hands them out later.
+        enqueue_on_commit(deliver_notifications, notification_ids=ids[start:start + BATCH_SIZE])
 
 
 def notification_cancel(*, dedupe_key_prefix: str) -> int:
@@ -338,9 +340,13 @@ def dispatch_due(*, limit: int = 10_000) -> int:
     )
     from .tasks import deliver_notifications
 
+    handed_out = 0
     for start in range(0, len(ids), BATCH_SIZE):
-        deliver_notifications.delay(notification_ids=ids[start:start + BATCH_SIZE])
-    return len(ids)
+        batch = ids[start:start + BATCH_SIZE]
+        if not enqueue(deliver_notifications, notification_ids=batch):
+            break  # the broker is away: the next run tries again
+        handed_out += len(batch)
+    return handed_out
 
 
 # --- the in-app centre ---------------------------------------------------------------------------
