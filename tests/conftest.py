@@ -90,3 +90,12 @@ def _reference_data_in_transactional_tests(request):
         from apps.core.reference_data import load_reference_data
 
         load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Spanish leaves Spanish active in the thread; the next test starts in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

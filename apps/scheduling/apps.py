@@ -5,3 +5,6 @@ class SchedulingConfig(AppConfig):
     name = "apps.scheduling"
     label = "scheduling"
     verbose_name = "Shift scheduling"
+
+    def ready(self) -> None:
+        from . import shell  # noqa: F401  (registers nav, cards, notification kinds, scanners, demo data)

@@ -77,6 +77,8 @@ def test_pages_keep_working_while_redis_is_down_and_nothing_is_lost(client, priv
     coordinator = user_with_role(Role.COORDINATOR, OrganizationFactory(name="Harbor Peer Collective"))
     client.force_login(coordinator)
     _stop(private_broker["proc"])  # the broker goes away
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", private_broker["port"]), timeout=0.5).close()
 
     started = time.monotonic()
     response = client.post("/invitations/", {"email": "new.responder@example.org", "full_name": "Nia",

@@ -1,0 +1,415 @@
+"""The eligibility engine: the one place that decides whether a person may fill a shift position.
+
+Coordinator assignment, self sign-up, swaps, the open-shifts list and (later) the auto-roster all
+ask `check_eligibility` or `eligibility_batch`; nothing else re-implements a rule.
+
+Rules, each with a stable reason code:
+- not_member: the person is not an active responder of the shift's organization.
+- not_ready: the training readiness engine does not clear them through the shift's end.
+- role_not_qualified: cleared for duty, but not for this position's role (a lead position needs
+  the team-lead requirement; a responder position is not for someone cleared only as a trainee).
+- overlap: another active assignment (in any organization) overlaps the shift.
+- rest: less than the minimum rest (default 10 h) between this shift and another.
+- daily_hours: more than the daily maximum (default 12 h) in one local calendar day.
+- weekly_hours: more than the maximum (default 40 h) in some rolling 7 days.
+- time_off: approved time off overlaps the shift.
+- unavailable: the person gave weekly availability and the shift falls outside it.
+- already_on_shift: they already hold a position on this shift.
+- composition: a trainee position can be filled only once a non-trainee (a lead, where the team
+  type needs one) is on the shift — the team is never all trainees.
+- position_full: every place of the position is taken.
+- shift_cancelled / shift_started: the shift cannot take anyone any more.
+
+A coordinator may override rest, hours and availability with a written reason (the service
+audits it). Overlap, readiness and everything else can never be overridden.
+
+The batch form runs a fixed number of queries whatever the number of people.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.training.readiness import Code as ReadinessCode
+from apps.training.readiness import Readiness, readiness_batch
+
+from .models import Assignment, Availability, Position, PositionRole, SchedulingPolicy, Shift, TimeOff
+
+DEFAULT_MIN_REST_HOURS = 10
+DEFAULT_MAX_DAILY_HOURS = 12
+DEFAULT_MAX_WEEKLY_HOURS = 40
+WEEK = timedelta(days=7)
+
+
+class Code:
+    """Reason codes. Stable strings: the API, pages and tests rely on them."""
+
+    NOT_MEMBER = "not_member"
+    NOT_READY = "not_ready"
+    ROLE_NOT_QUALIFIED = "role_not_qualified"
+    OVERLAP = "overlap"
+    REST = "rest"
+    DAILY_HOURS = "daily_hours"
+    WEEKLY_HOURS = "weekly_hours"
+    TIME_OFF = "time_off"
+    UNAVAILABLE = "unavailable"
+    ALREADY_ON_SHIFT = "already_on_shift"
+    COMPOSITION = "composition"
+    POSITION_FULL = "position_full"
+    SHIFT_CANCELLED = "shift_cancelled"
+    SHIFT_STARTED = "shift_started"
+
+
+# What a coordinator may override, with a written reason. Never overlap, never readiness.
+OVERRIDABLE = frozenset({Code.REST, Code.DAILY_HOURS, Code.WEEKLY_HOURS, Code.UNAVAILABLE})
+
+# When a position's own role is not cleared, the role one step down tells "not qualified for this
+# role" apart from "not cleared at all".
+_FALLBACK_ROLE = {"team_lead": "responder", "responder": "trainee"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    overridable: bool = False
+    details: tuple[str, ...] = ()  # readiness messages, when the training engine said no
+
+    def __iter__(self):
+        yield self.code
+        yield self.message
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    user_id: int
+    position_id: int
+    allowed: bool
+    reasons: tuple[Reason, ...] = ()
+    overridden: tuple[str, ...] = ()
+    readiness: Readiness | None = field(default=None, compare=False)
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    @property
+    def message(self) -> str:
+        return " ".join(r.message for r in self.reasons)
+
+    @property
+    def needs_override_only(self) -> bool:
+        """Refused only for reasons a coordinator may override."""
+        return bool(self.reasons) and all(r.overridable for r in self.reasons)
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_rest_hours: int = DEFAULT_MIN_REST_HOURS
+    max_daily_hours: int = DEFAULT_MAX_DAILY_HOURS
+    max_weekly_hours: int = DEFAULT_MAX_WEEKLY_HOURS
+    swap_requires_approval: bool = True
+
+
+def policy_for(organization_id: int) -> Policy:
+    row = SchedulingPolicy.objects.filter(organization_id=organization_id).first()
+    if row is None:
+        return Policy()
+    return Policy(min_rest_hours=row.min_rest_hours, max_daily_hours=row.max_daily_hours,
+                  max_weekly_hours=row.max_weekly_hours, swap_requires_approval=row.swap_requires_approval)
+
+
+# --- interval arithmetic -------------------------------------------------------------------------
+
+def _utc(moment: datetime) -> datetime:
+    """Aware datetimes sharing one zoneinfo subtract by wall clock (a 25-hour day comes out 24):
+    all arithmetic here is done on UTC instants."""
+    return moment.astimezone(UTC)
+
+
+def _local_midnight(day) -> datetime:
+    return _utc(datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone()))
+
+
+def _overlap_hours(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> float:
+    start, end = max(a_start, b_start), min(a_end, b_end)
+    return max((end - start).total_seconds(), 0) / 3600
+
+
+def _local_days(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The local calendar days [midnight, next midnight) that [start, end) touches (DST-aware)."""
+    tz = timezone.get_default_timezone()
+    day = timezone.localtime(start, tz).date()
+    last = timezone.localtime(end - timedelta(microseconds=1), tz).date()
+    days = []
+    while day <= last:
+        nxt = day + timedelta(days=1)
+        days.append((_local_midnight(day), _local_midnight(nxt)))
+        day = nxt
+    return days
+
+
+def _max_daily(new: tuple[datetime, datetime], others: list[tuple[datetime, datetime]]) -> float:
+    worst = 0.0
+    for day_start, day_end in _local_days(*new):
+        total = sum(_overlap_hours(s, e, day_start, day_end) for s, e in [new, *others])
+        worst = max(worst, total)
+    return worst
+
+
+def _max_weekly(new: tuple[datetime, datetime], others: list[tuple[datetime, datetime]]) -> float:
+    """The most hours in any 7-day window that touches the new shift. The maximum is reached by a
+    window that starts at some shift's start or ends at some shift's end, so those are tried."""
+    intervals = [new, *others]
+    windows = [(s, s + WEEK) for s, _ in intervals] + [(e - WEEK, e) for _, e in intervals]
+    worst = 0.0
+    for w_start, w_end in windows:
+        if _overlap_hours(w_start, w_end, *new) <= 0:
+            continue
+        worst = max(worst, sum(_overlap_hours(s, e, w_start, w_end) for s, e in intervals))
+    return worst
+
+
+def _availability_covers(rows: list[Availability], start: datetime, end: datetime) -> bool:
+    tz = timezone.get_default_timezone()
+    first = timezone.localtime(start, tz).date() - timedelta(days=1)
+    last = timezone.localtime(end, tz).date()
+    windows = []
+    day = first
+    while day <= last:
+        for row in rows:
+            if row.weekday != day.weekday():
+                continue
+            end_day = day if row.end_time > row.start_time else day + timedelta(days=1)
+            windows.append((_utc(datetime.combine(day, row.start_time, tzinfo=tz)),
+                            _utc(datetime.combine(end_day, row.end_time, tzinfo=tz))))
+        day += timedelta(days=1)
+    cursor, end = _utc(start), _utc(end)
+    for w_start, w_end in sorted(windows):
+        if w_start > cursor:
+            break
+        cursor = max(cursor, w_end)
+        if cursor >= end:
+            return True
+    return cursor >= end
+
+
+def _hours_text(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+# --- the engine ----------------------------------------------------------------------------------
+
+def _user_id(user) -> int:
+    return user if isinstance(user, int) else user.pk
+
+
+@dataclass
+class _Facts:
+    """What the rules need, fetched in a fixed number of queries."""
+
+    policies: dict[int, Policy]
+    on_shift: dict[int, list[tuple[int, int, str]]]  # shift id -> (position id, responder id, role)
+    others: dict[int, list[tuple[int, datetime, datetime]]]  # responder id -> (assignment id, start, end)
+    time_off: dict[int, list[tuple[datetime, datetime]]]
+    availability: dict[int, list[Availability]]
+
+
+def _policies(organization_ids: set[int]) -> dict[int, Policy]:
+    found = {row.organization_id: Policy(min_rest_hours=row.min_rest_hours, max_daily_hours=row.max_daily_hours,
+                                         max_weekly_hours=row.max_weekly_hours,
+                                         swap_requires_approval=row.swap_requires_approval)
+             for row in SchedulingPolicy.objects.filter(organization_id__in=organization_ids)}
+    return {oid: found.get(oid, Policy()) for oid in organization_ids}
+
+
+def _gather(*, user_ids: list[int], shifts: list[Shift]) -> _Facts:
+    policies = _policies({s.organization_id for s in shifts})
+    horizon = max([timedelta(hours=p.min_rest_hours) for p in policies.values()] + [WEEK])
+    first, last = min(s.starts_at for s in shifts), max(s.ends_at for s in shifts)
+    on_shift: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for assignment_id, shift_id, position_id, responder_id, role in (
+            Assignment.objects.filter(shift_id__in=[s.pk for s in shifts], status__in=Assignment.ACTIVE)
+            .values_list("id", "shift_id", "position_id", "responder_id", "position__role")):
+        on_shift[shift_id].append((assignment_id, position_id, responder_id, role))
+    others: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)
+    for assignment_id, uid, s, e in (Assignment.objects.filter(
+            responder_id__in=user_ids, status__in=Assignment.ACTIVE, starts_at__lt=last + horizon,
+            ends_at__gt=first - horizon).values_list("id", "responder_id", "starts_at", "ends_at")):
+        others[uid].append((assignment_id, s, e))
+    time_off: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for uid, s, e in TimeOff.objects.filter(responder_id__in=user_ids, status=TimeOff.Status.APPROVED,
+                                            starts_at__lt=last, ends_at__gt=first).values_list(
+            "responder_id", "starts_at", "ends_at"):
+        time_off[uid].append((s, e))
+    availability: dict[int, list[Availability]] = defaultdict(list)
+    for row in Availability.objects.filter(responder_id__in=user_ids):
+        availability[row.responder_id].append(row)
+    return _Facts(policies=policies, on_shift=on_shift, others=others, time_off=time_off, availability=availability)
+
+
+def _readiness(*, user_ids: list[int], organization_id: int, role: str, at: datetime,
+               through: datetime) -> tuple[dict[int, Readiness], dict[int, Readiness]]:
+    """Readiness for the position's role, and for the role one step down for those not cleared."""
+    readiness = readiness_batch(users=user_ids, organization=organization_id, at=at, through=through, role=role)
+    not_cleared = [uid for uid, r in readiness.items() if not r.cleared]
+    fallback: dict[int, Readiness] = {}
+    if not_cleared and role in _FALLBACK_ROLE:
+        fallback = readiness_batch(users=not_cleared, organization=organization_id, at=at, through=through,
+                                   role=_FALLBACK_ROLE[role])
+    return readiness, fallback
+
+
+def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozenset[str], facts: _Facts,
+              readiness: Readiness, fallback: Readiness | None, replacing_id: int | None) -> Eligibility:
+    shift: Shift = position.shift
+    team_type = shift.team.team_type
+    start, end = _utc(shift.starts_at), _utc(shift.ends_at)
+    policy = facts.policies[shift.organization_id]
+    on_shift = [row for row in facts.on_shift.get(shift.pk, []) if row[0] != replacing_id]
+    reasons: list[Reason] = []
+    used: list[str] = []
+
+    def refuse(code: str, message: str, details: tuple[str, ...] = ()) -> None:
+        if code in overrides:
+            used.append(code)
+        else:
+            reasons.append(Reason(code, message, overridable=code in OVERRIDABLE, details=details))
+
+    if shift.status == Shift.Status.CANCELLED:
+        refuse(Code.SHIFT_CANCELLED, _("The shift is cancelled."))
+    elif start <= at:
+        refuse(Code.SHIFT_STARTED, _("The shift has already started."))
+
+    if ReadinessCode.NOT_RESPONDER in readiness.reason_codes:
+        refuse(Code.NOT_MEMBER, _("Not an active responder of %(org)s.") % {"org": shift.organization.name})
+    elif not readiness.cleared:
+        details = tuple(reason.message for reason in readiness.reasons)
+        if fallback is not None and fallback.cleared:
+            refuse(Code.ROLE_NOT_QUALIFIED, _("Cleared for duty, but not for the %(role)s position.")
+                   % {"role": position.get_role_display()}, details)
+        else:
+            refuse(Code.NOT_READY, _("Training does not clear this person through the end of the shift."), details)
+
+    mine = [(_utc(s), _utc(e)) for aid, s, e in facts.others.get(uid, []) if aid != replacing_id]
+    if any(s < end and e > start for s, e in mine):
+        refuse(Code.OVERLAP, _("Already assigned to another shift at this time."))
+    rest = timedelta(hours=policy.min_rest_hours)
+    if any((timedelta(0) <= start - e < rest) or (timedelta(0) <= s - end < rest) for s, e in mine):
+        refuse(Code.REST, _("Less than %(h)s hours of rest between shifts.") % {"h": policy.min_rest_hours})
+    apart = [(s, e) for s, e in mine if not (s < end and e > start)]
+    daily = _max_daily((start, end), apart)
+    if daily > policy.max_daily_hours:
+        refuse(Code.DAILY_HOURS, _("%(h)s hours in one day; the limit is %(max)s.")
+               % {"h": _hours_text(daily), "max": policy.max_daily_hours})
+    weekly = _max_weekly((start, end), apart)
+    if weekly > policy.max_weekly_hours:
+        refuse(Code.WEEKLY_HOURS, _("%(h)s hours in 7 days; the limit is %(max)s.")
+               % {"h": _hours_text(weekly), "max": policy.max_weekly_hours})
+    if any(s < end and e > start for s, e in facts.time_off.get(uid, [])):
+        refuse(Code.TIME_OFF, _("Approved time off overlaps the shift."))
+    rows = facts.availability.get(uid)
+    if rows and not _availability_covers(rows, start, end):
+        refuse(Code.UNAVAILABLE, _("Outside the weekly availability this person gave."))
+
+    if any(responder_id == uid for _, _, responder_id, _ in on_shift):
+        refuse(Code.ALREADY_ON_SHIFT, _("Already holds a position on this shift."))
+    if position.role == PositionRole.TRAINEE and not team_type.allow_all_trainees:
+        roles = [role for *_, role in on_shift]
+        if team_type.requires_lead:
+            covered = PositionRole.LEAD in roles
+            message = _("A trainee can join only once a team lead is on the shift.")
+        else:
+            covered = any(role != PositionRole.TRAINEE for role in roles)
+            message = _("A trainee can join only once someone who is not a trainee is on the shift.")
+        if not covered:
+            refuse(Code.COMPOSITION, message)
+    if sum(1 for _, pid, _, _ in on_shift if pid == position.pk) >= position.count:
+        refuse(Code.POSITION_FULL, _("Every place of this position is taken."))
+
+    return Eligibility(user_id=uid, position_id=position.pk, allowed=not reasons, reasons=tuple(reasons),
+                       overridden=tuple(used), readiness=readiness)
+
+
+def eligibility_batch(*, users: Iterable, position: Position, at: datetime | None = None,
+                      overrides: Iterable[str] = frozenset(), replacing: Assignment | None = None,
+                      ) -> dict[int, Eligibility]:
+    """Eligibility of many people (Users or ids) for one position, in a fixed number of queries
+    (pass the position with `shift__team__team_type` and `shift__organization` selected).
+
+    `replacing`: the assignment a swap hands over; its place and its holder's time do not count."""
+    at = at or timezone.now()
+    overrides = frozenset(overrides) & OVERRIDABLE
+    user_ids = list(dict.fromkeys(_user_id(u) for u in users))
+    if not user_ids:
+        return {}
+    shift = position.shift
+    facts = _gather(user_ids=user_ids, shifts=[shift])
+    readiness, fallback = _readiness(user_ids=user_ids, organization_id=shift.organization_id,
+                                     role=position.readiness_role, at=at, through=shift.ends_at)
+    replacing_id = replacing.pk if replacing is not None else None
+    return {uid: _evaluate(uid=uid, position=position, at=at, overrides=overrides, facts=facts,
+                           readiness=readiness[uid], fallback=fallback.get(uid), replacing_id=replacing_id)
+            for uid in user_ids}
+
+
+def check_eligibility(*, user, position: Position, at: datetime | None = None,
+                      overrides: Iterable[str] = frozenset(), replacing: Assignment | None = None) -> Eligibility:
+    """May `user` fill `position`? Allowed, or the reasons (codes and messages) why not."""
+    return eligibility_batch(users=[user], position=position, at=at, overrides=overrides,
+                             replacing=replacing)[_user_id(user)]
+
+
+def positions_for_user(*, user, positions: list[Position], at: datetime | None = None) -> dict[int, Eligibility]:
+    """One person's eligibility for many positions (the open-shifts page), keyed by position id.
+
+    Readiness is asked per (organization, role) through the latest shift end: cleared then means
+    cleared for every earlier shift too. Only when that fails is it asked through the earliest
+    end (not cleared then: not cleared for any), and only a record lapsing in between makes it ask
+    per end date. The usual page therefore runs a fixed number of queries however many rows."""
+    at = at or timezone.now()
+    if not positions:
+        return {}
+    uid = _user_id(user)
+    facts = _gather(user_ids=[uid], shifts=list({p.shift_id: p.shift for p in positions}.values()))
+    groups: dict[tuple[int, str], list[Position]] = defaultdict(list)
+    for p in positions:
+        groups[(p.shift.organization_id, p.readiness_role)].append(p)
+    results = {}
+    for (organization_id, role), members in groups.items():
+        answers: dict[datetime, tuple[dict[int, Readiness], dict[int, Readiness]]] = {}
+        latest = max(p.shift.ends_at for p in members)
+        answers[latest] = _readiness(user_ids=[uid], organization_id=organization_id, role=role, at=at,
+                                     through=latest)
+        if not answers[latest][0][uid].cleared:
+            earliest = min(p.shift.ends_at for p in members)
+            answers[earliest] = _readiness(user_ids=[uid], organization_id=organization_id, role=role, at=at,
+                                           through=earliest)
+        latest_ok = answers[latest][0][uid].cleared
+        earliest = min(answers)
+        for p in members:
+            key = p.shift.ends_at
+            if key not in answers:
+                if latest_ok:
+                    answers[key] = answers[latest]
+                elif not answers[earliest][0][uid].cleared:
+                    answers[key] = answers[earliest]
+                else:
+                    answers[key] = _readiness(user_ids=[uid], organization_id=organization_id, role=role, at=at,
+                                              through=key)
+            readiness, fallback = answers[key]
+            results[p.pk] = _evaluate(uid=uid, position=p, at=at, overrides=frozenset(), facts=facts,
+                                      readiness=readiness[uid], fallback=fallback.get(uid), replacing_id=None)
+    return results
+
+
+def overlapping_assignments(*, user_id: int, start: datetime, end: datetime):
+    return Assignment.objects.filter(Q(starts_at__lt=end) & Q(ends_at__gt=start), responder_id=user_id,
+                                     status__in=Assignment.ACTIVE)

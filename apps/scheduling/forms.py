@@ -1,0 +1,142 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import Language, Neighborhood
+
+from .eligibility import OVERRIDABLE
+from .models import PositionRole
+
+OVERRIDE_LABELS = {
+    "rest": _("Minimum rest"),
+    "daily_hours": _("Daily hours"),
+    "weekly_hours": _("Hours in 7 days"),
+    "unavailable": _("Weekly availability"),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class AssignForm(forms.Form):
+    responder = forms.ModelChoiceField(queryset=None, label=_("Responder"))
+    overrides = forms.MultipleChoiceField(
+        choices=[(code, OVERRIDE_LABELS[code]) for code in sorted(OVERRIDABLE)], required=False,
+        widget=forms.CheckboxSelectMultiple, label=_("Override these limits"),
+        help_text=_("Only rest, hours and availability can be overridden; write why below."))
+    override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                      label=_("Reason for the override"))
+
+    def __init__(self, *args, responders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responder"].queryset = responders
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300, label=_("Reason"))
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False, label=_("Reason (optional)"))
+
+
+class ShiftForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, label=_("Team"))
+    starts_at = forms.DateTimeField(widget=DateTimeInput(), label=_("Starts"))
+    ends_at = forms.DateTimeField(widget=DateTimeInput(), label=_("Ends"))
+    leads = forms.IntegerField(min_value=0, max_value=10, initial=1, label=_("Team leads"))
+    responders = forms.IntegerField(min_value=0, max_value=20, initial=1, label=_("Responders"))
+    trainees = forms.IntegerField(min_value=0, max_value=10, initial=0, label=_("Trainees"))
+    desired_languages = forms.ModelMultipleChoiceField(queryset=Language.objects.filter(is_active=True),
+                                                       required=False, label=_("Desired languages"))
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Notes"))
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def positions(self) -> list[tuple[str, int]]:
+        data = self.cleaned_data
+        return [(PositionRole.LEAD, data["leads"]), (PositionRole.RESPONDER, data["responders"]),
+                (PositionRole.TRAINEE, data["trainees"])]
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=120, label=_("Name"))
+    organization = forms.ModelChoiceField(queryset=None, label=_("Organization"))
+    team_type = forms.ModelChoiceField(queryset=None, label=_("Team type"))
+    zones = forms.ModelMultipleChoiceField(queryset=Neighborhood.objects.filter(is_active=True), required=False,
+                                           label=_("Zones (neighborhoods)"))
+
+    def __init__(self, *args, organizations, team_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["team_type"].queryset = team_types
+
+
+WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+            (5, _("Saturday")), (6, _("Sunday"))]
+
+
+class TemplateForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, label=_("Team"))
+    name = forms.CharField(max_length=120, label=_("Name"))
+    start_time = forms.TimeField(widget=TimeInput(), label=_("Starts at"))
+    end_time = forms.TimeField(widget=TimeInput(), label=_("Ends at"),
+                               help_text=_("At or before the start time: the shift ends the next day."))
+    weekdays = forms.TypedMultipleChoiceField(choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple,
+                                              label=_("Days"))
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class GenerateForm(forms.Form):
+    start = forms.DateField(widget=DateInput(), label=_("From"))
+    end = forms.DateField(widget=DateInput(), label=_("Through"))
+
+
+class AvailabilityForm(forms.Form):
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label=_("Day"))
+    start_time = forms.TimeField(widget=TimeInput(), label=_("From"))
+    end_time = forms.TimeField(widget=TimeInput(), label=_("Until"),
+                               help_text=_("At or before the start: the window runs past midnight."))
+
+
+class TimeOffForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=None, label=_("Organization"))
+    starts_at = forms.DateTimeField(widget=DateTimeInput(), label=_("From"))
+    ends_at = forms.DateTimeField(widget=DateTimeInput(), label=_("Until"))
+    reason = forms.CharField(max_length=300, required=False, label=_("Reason (optional)"))
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class PeriodForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=None, label=_("Organization"))
+    start = forms.DateField(widget=DateInput(), label=_("From"))
+    end = forms.DateField(widget=DateInput(), label=_("Through"))
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end is before the start."))
+        return data

@@ -1,0 +1,579 @@
+"""Every write of the schedule. Assigning anyone goes through the eligibility engine, under a row
+lock on the position, with the database's exclusion constraint behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Role
+from apps.core.audit import audit
+from apps.core.errors import ApplicationError
+from apps.notifications.services import notification_cancel, notify
+
+from .eligibility import OVERRIDABLE, Code, check_eligibility, eligibility_batch, policy_for
+from .models import (
+    OVERLAP_CONSTRAINT,
+    Assignment,
+    Availability,
+    CalendarFeed,
+    Position,
+    PositionRole,
+    Shift,
+    ShiftTemplate,
+    SwapRequest,
+    Team,
+    TeamType,
+    TimeOff,
+)
+from .permissions import (
+    can_act_on_assignment,
+    can_decide_swap,
+    can_decide_time_off,
+    can_manage_schedule,
+    can_offer_swap,
+    can_override,
+    can_sign_up,
+    can_take_swap,
+)
+
+CHECK_IN_OPENS = timedelta(hours=1)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ApplicationError(message, code="permission_denied")
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def local_moment(day: date, at: time) -> datetime:
+    """`at` on `day` in the city's zone. A wall time skipped by the spring change (02:30) is read
+    with the offset before the change (03:30 EDT); a repeated one (01:30 in November) is its first
+    occurrence (EDT)."""
+    local = datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
+    # Stored and computed as UTC: aware datetimes sharing one zoneinfo subtract by wall clock.
+    return local.astimezone(UTC)
+
+
+def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """A shift from `start` on `day` to `end`, the next day when `end` is not after `start`."""
+    end_day = day if end > start else day + timedelta(days=1)
+    return local_moment(day, start), local_moment(end_day, end)
+
+
+# --- team types, teams -----------------------------------------------------------------------------
+
+def composition_errors(*, team_type: TeamType, positions: Iterable[tuple[str, int]]) -> list[str]:
+    """Why these positions do not make a valid team of `team_type` (empty: they do)."""
+    positions = [(role, count) for role, count in positions if count]
+    total = sum(count for _, count in positions)
+    errors = []
+    if total < team_type.min_size:
+        errors.append(_("A %(type)s shift needs at least %(n)s people.") % {"type": team_type.name,
+                                                                           "n": team_type.min_size})
+    if team_type.requires_lead and not any(role == PositionRole.LEAD for role, _ in positions):
+        errors.append(_("A %(type)s shift needs a team lead.") % {"type": team_type.name})
+    if not team_type.allow_all_trainees and positions and all(role == PositionRole.TRAINEE for role, _ in positions):
+        errors.append(_("A team is never all trainees."))
+    return errors
+
+
+def team_create(*, by, organization, team_type: TeamType, name: str, zones: Iterable = ()) -> Team:
+    _require(can_manage_schedule(by, organization.pk), _("Only a coordinator of this organization can add teams."))
+    if Team.objects.filter(organization=organization, name=name).exists():
+        raise ApplicationError(_("This organization already has a team with that name."), field="name")
+    with transaction.atomic():
+        team = Team.objects.create(organization=organization, team_type=team_type, name=name)
+        team.zones.set(zones)
+        audit(actor=by, action="scheduling.team.created", target=team, organization=organization,
+              after={"name": name, "team_type": team_type.key, "zones": sorted(z.pk for z in zones)})
+    return team
+
+
+# --- shifts -----------------------------------------------------------------------------------------
+
+def _default_positions(team: Team) -> list[tuple[str, int]]:
+    return [(p.role, p.count) for p in team.team_type.positions.all()]
+
+
+def shift_create(*, by, team: Team, starts_at: datetime, ends_at: datetime,
+                 positions: Iterable[tuple[str, int]] | None = None, zones: Iterable | None = None,
+                 languages: Iterable = (), notes: str = "", template: ShiftTemplate | None = None) -> Shift:
+    _require(by is None or can_manage_schedule(by, team.organization_id),
+             _("Only a coordinator of this organization can create shifts."))
+    if ends_at <= starts_at:
+        raise ApplicationError(_("The shift must end after it starts."), field="ends_at")
+    if ends_at - starts_at > timedelta(hours=24):
+        raise ApplicationError(_("A shift lasts at most 24 hours."), field="ends_at")
+    positions = list(positions) if positions is not None else _default_positions(team)
+    errors = composition_errors(team_type=team.team_type, positions=positions)
+    if errors:
+        raise ApplicationError(" ".join(errors), field="positions")
+    with transaction.atomic():
+        shift = Shift.objects.create(team=team, organization_id=team.organization_id, template=template,
+                                     starts_at=starts_at, ends_at=ends_at, notes=notes,
+                                     created_by=by if getattr(by, "pk", None) else None)
+        Position.objects.bulk_create([Position(shift=shift, role=role, count=count)
+                                      for role, count in positions if count])
+        shift.zones.set(list(zones) if zones is not None else list(team.zones.all()))
+        shift.desired_languages.set(languages)
+        audit(actor=by, action="scheduling.shift.created", target=shift, organization=team.organization,
+              after={"starts_at": _iso(starts_at), "ends_at": _iso(ends_at), "positions": positions})
+    return shift
+
+
+def shift_template_create(*, by, team: Team, name: str, start_time: time, end_time: time, weekdays: list[int],
+                          zones: Iterable = (), languages: Iterable = (), notes: str = "") -> ShiftTemplate:
+    _require(can_manage_schedule(by, team.organization_id),
+             _("Only a coordinator of this organization can create shift templates."))
+    weekdays = sorted(set(weekdays))
+    if not weekdays or any(d not in range(7) for d in weekdays):
+        raise ApplicationError(_("Choose at least one day of the week."), field="weekdays")
+    if start_time == end_time:
+        raise ApplicationError(_("Start and end times must differ."), field="end_time")
+    with transaction.atomic():
+        template = ShiftTemplate.objects.create(team=team, name=name, start_time=start_time, end_time=end_time,
+                                                weekdays=weekdays, notes=notes)
+        template.zones.set(zones)
+        template.desired_languages.set(languages)
+        audit(actor=by, action="scheduling.template.created", target=template, organization=team.organization,
+              after={"name": name, "start": start_time.isoformat(), "end": end_time.isoformat(),
+                     "weekdays": weekdays})
+    return template
+
+
+def shift_template_generate(*, by, template: ShiftTemplate, start: date, end: date) -> list[Shift]:
+    """Draft shifts for every chosen weekday in [start, end]; dates already generated are skipped."""
+    team = template.team
+    _require(by is None or can_manage_schedule(by, team.organization_id),
+             _("Only a coordinator of this organization can generate shifts."))
+    if end < start:
+        raise ApplicationError(_("The end date is before the start date."), field="end")
+    if (end - start).days > 92:
+        raise ApplicationError(_("Generate at most three months at a time."), field="end")
+    zones = list(template.zones.all()) or list(team.zones.all())
+    languages = list(template.desired_languages.all())
+    positions = _default_positions(team)
+    existing = set(Shift.objects.filter(template=template).values_list("starts_at", flat=True))
+    created = []
+    with transaction.atomic():
+        day = start
+        while day <= end:
+            if day.weekday() in template.weekdays:
+                starts_at, ends_at = local_span(day, template.start_time, template.end_time)
+                if starts_at not in existing:
+                    created.append(shift_create(by=by, team=team, starts_at=starts_at, ends_at=ends_at,
+                                                positions=positions, zones=zones, languages=languages,
+                                                notes=template.notes, template=template))
+            day += timedelta(days=1)
+        audit(actor=by, action="scheduling.template.generated", target=template, organization=team.organization,
+              after={"start": start.isoformat(), "end": end.isoformat(), "created": len(created)})
+    return created
+
+
+def shift_publish(*, by, shift: Shift) -> Shift:
+    _require(can_manage_schedule(by, shift.organization_id), _("Only a coordinator of this organization can publish."))
+    if shift.status == Shift.Status.CANCELLED:
+        raise ApplicationError(_("A cancelled shift cannot be published."))
+    if shift.status == Shift.Status.PUBLISHED:
+        return shift
+    shift.status, shift.published_at = Shift.Status.PUBLISHED, timezone.now()
+    shift.save(update_fields=["status", "published_at", "updated_at"])
+    audit(actor=by, action="scheduling.shift.published", target=shift, organization=shift.organization)
+    return shift
+
+
+def shifts_publish_week(*, by, team: Team, week_start: date) -> int:
+    """Publish the team's draft shifts that start in the local week beginning `week_start`."""
+    _require(can_manage_schedule(by, team.organization_id), _("Only a coordinator of this organization can publish."))
+    start = local_moment(week_start, time.min)
+    end = local_moment(week_start + timedelta(days=7), time.min)
+    with transaction.atomic():
+        ids = list(Shift.objects.select_for_update().filter(team=team, status=Shift.Status.DRAFT, starts_at__gte=start,
+                                                            starts_at__lt=end).values_list("pk", flat=True))
+        Shift.objects.filter(pk__in=ids).update(status=Shift.Status.PUBLISHED, published_at=timezone.now())
+        audit(actor=by, action="scheduling.week.published", target=team, organization=team.organization,
+              after={"week_start": week_start.isoformat(), "shifts": len(ids)})
+    return len(ids)
+
+
+def shift_cancel(*, by, shift: Shift, reason: str) -> Shift:
+    _require(can_manage_schedule(by, shift.organization_id), _("Only a coordinator of this organization can cancel."))
+    if not reason.strip():
+        raise ApplicationError(_("Say why the shift is cancelled; the people on it are told."), field="reason")
+    if shift.status == Shift.Status.CANCELLED:
+        return shift
+    with transaction.atomic():
+        shift = Shift.objects.select_for_update().get(pk=shift.pk)
+        shift.status, shift.cancelled_at, shift.cancel_reason = Shift.Status.CANCELLED, timezone.now(), reason
+        shift.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+        for assignment in (Assignment.objects.select_related("shift__team", "position", "responder")
+                           .filter(shift=shift, status=Assignment.Status.ASSIGNED)):
+            _cancel(assignment=assignment, by=by, reason=reason)
+        audit(actor=by, action="scheduling.shift.cancelled", target=shift, organization=shift.organization,
+              after={"reason": reason})
+    return shift
+
+
+# --- assignments ------------------------------------------------------------------------------------
+
+def _notification_context(assignment: Assignment) -> dict:
+    shift = assignment.shift
+    return {"team": shift.team.name, "role": assignment.position.get_role_display(), "starts_at": shift.starts_at,
+            "ends_at": shift.ends_at, "responder_name": str(assignment.responder), "notes": shift.notes}
+
+
+def _locked_position(position: Position) -> Position:
+    # The row lock serializes everyone claiming a place on this position: the count the engine
+    # reads cannot change until this transaction ends, so the last place goes to one person.
+    return (Position.objects.select_for_update(of=("self",))
+            .select_related("shift__team__team_type", "shift__organization").get(pk=position.pk))
+
+
+def _insert(**fields) -> Assignment:
+    try:
+        with transaction.atomic():
+            return Assignment.objects.create(**fields)
+    except IntegrityError as exc:
+        text = str(exc)
+        if OVERLAP_CONSTRAINT in text:
+            raise ApplicationError(_("Already assigned to another shift at this time."), field="responder",
+                                   code=Code.OVERLAP) from exc
+        if "scheduling_assignment_once_per_shift" in text or "UNIQUE" in text.upper():
+            raise ApplicationError(_("Already holds a position on this shift."), field="responder",
+                                   code=Code.ALREADY_ON_SHIFT) from exc
+        raise
+
+
+def _refuse(eligibility) -> None:
+    first = eligibility.reasons[0]
+    raise ApplicationError(eligibility.message, field="responder", code=first.code)
+
+
+def _assign(*, by, position: Position, responder, source: str, overrides: frozenset[str] = frozenset(),
+            override_reason: str = "", replacing: Assignment | None = None) -> Assignment:
+    eligibility = check_eligibility(user=responder, position=position, overrides=overrides, replacing=replacing)
+    if not eligibility.allowed:
+        _refuse(eligibility)
+    shift = position.shift
+    assignment = _insert(position=position, shift=shift, responder=responder, starts_at=shift.starts_at,
+                         ends_at=shift.ends_at, source=source, assigned_by=by,
+                         overrides=sorted(eligibility.overridden),
+                         override_reason=override_reason if eligibility.overridden else "")
+    audit(actor=by, action="scheduling.assignment.created", target=assignment, organization=shift.organization,
+          after={"responder": responder.pk, "position": position.pk, "source": source,
+                 "overrides": sorted(eligibility.overridden),
+                 "override_reason": override_reason if eligibility.overridden else ""})
+    notify(kind="scheduling.assignment_made", to=responder, dedupe_key=f"shift-assigned:{assignment.pk}",
+           target=assignment, link=reverse("scheduling:my-shifts"), context=_notification_context(assignment))
+    return assignment
+
+
+def assignment_create(*, by, position: Position, responder, overrides: Iterable[str] = (),
+                      override_reason: str = "") -> Assignment:
+    """A coordinator puts `responder` on `position`. Overrides (rest, hours, availability) need a
+    written reason and are audited; any other code cannot be overridden."""
+    overrides = frozenset(overrides)
+    with transaction.atomic():
+        position = _locked_position(position)
+        _require(can_manage_schedule(by, position.shift.organization_id),
+                 _("Only a coordinator of this organization can assign people."))
+        not_allowed = overrides - OVERRIDABLE
+        if not_allowed:
+            raise ApplicationError(_("These rules can never be overridden: %(codes)s.")
+                                   % {"codes": ", ".join(sorted(not_allowed))}, field="overrides",
+                                   code="not_overridable")
+        if overrides and not override_reason.strip():
+            raise ApplicationError(_("Write why the rule is overridden."), field="override_reason")
+        if overrides:
+            _require(can_override(by, position.shift.organization_id), _("Only a coordinator can override rules."))
+        return _assign(by=by, position=position, responder=responder, source=Assignment.Source.COORDINATOR,
+                       overrides=overrides, override_reason=override_reason.strip())
+
+
+def assignment_sign_up(*, by, position: Position) -> Assignment:
+    """A responder takes an open place on a published shift."""
+    with transaction.atomic():
+        position = _locked_position(position)
+        shift = position.shift
+        _require(can_sign_up(by, shift), _("Only responders of this organization can sign up."))
+        if shift.status != Shift.Status.PUBLISHED:
+            raise ApplicationError(_("This shift is not open for sign-up."), code="shift_not_published")
+        return _assign(by=by, position=position, responder=by, source=Assignment.Source.SIGN_UP)
+
+
+def _cancel_reminders(assignment: Assignment) -> None:
+    for prefix in ("shift-reminder-24h", "shift-reminder-2h"):
+        notification_cancel(dedupe_key_prefix=f"{prefix}:{assignment.pk}:")
+
+
+def _cancel(*, assignment: Assignment, by, reason: str) -> Assignment:
+    assignment.status, assignment.cancelled_at, assignment.cancel_reason = (
+        Assignment.Status.CANCELLED, timezone.now(), reason[:300])
+    assignment.sequence += 1
+    assignment.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence", "updated_at"])
+    _cancel_reminders(assignment)
+    SwapRequest.objects.filter(assignment=assignment, status__in=[SwapRequest.Status.OPEN,
+                                                                   SwapRequest.Status.PENDING_APPROVAL]).update(
+        status=SwapRequest.Status.WITHDRAWN)
+    audit(actor=by, action="scheduling.assignment.cancelled", target=assignment,
+          organization=assignment.shift.organization, after={"reason": reason})
+    notify(kind="scheduling.assignment_cancelled", to=assignment.responder,
+           dedupe_key=f"shift-cancelled:{assignment.pk}", target=assignment, link=reverse("scheduling:my-shifts"),
+           context={**_notification_context(assignment), "reason": reason})
+    return assignment
+
+
+def assignment_cancel(*, by, assignment: Assignment, reason: str = "") -> Assignment:
+    _require(can_act_on_assignment(by, assignment), _("You cannot cancel this assignment."))
+    if assignment.status != Assignment.Status.ASSIGNED:
+        raise ApplicationError(_("Only an upcoming assignment can be cancelled."))
+    if assignment.starts_at <= timezone.now():
+        raise ApplicationError(_("The shift has started; mark a no-show or check out instead."))
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
+            "shift__team", "shift__organization", "position", "responder").get(pk=assignment.pk)
+        return _cancel(assignment=assignment, by=by, reason=reason or _("Cancelled"))
+
+
+def assignment_check_in(*, by, assignment: Assignment, at: datetime | None = None) -> Assignment:
+    _require(can_act_on_assignment(by, assignment), _("You cannot check in for this assignment."))
+    at = at or timezone.now()
+    if assignment.status != Assignment.Status.ASSIGNED:
+        raise ApplicationError(_("Only an assigned shift can be checked into."))
+    if not (assignment.starts_at - CHECK_IN_OPENS <= at <= assignment.ends_at):
+        raise ApplicationError(_("Check-in opens an hour before the shift and closes at its end."))
+    assignment.status, assignment.checked_in_at = Assignment.Status.CHECKED_IN, at
+    assignment.save(update_fields=["status", "checked_in_at", "updated_at"])
+    audit(actor=by, action="scheduling.assignment.checked_in", target=assignment,
+          organization=assignment.shift.organization, after={"at": _iso(at)})
+    return assignment
+
+
+def assignment_check_out(*, by, assignment: Assignment, at: datetime | None = None) -> Assignment:
+    _require(can_act_on_assignment(by, assignment), _("You cannot check out for this assignment."))
+    at = at or timezone.now()
+    if assignment.status != Assignment.Status.CHECKED_IN:
+        raise ApplicationError(_("Check in before checking out."))
+    if at <= assignment.checked_in_at:
+        raise ApplicationError(_("Check-out must be after check-in."))
+    assignment.status, assignment.checked_out_at = Assignment.Status.COMPLETED, at
+    assignment.save(update_fields=["status", "checked_out_at", "updated_at"])
+    audit(actor=by, action="scheduling.assignment.checked_out", target=assignment,
+          organization=assignment.shift.organization, after={"at": _iso(at)})
+    return assignment
+
+
+def assignment_mark_no_show(*, by, assignment: Assignment) -> Assignment:
+    _require(can_manage_schedule(by, assignment.shift.organization_id),
+             _("Only a coordinator of this organization can record a no-show."))
+    if assignment.status != Assignment.Status.ASSIGNED or assignment.starts_at > timezone.now():
+        raise ApplicationError(_("A no-show is recorded only for a started shift nobody checked into."))
+    assignment.status = Assignment.Status.NO_SHOW
+    assignment.save(update_fields=["status", "updated_at"])
+    audit(actor=by, action="scheduling.assignment.no_show", target=assignment,
+          organization=assignment.shift.organization)
+    return assignment
+
+
+# --- swaps ------------------------------------------------------------------------------------------
+
+def swap_offer(*, by, assignment: Assignment, note: str = "") -> SwapRequest:
+    _require(can_offer_swap(by, assignment), _("Only the person on the shift can offer it."))
+    if assignment.status != Assignment.Status.ASSIGNED or assignment.starts_at <= timezone.now():
+        raise ApplicationError(_("Only an upcoming assignment can be offered."))
+    if SwapRequest.objects.filter(assignment=assignment, status__in=[SwapRequest.Status.OPEN,
+                                                                      SwapRequest.Status.PENDING_APPROVAL]).exists():
+        raise ApplicationError(_("This shift is already offered."))
+    with transaction.atomic():
+        swap = SwapRequest.objects.create(assignment=assignment, offered_by=by, note=note)
+        audit(actor=by, action="scheduling.swap.offered", target=swap, organization=assignment.shift.organization)
+        _tell_eligible_colleagues(swap)
+    return swap
+
+
+def _tell_eligible_colleagues(swap: SwapRequest) -> int:
+    """Offer the shift to the colleagues the engine would let take it (one batch, fixed queries)."""
+    from .selectors import responder_candidates
+
+    assignment = swap.assignment
+    position = Position.objects.select_related("shift__team__team_type", "shift__organization").get(
+        pk=assignment.position_id)
+    people = list(responder_candidates(organization_id=position.shift.organization_id).exclude(pk=swap.offered_by_id))
+    answers = eligibility_batch(users=people, position=position, replacing=assignment)
+    context = {**_notification_context(assignment), "offered_by": str(swap.offered_by), "note": swap.note}
+    sent = 0
+    for person in people:
+        if answers[person.pk].allowed:
+            sent += len(notify(kind="scheduling.swap_offered", to=person,
+                               dedupe_key=f"swap-offered:{swap.pk}:{person.pk}", target=swap,
+                               link=reverse("scheduling:swap-list"), context=context))
+    return sent
+
+
+def _complete_swap(*, swap: SwapRequest, by) -> SwapRequest:
+    old = swap.assignment
+    position = _locked_position(old.position)
+    taker = swap.taken_by
+    old_assignment = Assignment.objects.select_for_update().get(pk=old.pk)
+    if old_assignment.status != Assignment.Status.ASSIGNED:
+        raise ApplicationError(_("The offered assignment is no longer active."))
+    # The taker is checked as if the offerer's place were free; it is, once this commits.
+    eligibility = check_eligibility(user=taker, position=position, replacing=old_assignment)
+    if not eligibility.allowed:
+        _refuse(eligibility)
+    old_assignment.status, old_assignment.cancelled_at = Assignment.Status.CANCELLED, timezone.now()
+    old_assignment.cancel_reason = _("Handed over in a swap")
+    old_assignment.sequence += 1
+    old_assignment.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence", "updated_at"])
+    _cancel_reminders(old_assignment)
+    shift = position.shift
+    new = _insert(position=position, shift=shift, responder=taker, starts_at=shift.starts_at, ends_at=shift.ends_at,
+                  source=Assignment.Source.SWAP, assigned_by=by)
+    swap.status, swap.new_assignment = SwapRequest.Status.APPROVED, new
+    swap.save(update_fields=["status", "new_assignment", "decided_by", "decided_at", "updated_at"])
+    audit(actor=by, action="scheduling.swap.completed", target=swap, organization=shift.organization,
+          after={"from": old_assignment.responder_id, "to": taker.pk, "assignment": new.pk})
+    context = _notification_context(new)
+    notify(kind="scheduling.assignment_changed", to=old_assignment.responder,
+           dedupe_key=f"shift-swapped-out:{swap.pk}", target=old_assignment, link=reverse("scheduling:my-shifts"),
+           context={**context, "handed_to": str(taker), "given_away": True})
+    notify(kind="scheduling.assignment_made", to=taker, dedupe_key=f"shift-assigned:{new.pk}", target=new,
+           link=reverse("scheduling:my-shifts"), context=context)
+    return swap
+
+
+def swap_accept(*, by, swap: SwapRequest) -> SwapRequest:
+    """A colleague takes the offered shift: done at once, or after a coordinator approves when the
+    organization requires it. Either way the engine must allow the taker now."""
+    with transaction.atomic():
+        swap = SwapRequest.objects.select_for_update(of=("self",)).select_related(
+            "assignment__shift__organization", "assignment__position", "assignment__responder").get(pk=swap.pk)
+        _require(can_take_swap(by, swap), _("Only a colleague in this organization can take the shift."))
+        if swap.status != SwapRequest.Status.OPEN:
+            raise ApplicationError(_("This offer is no longer open."))
+        position = Position.objects.select_related("shift__team__team_type", "shift__organization").get(
+            pk=swap.assignment.position_id)
+        eligibility = check_eligibility(user=by, position=position, replacing=swap.assignment)
+        if not eligibility.allowed:
+            _refuse(eligibility)
+        swap.taken_by, swap.taken_at = by, timezone.now()
+        if policy_for(swap.assignment.shift.organization_id).swap_requires_approval:
+            swap.status = SwapRequest.Status.PENDING_APPROVAL
+            swap.save(update_fields=["taken_by", "taken_at", "status", "updated_at"])
+            audit(actor=by, action="scheduling.swap.accepted", target=swap,
+                  organization=swap.assignment.shift.organization)
+            return swap
+        swap.save(update_fields=["taken_by", "taken_at", "updated_at"])
+        return _complete_swap(swap=swap, by=by)
+
+
+def swap_decide(*, by, swap: SwapRequest, approve: bool) -> SwapRequest:
+    with transaction.atomic():
+        swap = SwapRequest.objects.select_for_update(of=("self",)).select_related(
+            "assignment__shift__organization", "assignment__position", "taken_by").get(pk=swap.pk)
+        _require(can_decide_swap(by, swap), _("Only a coordinator of this organization can decide on swaps."))
+        if swap.status != SwapRequest.Status.PENDING_APPROVAL:
+            raise ApplicationError(_("This swap is not waiting for a decision."))
+        swap.decided_by, swap.decided_at = by, timezone.now()
+        if approve:
+            return _complete_swap(swap=swap, by=by)
+        swap.status = SwapRequest.Status.DECLINED
+        swap.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        audit(actor=by, action="scheduling.swap.declined", target=swap, organization=swap.assignment.shift.organization)
+    return swap
+
+
+def swap_withdraw(*, by, swap: SwapRequest) -> SwapRequest:
+    _require(swap.offered_by_id == by.pk, _("Only the person who offered the shift can withdraw the offer."))
+    if swap.status not in (SwapRequest.Status.OPEN, SwapRequest.Status.PENDING_APPROVAL):
+        raise ApplicationError(_("This offer is closed."))
+    swap.status = SwapRequest.Status.WITHDRAWN
+    swap.save(update_fields=["status", "updated_at"])
+    audit(actor=by, action="scheduling.swap.withdrawn", target=swap, organization=swap.assignment.shift.organization)
+    return swap
+
+
+# --- availability, time off ---------------------------------------------------------------------------
+
+def availability_add(*, by, weekday: int, start_time: time, end_time: time) -> Availability:
+    _require(bool(by.organization_ids(Role.RESPONDER)), _("Only responders give availability."))
+    if weekday not in range(7):
+        raise ApplicationError(_("Choose a day of the week."), field="weekday")
+    if start_time == end_time:
+        raise ApplicationError(_("Start and end times must differ."), field="end_time")
+    row = Availability.objects.create(responder=by, weekday=weekday, start_time=start_time, end_time=end_time)
+    audit(actor=by, action="scheduling.availability.added", target=row)
+    return row
+
+
+def availability_remove(*, by, availability: Availability) -> None:
+    _require(availability.responder_id == by.pk, _("This is not your availability."))
+    audit(actor=by, action="scheduling.availability.removed", target=availability)
+    availability.delete()
+
+
+def time_off_request(*, by, organization, starts_at: datetime, ends_at: datetime, reason: str = "") -> TimeOff:
+    _require(by.has_role(Role.RESPONDER, organization.pk), _("Only responders of this organization ask for time off."))
+    if ends_at <= starts_at:
+        raise ApplicationError(_("The end must be after the start."), field="ends_at")
+    if ends_at <= timezone.now():
+        raise ApplicationError(_("Time off must end in the future."), field="ends_at")
+    with transaction.atomic():
+        row = TimeOff.objects.create(responder=by, organization=organization, starts_at=starts_at, ends_at=ends_at,
+                                     reason=reason)
+        audit(actor=by, action="scheduling.time_off.requested", target=row, organization=organization)
+    return row
+
+
+def time_off_decide(*, by, time_off: TimeOff, approve: bool, note: str = "") -> TimeOff:
+    _require(can_decide_time_off(by, time_off), _("Only a coordinator of this organization can decide."))
+    if time_off.status != TimeOff.Status.PENDING:
+        raise ApplicationError(_("This request has already been decided."))
+    with transaction.atomic():
+        time_off.status = TimeOff.Status.APPROVED if approve else TimeOff.Status.DENIED
+        time_off.decided_by, time_off.decided_at, time_off.decision_note = by, timezone.now(), note
+        time_off.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+        audit(actor=by, action=f"scheduling.time_off.{time_off.status}", target=time_off,
+              organization=time_off.organization, after={"note": note})
+        notify(kind="scheduling.time_off_decided", to=time_off.responder, dedupe_key=f"time-off-decided:{time_off.pk}",
+               target=time_off, link=reverse("scheduling:time-off"),
+               context={"approved": approve, "starts_at": time_off.starts_at, "ends_at": time_off.ends_at,
+                        "note": note})
+    return time_off
+
+
+def time_off_withdraw(*, by, time_off: TimeOff) -> TimeOff:
+    _require(time_off.responder_id == by.pk, _("This is not your request."))
+    if time_off.status not in (TimeOff.Status.PENDING, TimeOff.Status.APPROVED):
+        raise ApplicationError(_("This request is closed."))
+    time_off.status = TimeOff.Status.WITHDRAWN
+    time_off.save(update_fields=["status", "updated_at"])
+    audit(actor=by, action="scheduling.time_off.withdrawn", target=time_off, organization=time_off.organization)
+    return time_off
+
+
+# --- calendar feed ------------------------------------------------------------------------------------
+
+def calendar_feed_rotate(*, user) -> CalendarFeed:
+    """A new secret URL; the old one stops working at once."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        feed = CalendarFeed.objects.create(user=user)
+        audit(actor=user, action="scheduling.calendar_feed.rotated", target=feed)
+    return feed
+
+
+def calendar_feed_revoke(*, user) -> int:
+    count = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if count:
+        audit(actor=user, action="scheduling.calendar_feed.revoked", target=user)
+    return count
