@@ -45,6 +45,7 @@ bench: install-dev
 	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'crisisprog_bench'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE crisisprog_bench"
 	$(PY) bench/notifications.py
+	$(PY) bench/reports.py
 
 lint: install-dev
 	$(PY) -m ruff check .

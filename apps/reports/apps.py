@@ -5,3 +5,6 @@ class ReportsConfig(AppConfig):
     name = "apps.reports"
     label = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        from . import shell  # noqa: F401

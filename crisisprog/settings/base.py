@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.procurement",
     "apps.engagement",
     "apps.reports",
+    "apps.scale",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +333,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # The dev server's request log carries no client address; keep it that way.
         "django.server": {"level": "INFO"},
     },

@@ -1,0 +1,66 @@
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from apps.core.api.serializers import ErrorSerializer
+from apps.core.errors import ApplicationError
+from apps.reports import selectors, services
+from apps.reports.models import ReportRequest
+from apps.reports.permissions import can_download_report, can_run_kind
+
+from .serializers import ReportRequestCreateSerializer, ReportRequestSerializer
+
+
+@extend_schema(tags=["reports"])
+class ReportRequestViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    """Your report requests: ask for a PDF report, poll its status, download it when it is ready."""
+
+    serializer_class = ReportRequestSerializer
+    queryset = ReportRequest.objects.none()
+    filterset_fields = ["status", "kind"]
+
+    def get_queryset(self):
+        return selectors.report_list(user=self.request.user)
+
+    @extend_schema(request=ReportRequestCreateSerializer,
+                   responses={201: ReportRequestSerializer, 400: ErrorSerializer,
+                              403: OpenApiResponse(ErrorSerializer, description="You may not run this kind.")})
+    def create(self, request, *args, **kwargs):
+        data = ReportRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        kind = data.validated_data["kind"]
+        if not can_run_kind(request.user, kind):
+            raise PermissionDenied("You may not run this kind of report.")
+        try:
+            report = services.report_request(by=request.user, kind=kind,
+                                             parameters=data.validated_data["parameters"])
+        except services.ParameterError as error:
+            raise ValidationError({f"parameters.{field}" if field != "__all__" else "parameters": messages
+                                   for field, messages in error.errors.items()}) from None
+        except ApplicationError as error:
+            if error.code == "forbidden":
+                raise PermissionDenied(error.message) from None
+            raise
+        report.refresh_from_db()
+        return Response(ReportRequestSerializer(report, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 403: ErrorSerializer,
+                              404: ErrorSerializer})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The PDF, once the report has succeeded."""
+        report = self.get_object()
+        if not can_download_report(request.user, report):
+            raise PermissionDenied("You no longer have the rights to this report.")
+        if report.status != ReportRequest.Status.SUCCEEDED or not report.file:
+            raise Http404
+        response = FileResponse(report.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                                filename=f"{report.kind}-{report.pk}.pdf")
+        response["Cache-Control"] = "private, no-store"
+        return response

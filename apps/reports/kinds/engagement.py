@@ -1,0 +1,140 @@
+"""Community engagement summary, "what we heard": sessions, attendance, feedback by theme,
+neighborhood and language, quotes, decisions — in English or Spanish, small counts suppressed."""
+
+from collections import Counter, defaultdict
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
+
+from apps.accounts.roles import Role
+from apps.engagement import selectors as engagement
+from apps.engagement.models import CommunitySession, FeedbackItem
+from apps.engagement.privacy import mask_personal_details
+
+from ..charts import bar_chart
+from ..labels import labels
+from . import ReportForm, ReportKind, register_report_kind
+from .common import PeriodMixin, local_bounds
+
+QUOTES = 8
+QUOTE_LENGTH = 420
+
+LABELS = {
+    "title": (N_("What we heard"), "Lo que escuchamos"),
+    "subtitle": (N_("Community engagement summary"), "Resumen de participación comunitaria"),
+    "period": (N_("Period"), "Periodo"),
+    "summary": (N_("At a glance"), "En resumen"),
+    "sessions_held": (N_("Sessions held"), "Sesiones realizadas"),
+    "attendance": (N_("People who attended"), "Personas que asistieron"),
+    "feedback_received": (N_("Comments received"), "Comentarios recibidos"),
+    "sessions": (N_("Sessions"), "Sesiones"),
+    "session": (N_("Session"), "Sesión"),
+    "date": (N_("Date"), "Fecha"),
+    "kind": (N_("Kind"), "Tipo"),
+    "neighborhood": (N_("Neighborhood"), "Barrio"),
+    "count": (N_("Count"), "Cantidad"),
+    "not_recorded": (N_("not recorded"), "sin registrar"),
+    "by_theme": (N_("Comments by theme"), "Comentarios por tema"),
+    "by_neighborhood": (N_("Comments by neighborhood"), "Comentarios por barrio"),
+    "by_language": (N_("Comments by language"), "Comentarios por idioma"),
+    "by_channel": (N_("Comments by channel"), "Comentarios por medio"),
+    "theme": (N_("Theme"), "Tema"),
+    "language": (N_("Language"), "Idioma"),
+    "channel": (N_("Channel"), "Medio"),
+    "unknown": (N_("Not given"), "No indicado"),
+    "voices": (N_("In residents' words"), "En palabras de los residentes"),
+    "voices_note": (N_("Published comments, with personal details removed."),
+                    "Comentarios publicados, sin datos personales."),
+    "decisions": (N_("What the city did"), "Lo que hizo la ciudad"),
+    "you_said": (N_("You said"), "Ustedes dijeron"),
+    "we_did": (N_("We did"), "Nosotros hicimos"),
+    "outcome": (N_("Outcome"), "Resultado"),
+    "adopted": (N_("Adopted"), "Adoptada"),
+    "adapted": (N_("Adapted"), "Adaptada"),
+    "not_adopted": (N_("Not adopted"), "No adoptada"),
+    "listening": (N_("Listening session"), "Sesión de escucha"),
+    "design": (N_("Community-design workshop"), "Taller de diseño comunitario"),
+    "report_back": (N_("Report-back"), "Sesión de rendición de cuentas"),
+    "online": (N_("Online form"), "Formulario en línea"),
+    "paper_card": (N_("Paper card"), "Tarjeta de papel"),
+    "table_notes": (N_("Table notes"), "Notas de mesa"),
+    "api": (N_("API"), "API"),
+    "confidential_public": (N_("Public summary: counts under 5 are suppressed and comments are de-identified."),
+                            "Resumen público: los conteos menores de 5 se omiten y los comentarios no identifican "
+                            "a nadie."),
+}
+
+
+class EngagementSummaryForm(PeriodMixin, ReportForm):
+    language = forms.ChoiceField(label=_("Language of the report"),
+                                 choices=[("en", _("English")), ("es", _("Spanish"))], initial="en")
+
+    def describe(self) -> str:
+        return f"{self.period_text()} ({self.cleaned_data['language']})"
+
+
+def _counted(groups: dict, order_key=None) -> list[dict]:
+    rows = [{"label": label, "count": engagement.suppress(len(ids)), "raw": len(ids)} for label, ids in groups.items()]
+    rows.sort(key=order_key or (lambda r: (-r["raw"], r["label"])))
+    for row in rows:
+        del row["raw"]
+    return rows
+
+
+def gather_engagement(*, user, data, progress) -> dict:
+    es = data["language"] == "es"
+    L = labels(data["language"], LABELS)
+    lo, hi = local_bounds(data["start"], data["end"])
+    sessions = list(engagement.session_list(user=user).filter(starts_at__gte=lo, starts_at__lt=hi)
+                    .exclude(status__in=[CommunitySession.Status.DRAFT, CommunitySession.Status.CANCELLED])
+                    .order_by("starts_at", "id"))
+    progress(20)
+    recorded = [s.attendance_count for s in sessions if s.attendance_count is not None]
+    items = list(engagement.feedback_list(user=user, status=FeedbackItem.Status.APPROVED)
+                 .filter(created_at__gte=lo, created_at__lt=hi, safety_flag=False)
+                 .prefetch_related("themes__parent"))
+    progress(40)
+    by_theme, by_hood, by_language, by_channel = (defaultdict(set) for _ in range(4))
+    for item in items:
+        for theme in item.themes.all():
+            top = theme.parent or theme
+            by_theme[(top.name_es or top.name_en) if es else top.name_en].add(item.pk)
+        by_hood[item.neighborhood.name if item.neighborhood_id else L["unknown"]].add(item.pk)
+        by_language[(item.language.native_name or item.language.name) if es else item.language.name].add(item.pk)
+        by_channel[item.channel].add(item.pk)
+    quotes = [{"text": mask_personal_details(i.text)[:QUOTE_LENGTH], "language": i.language.code,
+               "neighborhood": i.neighborhood.name if i.neighborhood_id else ""}
+              for i in sorted(items, key=lambda i: (-i.created_at.timestamp(), -i.pk))[:QUOTES]]
+    decisions = list(engagement.decision_list(user=user).filter(is_published=True,
+                                                                decided_on__gte=data["start"],
+                                                                decided_on__lte=data["end"]))
+    progress(60)
+    session_kinds = Counter(s.kind for s in sessions)
+    by_theme, by_hood, by_language = _counted(by_theme), _counted(by_hood), _counted(by_language)
+    return {
+        "es": es, "period": data, "sessions": [(s, L.get(s.kind, s.kind)) for s in sessions],
+        "attendance_recorded": bool(recorded), "attendance": engagement.suppress(sum(recorded)),
+        "feedback_total": engagement.suppress(len(items)),
+        "by_theme": by_theme, "by_neighborhood": by_hood, "by_language": by_language,
+        "by_channel": [{"label": L.get(r["label"], r["label"]), "count": r["count"]} for r in _counted(by_channel)],
+        "session_kind_rows": [(L.get(k, k), n) for k, n in sorted(session_kinds.items())],
+        "quotes": quotes, "decisions": [(d, L.get(d.outcome, d.outcome)) for d in decisions],
+        "theme_chart": _chart(by_theme, L["by_theme"]),
+        "hood_chart": _chart(by_hood, L["by_neighborhood"]),
+        "language_chart": _chart(by_language, L["by_language"]),
+        "extra_labels": LABELS,
+    }
+
+
+def _chart(rows: list[dict], title: str):
+    return bar_chart([(r["label"], r["count"]) for r in rows], title=title) if rows else ""
+
+
+register_report_kind(ReportKind(
+    key="engagement_summary", label=_("Community engagement summary (what we heard)"), order=30,
+    description=_("Sessions, attendance, comments by theme, neighborhood and language, quotes and decisions, "
+                  "in English or Spanish. Counts under 5 are suppressed."),
+    template="reports/pdf/engagement_summary.html", form_class=EngagementSummaryForm, gather=gather_engagement,
+    roles=frozenset({Role.MODERATOR, Role.PROGRAM_ADMIN}), language_parameter="language",
+))

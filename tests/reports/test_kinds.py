@@ -1,0 +1,226 @@
+"""Each kind renders from demo data (the registered demo seeders) or factories to a valid PDF."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from apps.accounts.models import Organization
+from apps.accounts.roles import Role
+from apps.engagement.models import CommunitySession, FeedbackItem
+from apps.procurement import services as procurement
+from apps.procurement.models import Proposal, Solicitation
+from apps.reports import services
+from apps.reports.models import ReportRequest
+from apps.scheduling.models import Assignment
+from tests.factories import CityDepartmentFactory, OrganizationFactory, user_with_role
+from tests.factories.engagement import FeedbackFactory, neighborhood
+from tests.factories.procurement import published_solicitation, submitted_proposal
+from tests.factories.scheduling import TeamFactory, make_shift, place
+
+from .conftest import pdf_text
+
+pytestmark = pytest.mark.django_db
+PEER_ORG = "Neighborhood Peer Response Collective"
+
+
+def build(user, kind, parameters, capture) -> ReportRequest:
+    with capture(execute=True):
+        report = services.report_request(by=user, kind=kind, parameters=parameters)
+    report.refresh_from_db()
+    assert report.status == ReportRequest.Status.SUCCEEDED, report.error
+    return report
+
+
+def test_training_transcript_and_compliance(demo, django_capture_on_commit_callbacks):
+    riley = demo["responder"]
+    transcript = build(riley, "training_transcript", {"responder": riley.pk}, django_capture_on_commit_callbacks)
+    pages, text = pdf_text(transcript)
+    assert (pages, transcript.page_count) == (2, 2)
+    assert "Responder training transcript" in text and "Riley Santos" in text
+    assert "Cleared for duty" in text
+    assert "8 verified records" in text
+    assert "Heartsaver CPR, AED and First Aid" in text
+    assert "Page 2 of 2" in text
+
+    organization = Organization.objects.get(name=PEER_ORG)
+    compliance = build(demo["coordinator"], "training_compliance", {"organization": organization.pk,
+                                                                     "role": "responder"},
+                       django_capture_on_commit_callbacks)
+    pages, text = pdf_text(compliance)
+    assert pages == 4
+    assert "Training compliance by organization" in text
+    assert "Compliance matrix" in text and "Expiring soon" in text
+    assert "Riley Santos" in text
+    assert "100%" in text  # Riley is the one responder, and cleared
+    assert "People with a valid record, by required course" in text
+
+
+def test_engagement_summary_in_english_and_spanish(demo, django_capture_on_commit_callbacks):
+    # Two approved comments from Mattapan: a count under 5 that must not be printed.
+    mattapan = neighborhood("Mattapan")
+    for _ in range(2):
+        FeedbackFactory(status=FeedbackItem.Status.APPROVED, neighborhood=mattapan)
+    year = timezone.localdate().year
+    period = {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+    english = build(demo["moderator"], "engagement_summary", {**period, "language": "en"},
+                    django_capture_on_commit_callbacks)
+    pages, text = pdf_text(english)
+    assert pages == 4
+    assert "What we heard" in text and "Comments by theme" in text and "What the city did" in text
+    assert "Mattapan" in text
+    assert "32" in text  # 30 demo comments + 2 from Mattapan
+    assert "Page 1 of 4" in text
+
+    spanish = build(demo["moderator"], "engagement_summary", {**period, "language": "es"},
+                    django_capture_on_commit_callbacks)
+    pages, text = pdf_text(spanish)
+    assert pages == 4
+    for phrase in ("Lo que escuchamos", "Comentarios por tema", "Comentarios por barrio", "Sesiones realizadas",
+                   "Lo que hizo la ciudad", "Página 1 de 4", "Generado"):
+        assert phrase in text, phrase
+    assert "What we heard" not in text and "Comments by theme" not in text
+    listening = CommunitySession.objects.filter(kind="listening").first()
+    assert listening.title_es in text and listening.title_en not in text  # the sessions' own Spanish titles
+    assert "Mattapan <5" in text
+
+
+def test_procurement_file_demo(demo, django_capture_on_commit_callbacks):
+    solicitation = Solicitation.objects.get(reference="RFP-2026-014")
+    report = build(demo["procurement"], "procurement_file", {"solicitation": solicitation.pk},
+                   django_capture_on_commit_callbacks)
+    pages, text = pdf_text(report)
+    assert pages == report.page_count == 4
+    assert "Procurement file" in text and "RFP-2026-014" in text
+    assert "The proposals are sealed until the opening." in text
+    assert "Experience with peer and community crisis response" in text
+
+
+@pytest.fixture
+def evaluated(db, time_machine):
+    """A points-rated solicitation, two proposals scored, consensus recorded, prices still sealed."""
+    city = CityDepartmentFactory(name="City Health", slug="city-health")
+    officer = user_with_role(Role.PROCUREMENT_OFFICER, city, email="officer@city.example", full_name="Olive Officer")
+    evaluator = user_with_role(Role.RFP_EVALUATOR, city, email="eve@city.example", full_name="Eve Evaluator")
+    harbor = OrganizationFactory(name="Harbor Peer Outreach", slug="harbor")
+    riverside = OrganizationFactory(name="Riverside Wellness Collective", slug="riverside")
+    cora = user_with_role(Role.COORDINATOR, harbor, email="cora@harbor.example")
+    rita = user_with_role(Role.COORDINATOR, riverside, email="rita@riverside.example")
+    solicitation = published_solicitation(officer, reference="RFP-T-900", rating_method="points")
+    first = submitted_proposal(solicitation, cora, harbor, total=Decimal("90000.00"))
+    second = submitted_proposal(solicitation, rita, riverside, total=Decimal("80000.00"))
+    time_machine.move_to(solicitation.proposals_due_at + timedelta(seconds=1), tick=False)
+    procurement.evaluator_assign(solicitation=solicitation, evaluator=evaluator, by=officer)
+    procurement.solicitation_open(solicitation=solicitation, by=officer)
+    for proposal in (first, second):
+        for criterion in solicitation.criteria.filter(kind="minimum"):
+            procurement.responsiveness_record(proposal=proposal, criterion=criterion, by=officer, passed=True,
+                                              reason="On file.")
+    procurement.solicitation_evaluation_start(solicitation=solicitation, by=officer)
+    procurement.attestation_sign(solicitation=solicitation, by=evaluator, signed_name="Eve Evaluator", conflicts={})
+    fresh = {p.pk: p for p in Proposal.objects.filter(pk__in=[first.pk, second.pk])}
+    first, second = fresh[first.pk], fresh[second.pk]
+    for proposal, points in ((first, 30), (second, 20)):
+        for criterion in solicitation.criteria.filter(kind="comparative"):
+            procurement.score_save(proposal=proposal, criterion=criterion, by=evaluator, points=points,
+                                   rationale="Solid.")
+        procurement.scoresheet_submit(proposal=proposal, by=evaluator)
+    procurement.solicitation_consensus_start(solicitation=solicitation, by=officer)
+    for proposal, points in ((first, 32), (second, 20)):
+        for criterion in solicitation.criteria.filter(kind="comparative"):
+            procurement.consensus_score_record(proposal=proposal, criterion=criterion, by=officer, points=points,
+                                               rationale="Agreed.")
+    solicitation.refresh_from_db()
+    return {"solicitation": solicitation, "officer": officer, "evaluator": evaluator, "first": first,
+            "second": second, "cora": cora, "rita": rita}
+
+
+def test_rfp_evaluation_summary(evaluated, django_capture_on_commit_callbacks):
+    s = evaluated["solicitation"]
+    report = build(evaluated["officer"], "rfp_evaluation", {"solicitation": s.pk}, django_capture_on_commit_callbacks)
+    pages, text = pdf_text(report)
+    assert pages == 3
+    assert "RFP evaluation summary" in text and "Ranking" in text and "Spread per evaluator" in text
+    assert "Price envelopes are still sealed" in text
+    assert "$90000" not in text and "$80000" not in text  # two-envelope rule: no price before the price opening
+    assert f"{evaluated['first'].code} — Harbor Peer Outreach" in text  # the officer knows the proposers
+    assert "64" in text  # first proposal: 32 + 32 consensus points
+    # Four scores: 2 and 2 points from consensus on the first proposal, 0 and 0 on the second.
+    assert "Eve Evaluator 4 1.00 0" in text
+
+
+def test_rfp_evaluation_needs_consensus_and_is_officer_only(evaluated):
+    draft = published_solicitation(evaluated["officer"], reference="RFP-T-901")
+    with pytest.raises(services.ParameterError) as error:
+        services.report_request(by=evaluated["officer"], kind="rfp_evaluation", parameters={"solicitation": draft.pk})
+    assert error.value.errors == {"solicitation": [
+        "The evaluation summary is available once consensus has started."]}
+    with pytest.raises(services.ApplicationError) as refused:
+        services.report_request(by=evaluated["evaluator"], kind="rfp_evaluation",
+                                parameters={"solicitation": evaluated["solicitation"].pk})
+    assert refused.value.code == "forbidden"
+
+
+def test_proposal_packet_for_its_organization_and_the_officer(evaluated, django_capture_on_commit_callbacks):
+    first = evaluated["first"]
+    receipt = first.submissions.get().receipt_hash
+    own = build(evaluated["cora"], "proposal_packet", {"proposal": first.pk}, django_capture_on_commit_callbacks)
+    pages, text = pdf_text(own)
+    assert pages == 2
+    assert receipt in text.replace(" ", "")
+    assert "Technical proposal" in text and "We have ten years of peer response." in text
+    assert "$90000.00" in text and "Responder stipends $27000.00" in text  # its own price envelope
+    officer = build(evaluated["officer"], "proposal_packet", {"proposal": first.pk},
+                    django_capture_on_commit_callbacks)
+    _pages, text = pdf_text(officer)
+    assert "The price envelope is sealed until the price opening." in text
+    assert "$90000.00" not in text
+    # Another nonprofit's coordinator cannot pick it.
+    with pytest.raises(services.ParameterError):
+        services.report_request(by=evaluated["rita"], kind="proposal_packet", parameters={"proposal": first.pk})
+
+
+def test_schedule_coverage_and_timesheet(demo, django_capture_on_commit_callbacks):
+    organization = Organization.objects.get(name=PEER_ORG)
+    today = timezone.localdate()
+    monday = today + timedelta(days=7 - today.weekday())
+    coverage = build(demo["coordinator"], "schedule_coverage",
+                     {"organization": organization.pk, "start": monday.isoformat(),
+                      "end": (monday + timedelta(days=27)).isoformat()}, django_capture_on_commit_callbacks)
+    pages, text = pdf_text(coverage)
+    assert pages == 3
+    assert "Schedule coverage and hours" in text and "By week" in text and "By zone" in text
+    assert "Dorchester day team" in text and "Roxbury and South End evening team" in text
+    assert "2 / 112" in text  # Riley's two assignments of 4 weeks × 2 teams × 7 days × 2 places
+    assert "1.8%" in text
+    assert "Daily fill rate (%)" in text
+
+    # A completed 8-hour shift last week for the timesheet.
+    team = TeamFactory(organization=organization)
+    start = timezone.make_aware(datetime.combine(today - timedelta(days=7), time(10, 0)))
+    shift = make_shift(team=team, starts_at=start)
+    place(shift=shift, responder=demo["responder"], status=Assignment.Status.COMPLETED,
+          checked_in_at=start, checked_out_at=start + timedelta(hours=8))
+    timesheet = build(demo["coordinator"], "timesheet",
+                      {"organization": organization.pk, "start": (today - timedelta(days=13)).isoformat(),
+                       "end": today.isoformat()}, django_capture_on_commit_callbacks)
+    pages, text = pdf_text(timesheet)
+    assert pages == 2
+    assert "Hours per responder" in text and "riley" in text.lower() and "8.00" in text
+
+
+def test_program_monthly_for_admin_and_evaluator(demo, django_capture_on_commit_callbacks):
+    month = services.previous_month(timezone.now())
+    admin = build(demo["admin"], "program_monthly", {"month": month}, django_capture_on_commit_callbacks)
+    pages, text = pdf_text(admin)
+    assert pages == 4
+    assert "Program monthly report" in text and "Key figures" in text and "By organization" in text
+    assert "Schedule fill rate" in text and "admin's edition" not in text
+    assert "Neighborhood Peer Response Collective 1 1" in text
+    evaluator = build(demo["program-evaluator"], "program_monthly", {"month": month},
+                      django_capture_on_commit_callbacks)
+    _pages, text = pdf_text(evaluator)
+    assert "<5" in text  # one responder per organization: suppressed for the evaluator
+    assert "Schedule fill rates and session counts are in the program admin's edition." in text
+    assert "Neighborhood Peer Response Collective <5 <5" in text
