@@ -1,9 +1,11 @@
 import time
+from datetime import UTC, datetime
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
+from allauth.mfa.models import Authenticator
 from django.utils import translation
 
 from apps.notifications.services import Contact, notify, one_off_key
@@ -16,16 +18,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """City staff are sent to add a second factor right after signing in: asking for the password
-        again at that moment proves nothing new. Within the reauthentication timeout of a sign-in, a
-        user with no factor yet may add their first one. Changing or removing a factor still asks."""
+        again at that moment (to add the factor, then to see its recovery codes) proves nothing new.
+        Within the reauthentication timeout of a sign-in, a user whose factors were all added after
+        that sign-in (or who has none yet) goes on. Changing an older factor still asks."""
         request = getattr(allauth_context, "request", None)
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
-            from .permissions import has_mfa
-
             records = get_authentication_records(request, request.user)
-            if records and not has_mfa(request.user) and (
-                    time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT):
-                return False
+            if records:
+                signed_in_at = records[-1]["at"]
+                older_factor = Authenticator.objects.filter(
+                    user=request.user, created_at__lt=datetime.fromtimestamp(signed_in_at, tz=UTC)).exists()
+                if time.time() - signed_in_at < account_settings.REAUTHENTICATION_TIMEOUT and not older_factor:
+                    return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

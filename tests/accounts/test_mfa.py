@@ -126,3 +126,19 @@ def test_staff_without_mfa_see_no_menu_on_the_setup_page(client, password):
     assert 'href="/audit/"' not in page
     assert 'href="/organizations/"' not in page
     assert "Sign out" in page
+
+
+def test_the_new_recovery_codes_show_without_a_password_prompt_but_an_old_factor_asks(client, password):
+    from tests.factories import enable_totp
+
+    user = user_with_role(Role.MODERATOR, mfa=False)
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    enable_totp(user)  # added in this session, right after signing in
+    assert client.get(reverse("mfa_generate_recovery_codes")).status_code == 200
+    veteran = user_with_role(Role.MODERATOR, mfa=False)
+    with time_machine.travel("2026-11-01 09:00:00 -0500", tick=False):
+        enable_totp(veteran)  # a factor from before this sign-in
+    client.post(reverse("account_logout"))
+    client.force_login(veteran)
+    response = client.get(reverse("mfa_generate_recovery_codes"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))

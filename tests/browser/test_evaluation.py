@@ -1,0 +1,139 @@
+"""Journey 3: an evaluator signs the conflict-of-interest attestation and scores the proposals; the officer
+runs consensus, opens the price proposals and awards; the nonprofit sees the award notice."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from apps.accounts.roles import Role
+from apps.procurement import services
+from apps.procurement.models import ConflictAttestation, Proposal, ScoreSheet, Solicitation
+from tests.browser.helpers import Journey, sign_in, sign_out
+from tests.factories import DEFAULT_PASSWORD, CityDepartmentFactory, OrganizationFactory, enable_totp, user_with_role
+from tests.factories.procurement import published_solicitation, submitted_proposal
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RATINGS = {"Criterion 1": "Highly advantageous", "Criterion 2": "Advantageous"}
+
+
+@pytest.fixture
+def committee():
+    """A solicitation whose deadline passed with two proposals in; opened, responsiveness recorded, the
+    evaluation started. The proposals were made eleven days ago, on that day's clock."""
+    city = CityDepartmentFactory(name="City Health and Human Services", slug="city-health")
+    officer = user_with_role(Role.PROCUREMENT_OFFICER, city, mfa=False, email="olive@city.example",
+                             full_name="Olive Officer")
+    evaluator = user_with_role(Role.RFP_EVALUATOR, city, mfa=False, email="eve@city.example",
+                               full_name="Eve Evaluator")
+    secrets = {officer.pk: enable_totp(officer), evaluator.pk: enable_totp(evaluator)}
+    harbor = OrganizationFactory(name="Harbor Peer Outreach", slug="harbor")
+    riverside = OrganizationFactory(name="Riverside Wellness Collective", slug="riverside")
+    cora = user_with_role(Role.COORDINATOR, harbor, email="cora@harbor.example", full_name="Cora Harbor")
+    rita = user_with_role(Role.COORDINATOR, riverside, email="rita@riverside.example", full_name="Rita River")
+    with time_machine.travel(timezone.now() - timedelta(days=11)):
+        solicitation = published_solicitation(officer, reference="RFP-2026-020")
+        harbor_proposal = submitted_proposal(solicitation, cora, harbor, total=Decimal("90000.00"))
+        riverside_proposal = submitted_proposal(solicitation, rita, riverside, total=Decimal("95000.00"))
+    services.evaluator_assign(solicitation=solicitation, evaluator=evaluator, by=officer)
+    services.solicitation_open(solicitation=solicitation, by=officer)
+    for proposal in (harbor_proposal, riverside_proposal):
+        services.responsiveness_record(proposal=proposal, criterion=solicitation.criteria.get(kind="minimum"),
+                                       by=officer, passed=True, reason="Certificate on file.")
+    services.solicitation_evaluation_start(solicitation=solicitation, by=officer)
+    return {"solicitation": solicitation, "officer": officer, "evaluator": evaluator, "secrets": secrets,
+            "harbor": harbor_proposal, "riverside": riverside_proposal, "cora": cora}
+
+
+def _rate(page, heading: str, rating: str, rationale: str, button: str) -> None:
+    block = page.locator("article").filter(has=page.get_by_role("heading", name=heading, exact=True))
+    block.get_by_label(re.compile("^Rating")).select_option(label=rating)
+    block.get_by_label(re.compile("^Rationale")).fill(rationale)
+    block.get_by_role("button", name=button).click()
+
+
+def test_evaluation_consensus_price_opening_and_award(new_page, committee):
+    solicitation, evaluator, officer = committee["solicitation"], committee["evaluator"], committee["officer"]
+    page = new_page()
+    journey = Journey("3-evaluation", page)
+
+    # The evaluator.
+    sign_in(page, email=evaluator.email, password=DEFAULT_PASSWORD, totp_secret=committee["secrets"][evaluator.pk])
+    journey.check("evaluator dashboard")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My evaluations").click()
+    page.get_by_role("link", name=re.compile("^RFP-2026-020")).click()
+    assert page.get_by_role("heading", name="Conflict-of-interest attestation").is_visible()
+    journey.check("attestation")
+    page.get_by_label("I affirm the statement above.").check()
+    page.get_by_label("Type your full name to sign").fill("Eve Evaluator")
+    page.get_by_role("button", name="Sign the attestation").click()
+    assert page.get_by_text("Attestation signed.").is_visible()
+    attestation = ConflictAttestation.objects.get(assignment__evaluator=evaluator)
+    assert attestation.signed_name == "Eve Evaluator"
+    assert sorted(attestation.declarations.values_list("has_conflict", flat=True)) == [False, False]
+    journey.check("proposals to score")
+
+    for proposal in (committee["harbor"], committee["riverside"]):
+        page.get_by_role("link", name=proposal.code).click()
+        # Blind review: the evaluator never sees who proposed.
+        assert proposal.organization.name not in page.get_by_role("main").inner_text()
+        for criterion, rating in RATINGS.items():
+            _rate(page, criterion, rating, f"{criterion}: the plan is specific and staffed.", "Save score")
+            assert page.get_by_text("Score saved.").is_visible()
+        if proposal == committee["harbor"]:
+            journey.check("scoring a proposal")
+        page.get_by_role("button", name="Submit my scores (final)").click()
+        assert page.get_by_text(f"Your scores for {proposal.code} are submitted.").is_visible()
+    assert ScoreSheet.objects.filter(assignment__evaluator=evaluator, submitted_at__isnull=False).count() == 2
+    sign_out(page)
+
+    # The procurement officer.
+    sign_in(page, email=officer.email, password=DEFAULT_PASSWORD, totp_secret=committee["secrets"][officer.pk])
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Solicitations").click()
+    journey.check("officer solicitations")
+    page.get_by_role("link", name=solicitation.title).click()
+    page.get_by_role("button", name="Start consensus (locks individual scores)").click()
+    assert page.get_by_text("Consensus started: individual scores are locked.").is_visible()
+    journey.check("consensus started")
+    page.get_by_role("link", name="Consensus page").click()
+    for proposal in (committee["harbor"], committee["riverside"]):
+        section = page.locator(f"#p{proposal.pk}")
+        for criterion, rating in RATINGS.items():
+            block = section.locator("article").filter(has=page.get_by_role("heading", name=criterion, exact=True))
+            block.get_by_label(re.compile("^Rating")).select_option(label=rating)
+            block.get_by_label(re.compile("^Rationale")).fill(f"The committee agrees: {rating.lower()}.")
+            block.get_by_role("button", name="Record consensus").click()
+            assert page.get_by_text("Consensus recorded.").is_visible()
+    journey.check("consensus recorded")
+    page.get_by_role("main").get_by_role("link", name=solicitation.reference).click()
+    page.get_by_role("button", name="Open the price proposals").click()
+    assert page.get_by_text("The price proposals are open.").is_visible()
+    journey.check("prices open")
+    harbor = committee["harbor"]
+    page.get_by_label(re.compile("^Proposal")).select_option(label=f"{harbor.code} — Harbor Peer Outreach")
+    page.get_by_label(re.compile("^Reasons for the recommendation")).fill(
+        "Equal technical ratings; Harbor's price is the lowest.")
+    page.get_by_role("button", name="Recommend the award").click()
+    assert page.get_by_text("The award is recommended.").is_visible()
+    page.get_by_role("button", name="Award and send the notices").click()
+    assert page.get_by_text("Awarded. The notices were sent and the public award notice is up.").is_visible()
+    journey.check("awarded")
+    solicitation.refresh_from_db()
+    assert (solicitation.status, solicitation.awarded_proposal_id) == (Solicitation.Status.AWARDED, harbor.pk)
+    sign_out(page)
+
+    # The winning nonprofit.
+    sign_in(page, email=committee["cora"].email, password=DEFAULT_PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Notifications")).click()
+    notice = page.locator(".inbox-item").filter(has_text="RFP-2026-020").first
+    assert re.search("award", notice.inner_text(), re.I)
+    journey.check("award notice in the inbox")
+    notice.get_by_role("button", name=re.compile("^Open")).click()
+    award = page.get_by_role("region", name="Notice of award")
+    assert "Awarded to Harbor Peer Outreach" in award.inner_text()
+    assert Proposal.objects.get(pk=harbor.pk).status == Proposal.Status.SUBMITTED
+    journey.check("public award notice")

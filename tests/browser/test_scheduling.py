@@ -1,0 +1,111 @@
+"""Journey 4: a coordinator publishes a week of shifts and assigns one; a responder on a phone takes an open
+shift and sees it in "my shifts"; a responder whose training does not clear them is told why they cannot."""
+
+import re
+from datetime import time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from apps.accounts.roles import Role
+from apps.scheduling import services
+from apps.scheduling.models import Assignment, PositionRole, Shift
+from tests.browser.helpers import Journey, sign_in, sign_out
+from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, user_with_role
+from tests.factories.scheduling import team_type
+from tests.factories.training import CourseFactory, TrainingRecordFactory, requirement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def next_week():
+    """Next week's day shifts of one team, generated from a template as drafts. Riley is cleared to lead,
+    Avery to respond; Quinn has no training on record."""
+    collective = OrganizationFactory(name="Neighborhood Peer Response Collective", slug="collective")
+    coordinator = user_with_role(Role.COORDINATOR, collective, email="jordan@collective.example",
+                                 full_name="Jordan Baptiste")
+    people = {name: user_with_role(Role.RESPONDER, collective, email=f"{name.lower()}@collective.example",
+                                   full_name=f"{name} {surname}")
+              for name, surname in (("Riley", "Santos"), ("Avery", "Chen"), ("Quinn", "Pierre"))}
+    cpr = CourseFactory(code="cpr", title="CPR and First Aid", renewal_months=24)
+    cit = CourseFactory(code="cit", title="Crisis Intervention Team", renewal_months=None, hours=Decimal("40"))
+    requirement(courses=[cpr], role="responder")
+    requirement(courses=[cpr, cit], role="team_lead")
+    completed = timezone.localdate() - timedelta(days=30)
+    for name, courses in (("Riley", (cpr, cit)), ("Avery", (cpr,))):
+        for course in courses:
+            TrainingRecordFactory(responder=people[name], organization=collective, course=course,
+                                  completed_on=completed)
+    team = services.team_create(by=coordinator, organization=collective, team_type=team_type(),
+                                name="Dorchester day team")
+    template = services.shift_template_create(by=coordinator, team=team, name="Day", start_time=time(10),
+                                              end_time=time(18), weekdays=list(range(7)))
+    today = timezone.localdate()
+    monday = today + timedelta(days=7 - today.weekday())
+    services.shift_template_generate(by=coordinator, template=template, start=monday, end=monday + timedelta(days=6))
+    return {"coordinator": coordinator, "monday": monday, **people}
+
+
+def test_publish_assign_take_an_open_shift_and_be_told_why_not(new_page, next_week):
+    monday = next_week["monday"]
+    assert Shift.objects.filter(status=Shift.Status.DRAFT).count() == 7
+
+    page = new_page()
+    journey = Journey("4-scheduling", page)
+    sign_in(page, email=next_week["coordinator"].email, password=DEFAULT_PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
+    page.get_by_role("link", name="Next week").click()
+    assert page.get_by_text(re.compile("^Week of ")).is_visible()
+    journey.check("next week in draft")
+    page.get_by_role("button", name="Publish this week's drafts").click()
+    assert page.get_by_text("7 shifts published.").is_visible()
+    assert Shift.objects.filter(status=Shift.Status.PUBLISHED).count() == 7
+    journey.check("week published")
+
+    monday_shift = Shift.objects.get(starts_at__date=monday)
+    page.locator(".week-day").first.get_by_role("link", name="10:00–18:00").click()
+    lead = page.get_by_role("region", name="Assign: Team lead")
+    lead.get_by_label(re.compile("^Responder")).select_option(label="Riley Santos")
+    journey.check("shift with eligible list")
+    lead.get_by_role("button", name="Assign").click()
+    assert page.get_by_text("Assigned.").is_visible()
+    assignment = Assignment.objects.get(shift=monday_shift)
+    assert (assignment.responder, assignment.position.role) == (next_week["Riley"], PositionRole.LEAD)
+    journey.check("assigned")
+    sign_out(page)
+
+    phone = new_page(**PHONE)
+    journey = Journey("4-scheduling-responder", phone)
+    sign_in(phone, email=next_week["Avery"].email, password=DEFAULT_PASSWORD)
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Open shifts").click()
+    cards = phone.locator(".shift-card")
+    # Avery may take the responder place on each of the seven shifts, never the lead's.
+    assert cards.count() == 7
+    assert cards.first.get_by_text("Community responder").is_visible()
+    journey.check("open shifts")
+    cards.first.get_by_role("button", name="Sign up").click()
+    assert phone.get_by_text("You are on the shift.").is_visible()
+    assert phone.get_by_role("heading", level=1).inner_text() == "My shifts"
+    mine = phone.locator(".shift-card")
+    assert mine.count() == 1
+    assert monday_shift.starts_at.astimezone(timezone.get_current_timezone()).strftime("%a") in mine.inner_text()
+    assert Assignment.objects.get(shift=monday_shift, responder=next_week["Avery"]).position.role == "responder"
+    journey.check("my shifts")
+    sign_out(phone)
+
+    journey = Journey("4-scheduling-ineligible", phone)
+    sign_in(phone, email=next_week["Quinn"].email, password=DEFAULT_PASSWORD)
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Open shifts").click()
+    assert phone.get_by_text("No open shifts you can take right now.").is_visible()
+    journey.check("nothing to take")
+    phone.get_by_role("link", name=re.compile("more open places you cannot take now — see why")).click()
+    first = phone.locator(".shift-card").first
+    assert first.get_by_text("You cannot take this shift:").is_visible()
+    assert first.get_by_text("Training does not clear this person through the end of the shift.").is_visible()
+    assert first.get_by_role("button", name="Sign up").count() == 0
+    journey.check("told why not")
+    assert not Assignment.objects.filter(responder=next_week["Quinn"]).exists()
