@@ -286,6 +286,7 @@ class FeedbackItem(TimeStampedModel):
             models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reject_reason=""),
                                    name="engagement_feedback_rejection_has_reason"),
         ]
+        indexes = [models.Index(fields=["-safety_flag", "-created_at", "-id"], name="engagement_feedback_order")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.text[:50]}"

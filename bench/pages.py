@@ -1,0 +1,204 @@
+"""Benchmark: server time and query count of the main pages and API endpoints, per role, at scale.
+
+Run by `make bench` (PostgreSQL on this machine). Seeds `seed_scale --factor 10` when the scale data
+is missing (BENCH_SCALE_FACTOR to use a smaller factor while developing), then for each role logs
+in one scale user (force_login) and requests each page it uses: 3 warm-ups, then BENCH_REPEAT (30)
+timed requests in-process through django.test.Client. Prints one table and merges {"pages": {...}}
+into bench/results.json. Targets: p95 under 150 ms; the query count must not grow with the data
+(compare the counts with a run at a small BENCH_SCALE_FACTOR).
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/crisisprog_bench")
+FACTOR = float(os.environ.get("BENCH_SCALE_FACTOR", "10"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+WARMUP = 3
+TARGET_P95_MS = 150.0
+
+
+def setup() -> None:
+    env = {"DJANGO_SETTINGS_MODULE": "crisisprog.settings.local", "DATABASE_URL": DATABASE_URL, "DEBUG": "0",
+           "CACHE_URL": "locmemcache://bench-pages", "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "testserver"}
+    os.environ.update(env)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
+                   env={**os.environ}, check=True)
+    import django
+
+    django.setup()
+
+
+def ensure_seeded(factor: float) -> None:
+    from django.core.management import call_command
+
+    from apps.scale.management.commands.seed_scale import scale_counts, scale_organizations, scale_plan
+
+    if scale_organizations().exists() and scale_counts() == scale_plan(factor):
+        return
+    call_command("seed_scale", factor=factor, reset=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def targets() -> list[tuple[str, str, str]]:
+    """(role, label, url) for each page and endpoint, with ids taken from the scale data."""
+    from django.utils import timezone
+
+    from apps.engagement.models import CommunitySession
+    from apps.procurement.models import EvaluatorAssignment, Proposal, Solicitation
+    from apps.scale.management.commands.seed_scale import DOMAIN, REFERENCE_PREFIX, scale_organizations
+    from apps.scheduling.models import Shift, Team
+    from apps.training.models import TrainingRecord
+
+    orgs = scale_organizations()
+    nonprofit = orgs.filter(slug__startswith="scale-np-").order_by("slug").first()
+    team = Team.objects.filter(organization=nonprofit).order_by("name").first()
+    month = timezone.localdate().strftime("%Y-%m")
+    session = (CommunitySession.objects.filter(organization__in=orgs, status="published").order_by("starts_at")
+               .first())
+    solicitation = Solicitation.objects.filter(reference__startswith=REFERENCE_PREFIX).order_by("reference").first()
+    proposal = Proposal.objects.filter(solicitation=solicitation).order_by("code").first()
+    evaluation = EvaluatorAssignment.objects.filter(solicitation=solicitation,
+                                                    evaluator__email=f"rfp-evaluator-0@{DOMAIN}").first()
+    shift = Shift.objects.filter(team=team, starts_at__gte=timezone.now()).order_by("starts_at").first()
+    record = TrainingRecord.objects.filter(organization=nonprofit).order_by("id").first()
+    return [
+        ("anonymous", "sessions list", "/sessions/"),
+        ("anonymous", "session page", f"/sessions/{session.pk}/"),
+        ("anonymous", "solicitations", "/procurement/"),
+        ("anonymous", "you said, we did", "/you-said-we-did/"),
+        ("anonymous", "API sessions", "/api/v1/engagement/sessions/"),
+        ("anonymous", "API session", f"/api/v1/engagement/sessions/{session.pk}/"),
+        ("responder", "dashboard", "/"),
+        ("responder", "my shifts", "/shifts/"),
+        ("responder", "open shifts", "/shifts/open/"),
+        ("responder", "my training", "/training/"),
+        ("responder", "notifications inbox", "/notifications/"),
+        ("responder", "API my shifts", "/api/v1/scheduling/my-shifts/"),
+        ("responder", "API training records", "/api/v1/training/records/"),
+        ("responder", "API notifications", "/api/v1/notifications/"),
+        ("coordinator", "dashboard", "/"),
+        ("coordinator", "schedule week", f"/shifts/schedule/?team={team.pk}"),
+        ("coordinator", "coverage month", f"/shifts/coverage/?team={team.pk}&month={month}"),
+        ("coordinator", "shift page", f"/shifts/shifts/{shift.pk}/"),
+        ("coordinator", "readiness matrix", f"/training/readiness/?organization={nonprofit.slug}"),
+        ("coordinator", "training records", "/training/verification/"),
+        ("coordinator", "API shifts", "/api/v1/scheduling/shifts/"),
+        ("coordinator", "API shift", f"/api/v1/scheduling/shifts/{shift.pk}/"),
+        ("coordinator", "API assignments", "/api/v1/scheduling/assignments/"),
+        ("coordinator", "API training records", "/api/v1/training/records/"),
+        ("coordinator", "API training record", f"/api/v1/training/records/{record.pk}/"),
+        ("coordinator", "proposals", "/procurement/proposals/"),
+        ("trainer", "training sessions", "/training/sessions/"),
+        ("trainer", "verification queue", "/training/verification/"),
+        ("trainer", "readiness matrix", f"/training/readiness/?organization={nonprofit.slug}"),
+        ("procurement officer", "solicitations (manage)", "/procurement/manage/"),
+        ("procurement officer", "solicitation", f"/procurement/manage/{solicitation.pk}/"),
+        ("procurement officer", "proposal review", f"/procurement/manage/proposals/{proposal.pk}/"),
+        ("procurement officer", "API solicitations", "/api/v1/procurement/solicitations/"),
+        ("procurement officer", "API proposals", "/api/v1/procurement/proposals/"),
+        ("rfp evaluator", "evaluations", "/procurement/evaluations/"),
+        ("rfp evaluator", "evaluation", f"/procurement/evaluations/{evaluation.solicitation_id}/"),
+        ("rfp evaluator", "API scores", "/api/v1/procurement/scores/"),
+        ("moderator", "feedback queue", "/staff/engagement/feedback/"),
+        ("moderator", "sessions (staff)", "/staff/engagement/sessions/"),
+        ("moderator", "session (staff)", f"/staff/engagement/sessions/{session.pk}/"),
+        ("moderator", "API feedback", "/api/v1/engagement/feedback/"),
+        ("program admin", "dashboard", "/"),
+        ("program admin", "audit log", "/audit/"),
+        ("program admin", "API audit events", "/api/v1/audit-events/"),
+        ("program admin", "organizations", "/organizations/"),
+        ("program evaluator", "dashboard", "/"),
+        ("program evaluator", "sessions list", "/sessions/"),
+    ]
+
+
+def role_users() -> dict:
+    from apps.accounts.models import User
+    from apps.scale.management.commands.seed_scale import DOMAIN
+
+    locals_ = {"responder": "responder-00000", "coordinator": "coordinator-000", "trainer": "trainer-000",
+               "procurement officer": "procurement", "rfp evaluator": "rfp-evaluator-0",
+               "moderator": "moderator", "program admin": "admin", "program evaluator": "program-evaluator"}
+    users = {role: User.objects.get(email=f"{local}@{DOMAIN}") for role, local in locals_.items()}
+    users["anonymous"] = None
+    return users
+
+
+_addresses = iter(range(1, 2**24))
+
+
+def next_address() -> str:
+    """A different client address per request: many residents, never one client tripping the
+    per-client rate limit (which stays on)."""
+    n = next(_addresses)
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
+def measure(client, url: str) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(WARMUP):
+        response = client.get(url, REMOTE_ADDR=next_address())
+    timings = []
+    queries = None
+    for _ in range(REPEAT):
+        address = next_address()
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url, REMOTE_ADDR=address)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(ctx.captured_queries)
+    return {"status": response.status_code, "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(percentile(timings, 95), 1), "p99_ms": round(percentile(timings, 99), 1),
+            "queries": queries}
+
+
+def main() -> int:
+    setup()
+    ensure_seeded(FACTOR)
+    from django.test import Client
+
+    users = role_users()
+    rows = []
+    clients: dict = {}
+    for role, label, url in targets():
+        if role not in clients:
+            clients[role] = Client()
+            if users[role] is not None:
+                clients[role].force_login(users[role])
+        figures = measure(clients[role], url)
+        figures["meets_target"] = figures["status"] == 200 and figures["p95_ms"] < TARGET_P95_MS
+        rows.append({"role": role, "page": label, "url": url, **figures})
+    result = {"factor": FACTOR, "repeat": REPEAT, "warmup": WARMUP, "target_p95_ms": TARGET_P95_MS,
+              "database": "postgresql", "rows": rows,
+              "meets_target": all(r["meets_target"] for r in rows)}
+    results_path = ROOT / "bench" / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    results["pages"] = result
+    results_path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"pages at scale factor {FACTOR:g} ({REPEAT} requests each after {WARMUP} warm-ups; "
+          f"target p95 < {TARGET_P95_MS:g} ms)")
+    print(f"{'role':<20} {'page':<26} {'status':>6} {'p50':>7} {'p95':>7} {'p99':>7} {'queries':>7}  ok")
+    for r in rows:
+        print(f"{r['role']:<20} {r['page']:<26} {r['status']:>6} {r['p50_ms']:>7} {r['p95_ms']:>7} "
+              f"{r['p99_ms']:>7} {r['queries']:>7}  {'yes' if r['meets_target'] else 'NO'}")
+    return 0 if result["meets_target"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
