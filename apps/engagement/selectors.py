@@ -1,7 +1,8 @@
 """Reads of engagement data, already scoped: the public sees published sessions and decisions;
 moderators see their department's sessions and the feedback they handle."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.roles import Role
@@ -21,10 +22,20 @@ from .permissions import is_engagement_staff, moderator_organization_ids
 SUPPRESSION_THRESHOLD = 5
 
 
+def _seat_count(status: str) -> Subquery:
+    return Subquery(
+        Registration.objects.filter(session=OuterRef("pk"), status=status).order_by()
+        .values("session").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
 def _with_seats(qs: QuerySet[CommunitySession]) -> QuerySet[CommunitySession]:
+    # Correlated subqueries, not a join with GROUP BY: they are computed only for the rows of the
+    # page shown, instead of counting every session's registrations before paginating.
     return qs.annotate(
-        registered_count=Count("registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)),
-        waitlist_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
+        registered_count=Coalesce(_seat_count(Registration.Status.REGISTERED), 0),
+        waitlist_count=Coalesce(_seat_count(Registration.Status.WAITLISTED), 0),
     )
 
 

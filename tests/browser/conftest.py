@@ -75,7 +75,7 @@ def new_page(_chromium, live_server, artifacts_dir):
     def _open(*, width: int = 1280, height: int = 900, locale: str = "en-US", **kwargs):
         context = _chromium.new_context(base_url=live_server.url, viewport={"width": width, "height": height},
                                         locale=locale, timezone_id="America/New_York", **kwargs)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)  # a loaded 2-core CI machine
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))

@@ -34,10 +34,11 @@ def require_status(solicitation: Solicitation, *statuses: str, action: str) -> N
             field="status", code="invalid_transition")
 
 
-def require_open_for_proposals(solicitation: Solicitation) -> None:
+def require_open_for_proposals(solicitation: Solicitation, *, now=None) -> None:
     """Proposals change only while the solicitation is published and before the deadline, by the
-    server's clock, whatever the client sends."""
-    if solicitation.status != Solicitation.Status.PUBLISHED or timezone.now() >= solicitation.proposals_due_at:
+    server's clock, whatever the client sends. Pass `now` to check the very instant you record."""
+    now = now or timezone.now()
+    if solicitation.status != Solicitation.Status.PUBLISHED or now >= solicitation.proposals_due_at:
         raise ApplicationError(_("The proposal deadline has passed; proposals can no longer be changed."),
                                code="deadline_passed")
 

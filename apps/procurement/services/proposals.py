@@ -238,7 +238,10 @@ def proposal_submit(*, proposal: Proposal, by) -> ProposalSubmission:
         missing = proposal_missing(proposal=proposal)
         if missing:
             raise ApplicationError(" ".join(missing), code="incomplete")
+        # The instant recorded on the receipt is the instant checked against the deadline: on a busy
+        # machine the checks above can take long enough to cross it.
         now = timezone.now()
+        require_open_for_proposals(solicitation, now=now)
         answers = {a.question_id: a.text for a in proposal.answers.all()}
         technical = {
             "answers": [{"question_id": q.pk, "number": q.order, "prompt": q.prompt, "text": answers[q.pk]}
