@@ -1,7 +1,8 @@
 """The eligibility engine: the one place that decides whether a person may fill a shift position.
 
 Coordinator assignment, self sign-up, swaps, the open-shifts list and (later) the auto-roster all
-ask `check_eligibility` or `eligibility_batch`; nothing else re-implements a rule.
+ask `check_eligibility`, `eligibility_batch` or `eligibility_for_positions`; nothing else
+re-implements a rule.
 
 Rules, each with a stable reason code:
 - not_member: the person is not an active responder of the shift's organization.
@@ -23,7 +24,8 @@ Rules, each with a stable reason code:
 A coordinator may override rest, hours and availability with a written reason (the service
 audits it). Overlap, readiness and everything else can never be overridden.
 
-The batch form runs a fixed number of queries whatever the number of people.
+The batch forms run a fixed number of queries (nine: five for the scheduling facts, four for the
+training facts) whatever the number of people and positions.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.training.readiness import Code as ReadinessCode
-from apps.training.readiness import Readiness, readiness_batch
+from apps.training.readiness import Readiness, ReadinessFacts
 
 from .models import Assignment, Availability, Position, PositionRole, SchedulingPolicy, Shift, TimeOff
 
@@ -255,16 +257,40 @@ def _gather(*, user_ids: list[int], shifts: list[Shift]) -> _Facts:
     return _Facts(policies=policies, on_shift=on_shift, others=others, time_off=time_off, availability=availability)
 
 
-def _readiness(*, user_ids: list[int], organization_id: int, role: str, at: datetime,
-               through: datetime) -> tuple[dict[int, Readiness], dict[int, Readiness]]:
-    """Readiness for the position's role, and for the role one step down for those not cleared."""
-    readiness = readiness_batch(users=user_ids, organization=organization_id, at=at, through=through, role=role)
-    not_cleared = [uid for uid, r in readiness.items() if not r.cleared]
-    fallback: dict[int, Readiness] = {}
-    if not_cleared and role in _FALLBACK_ROLE:
-        fallback = readiness_batch(users=not_cleared, organization=organization_id, at=at, through=through,
-                                   role=_FALLBACK_ROLE[role])
-    return readiness, fallback
+def _roles_needed(roles: Iterable[str]) -> tuple[str, ...]:
+    """The readiness roles to ask: each position's own, and the role one step down (it tells "not
+    qualified for this role" apart from "not cleared at all")."""
+    needed = set()
+    for role in roles:
+        needed.add(role)
+        if role in _FALLBACK_ROLE:
+            needed.add(_FALLBACK_ROLE[role])
+    return tuple(sorted(needed))
+
+
+def _readiness_by_position(*, user_ids: list[int], positions: list[Position], at: datetime,
+                           ) -> dict[int, tuple[dict[int, Readiness], dict[int, Readiness]]]:
+    """Readiness for each position's role and its fallback, through the shift's end: the training
+    engine's facts are read once for every organization, role and end (four queries), and each
+    (organization, role, end) is decided once."""
+    facts = ReadinessFacts(groups={p.shift.organization_id: user_ids for p in positions}, at=at,
+                           until=max(p.shift.ends_at for p in positions),
+                           roles=_roles_needed(p.readiness_role for p in positions))
+    decided: dict[tuple[int, str, datetime], dict[int, Readiness]] = {}
+
+    def answer(organization_id: int, role: str, end: datetime) -> dict[int, Readiness]:
+        key = (organization_id, role, end)
+        if key not in decided:
+            decided[key] = facts.answer(organization=organization_id, role=role, through=end)
+        return decided[key]
+
+    found = {}
+    for p in positions:
+        organization_id, end = p.shift.organization_id, p.shift.ends_at
+        fallback_role = _FALLBACK_ROLE.get(p.readiness_role)
+        found[p.pk] = (answer(organization_id, p.readiness_role, end),
+                       answer(organization_id, fallback_role, end) if fallback_role else {})
+    return found
 
 
 def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozenset[str], facts: _Facts,
@@ -294,7 +320,7 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
         details = tuple(reason.message for reason in readiness.reasons)
         if fallback is not None and fallback.cleared:
             refuse(Code.ROLE_NOT_QUALIFIED, _("Cleared for duty, but not for the %(role)s position.")
-                   % {"role": position.get_role_display()}, details)
+                   % {"role": PositionRole(position.role).label}, details)
         else:
             refuse(Code.NOT_READY, _("Training does not clear this person through the end of the shift."), details)
 
@@ -304,7 +330,8 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
     rest = timedelta(hours=policy.min_rest_hours)
     if any((timedelta(0) <= start - e < rest) or (timedelta(0) <= s - end < rest) for s, e in mine):
         refuse(Code.REST, _("Less than %(h)s hours of rest between shifts.") % {"h": policy.min_rest_hours})
-    apart = [(s, e) for s, e in mine if not (s < end and e > start)]
+    # Only work within a week of the shift can share a day or a 7-day window with it.
+    apart = [(s, e) for s, e in mine if not (s < end and e > start) and s < end + WEEK and e > start - WEEK]
     daily = _max_daily((start, end), apart)
     if daily > policy.max_daily_hours:
         refuse(Code.DAILY_HOURS, _("%(h)s hours in one day; the limit is %(max)s.")
@@ -338,6 +365,33 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
                        overridden=tuple(used), readiness=readiness)
 
 
+def eligibility_for_positions(*, users: Iterable, positions: Iterable[Position], at: datetime | None = None,
+                              overrides: Iterable[str] = frozenset(), replacing: Assignment | None = None,
+                              ) -> dict[int, dict[int, Eligibility]]:
+    """Eligibility of many people (Users or ids) for each of some positions, keyed by position id then
+    user id (the shift page's candidate lists). The scheduling and training facts are read once for
+    all of them, so the query count grows with neither the people nor the positions (pass positions
+    with `shift__team__team_type` and `shift__organization` selected).
+
+    `replacing`: the assignment a swap hands over; its place and its holder's time do not count."""
+    at = at or timezone.now()
+    overrides = frozenset(overrides) & OVERRIDABLE
+    positions = list(positions)
+    user_ids = list(dict.fromkeys(_user_id(u) for u in users))
+    if not user_ids or not positions:
+        return {p.pk: {} for p in positions}
+    facts = _gather(user_ids=user_ids, shifts=list({p.shift_id: p.shift for p in positions}.values()))
+    readiness = _readiness_by_position(user_ids=user_ids, positions=positions, at=at)
+    replacing_id = replacing.pk if replacing is not None else None
+    results = {}
+    for p in positions:
+        ready, fallback = readiness[p.pk]
+        results[p.pk] = {uid: _evaluate(uid=uid, position=p, at=at, overrides=overrides, facts=facts,
+                                        readiness=ready[uid], fallback=fallback.get(uid), replacing_id=replacing_id)
+                         for uid in user_ids}
+    return results
+
+
 def eligibility_batch(*, users: Iterable, position: Position, at: datetime | None = None,
                       overrides: Iterable[str] = frozenset(), replacing: Assignment | None = None,
                       ) -> dict[int, Eligibility]:
@@ -345,19 +399,8 @@ def eligibility_batch(*, users: Iterable, position: Position, at: datetime | Non
     (pass the position with `shift__team__team_type` and `shift__organization` selected).
 
     `replacing`: the assignment a swap hands over; its place and its holder's time do not count."""
-    at = at or timezone.now()
-    overrides = frozenset(overrides) & OVERRIDABLE
-    user_ids = list(dict.fromkeys(_user_id(u) for u in users))
-    if not user_ids:
-        return {}
-    shift = position.shift
-    facts = _gather(user_ids=user_ids, shifts=[shift])
-    readiness, fallback = _readiness(user_ids=user_ids, organization_id=shift.organization_id,
-                                     role=position.readiness_role, at=at, through=shift.ends_at)
-    replacing_id = replacing.pk if replacing is not None else None
-    return {uid: _evaluate(uid=uid, position=position, at=at, overrides=overrides, facts=facts,
-                           readiness=readiness[uid], fallback=fallback.get(uid), replacing_id=replacing_id)
-            for uid in user_ids}
+    return eligibility_for_positions(users=users, positions=[position], at=at, overrides=overrides,
+                                     replacing=replacing)[position.pk]
 
 
 def check_eligibility(*, user, position: Position, at: datetime | None = None,
@@ -370,44 +413,71 @@ def check_eligibility(*, user, position: Position, at: datetime | None = None,
 def positions_for_user(*, user, positions: list[Position], at: datetime | None = None) -> dict[int, Eligibility]:
     """One person's eligibility for many positions (the open-shifts page), keyed by position id.
 
-    Readiness is asked per (organization, role) through the latest shift end: cleared then means
-    cleared for every earlier shift too. Only when that fails is it asked through the earliest
-    end (not cleared then: not cleared for any), and only a record lapsing in between makes it ask
-    per end date. The usual page therefore runs a fixed number of queries however many rows."""
+    The training facts are read once (four queries) for every organization, role and shift end, so
+    the page runs a fixed number of queries however many rows; see `_ReadinessThroughEnds` for how
+    few ends it decides."""
     at = at or timezone.now()
     if not positions:
         return {}
     uid = _user_id(user)
     facts = _gather(user_ids=[uid], shifts=list({p.shift_id: p.shift for p in positions}.values()))
-    groups: dict[tuple[int, str], list[Position]] = defaultdict(list)
-    for p in positions:
-        groups[(p.shift.organization_id, p.readiness_role)].append(p)
+    readiness = _ReadinessThroughEnds(uid=uid, positions=positions, at=at)
     results = {}
-    for (organization_id, role), members in groups.items():
-        answers: dict[datetime, tuple[dict[int, Readiness], dict[int, Readiness]]] = {}
-        latest = max(p.shift.ends_at for p in members)
-        answers[latest] = _readiness(user_ids=[uid], organization_id=organization_id, role=role, at=at,
-                                     through=latest)
-        if not answers[latest][0][uid].cleared:
-            earliest = min(p.shift.ends_at for p in members)
-            answers[earliest] = _readiness(user_ids=[uid], organization_id=organization_id, role=role, at=at,
-                                           through=earliest)
-        latest_ok = answers[latest][0][uid].cleared
-        earliest = min(answers)
-        for p in members:
-            key = p.shift.ends_at
-            if key not in answers:
-                if latest_ok:
-                    answers[key] = answers[latest]
-                elif not answers[earliest][0][uid].cleared:
-                    answers[key] = answers[earliest]
-                else:
-                    answers[key] = _readiness(user_ids=[uid], organization_id=organization_id, role=role, at=at,
-                                              through=key)
-            readiness, fallback = answers[key]
-            results[p.pk] = _evaluate(uid=uid, position=p, at=at, overrides=frozenset(), facts=facts,
-                                      readiness=readiness[uid], fallback=fallback.get(uid), replacing_id=None)
+    for p in positions:
+        organization_id, end = p.shift.organization_id, p.shift.ends_at
+        ready = readiness.verdict(organization_id, p.readiness_role, end)
+        fallback_role = _FALLBACK_ROLE.get(p.readiness_role)
+        fallback = (readiness.verdict(organization_id, fallback_role, end) if fallback_role and not ready.cleared
+                    else None)
+        results[p.pk] = _evaluate(uid=uid, position=p, at=at, overrides=frozenset(), facts=facts,
+                                  readiness=ready, fallback=fallback, replacing_id=None)
     return results
+
+
+class _ReadinessThroughEnds:
+    """One person's readiness for many shift ends from one read of the training facts. Deciding is
+    cheap but not free, so per (organization, role) it decides through the latest end and the
+    earliest first: under one requirement version, cleared through a later end means cleared
+    through an earlier one, and not cleared through an earlier end means not through a later one.
+    Only an end those two do not settle (a record lapsing in between, or another requirement
+    version in force) is decided on its own."""
+
+    def __init__(self, *, uid: int, positions: list[Position], at: datetime):
+        self.uid = uid
+        self.facts = ReadinessFacts(groups={p.shift.organization_id: [uid] for p in positions}, at=at,
+                                    until=max(p.shift.ends_at for p in positions),
+                                    roles=_roles_needed(p.readiness_role for p in positions))
+        ends: dict[int, list[datetime]] = defaultdict(list)
+        for p in positions:
+            ends[p.shift.organization_id].append(p.shift.ends_at)
+        self.bounds = {org_id: (min(values), max(values)) for org_id, values in ends.items()}
+        self._decided: dict[tuple[int, str, datetime], Readiness] = {}
+        self._requirements: dict[tuple[int, str, datetime], object] = {}
+
+    def _requirement(self, organization_id: int, role: str, end: datetime):
+        key = (organization_id, role, end)
+        if key not in self._requirements:
+            self._requirements[key] = self.facts.requirement(organization_id, role, end)
+        return self._requirements[key]
+
+    def _through(self, organization_id: int, role: str, end: datetime) -> Readiness:
+        key = (organization_id, role, end)
+        if key not in self._decided:
+            self._decided[key] = self.facts.answer(organization=organization_id, role=role, through=end)[self.uid]
+        return self._decided[key]
+
+    def verdict(self, organization_id: int, role: str, end: datetime) -> Readiness:
+        earliest, latest = self.bounds[organization_id]
+        requirement = self._requirement(organization_id, role, end)
+        if self._requirement(organization_id, role, latest) == requirement:
+            at_latest = self._through(organization_id, role, latest)
+            if at_latest.cleared:
+                return at_latest
+        if self._requirement(organization_id, role, earliest) == requirement:
+            at_earliest = self._through(organization_id, role, earliest)
+            if not at_earliest.cleared:
+                return at_earliest
+        return self._through(organization_id, role, end)
 
 
 def overlapping_assignments(*, user_id: int, start: datetime, end: datetime):

@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import Language, Neighborhood
@@ -38,9 +39,15 @@ class AssignForm(forms.Form):
     override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                       label=_("Reason for the override"))
 
-    def __init__(self, *args, responders, **kwargs):
+    def __init__(self, *args, responders, listed=None, **kwargs):
+        """`listed`: the people of `responders` already read, to render the choices without asking
+        the database again (a page with one form per position); `responders` still validates."""
         super().__init__(*args, **kwargs)
-        self.fields["responder"].queryset = responders
+        field = self.fields["responder"]
+        field.queryset = responders
+        if listed is not None:
+            field.choices = [("", field.empty_label),
+                             *((ModelChoiceIteratorValue(p.pk, p), field.label_from_instance(p)) for p in listed)]
 
 
 class ReasonForm(forms.Form):

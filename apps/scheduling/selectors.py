@@ -8,7 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import Organization, User
@@ -128,11 +130,24 @@ def assignment_list(*, user) -> QuerySet[Assignment]:
         return Assignment.objects.none()
     qs = Assignment.objects.select_related("shift__team", "shift__organization", "position", "responder")
     if not is_program_admin(user):
-        # Filtering on the shift ids (a subquery) rather than a join lets PostgreSQL use the
-        # assignment's shift index: 136 ms -> 10 ms for a coordinator at ten times a city's volume.
-        shift_ids = Shift.objects.filter(organization_id__in=coordinated_organization_ids(user)).values("id")
-        qs = qs.filter(Q(responder=user) | Q(shift_id__in=shift_ids))
+        shift_ids = (Shift.objects.filter(organization_id__in=coordinated_organization_ids(user))
+                     .order_by().values("id"))
+        if connection.vendor == "postgresql":
+            # `shift_id = ANY(ARRAY(subquery))` reads the organization's shift ids first, so the OR
+            # becomes two index scans; `IN (subquery)` OR'd with the responder scanned the whole
+            # table: 64 ms -> 3 ms for a coordinator's count at ten times a city's volume.
+            qs = qs.filter(Q(responder=user) | Q(_EqualsAny(F("shift_id"), ArraySubquery(shift_ids))))
+        else:
+            qs = qs.filter(Q(responder=user) | Q(shift_id__in=shift_ids))
     return qs.order_by("starts_at", "id")
+
+
+class _EqualsAny(Func):
+    """`lhs = ANY(rhs)`, rhs an array (PostgreSQL)."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 def my_assignments(*, user, upcoming_from: datetime | None = None) -> QuerySet[Assignment]:
@@ -150,8 +165,10 @@ def swap_list(*, user) -> QuerySet[SwapRequest]:
     """Offers in your organizations (to take), your own, and those waiting for you to approve."""
     if not user.is_authenticated:
         return SwapRequest.objects.none()
-    qs = SwapRequest.objects.select_related("assignment__shift__team", "assignment__shift__organization",
-                                            "assignment__position", "offered_by", "taken_by")
+    # The list shows each shift's zones: prefetched, or one query per swap.
+    qs = (SwapRequest.objects.select_related("assignment__shift__team", "assignment__shift__organization",
+                                             "assignment__position", "offered_by", "taken_by")
+          .prefetch_related("assignment__shift__zones"))
     if not is_program_admin(user):
         orgs = user.organization_ids(Role.COORDINATOR, Role.RESPONDER)
         qs = qs.filter(Q(offered_by=user) | Q(assignment__shift__organization_id__in=orgs))

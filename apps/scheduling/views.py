@@ -24,7 +24,7 @@ from apps.core.errors import ApplicationError
 
 from . import selectors, services
 from .calendar import feed_for
-from .eligibility import eligibility_batch, positions_for_user
+from .eligibility import eligibility_for_positions, positions_for_user
 from .forms import (
     AssignForm,
     AvailabilityForm,
@@ -365,12 +365,16 @@ def shift_detail(request, pk: int):
     candidates = []
     if manage and shift.status != Shift.Status.CANCELLED:
         people = list(selectors.responder_candidates(organization_id=shift.organization_id))
-        for position in shift.positions.all():
+        positions = list(shift.positions.all())
+        for position in positions:
             position.shift = shift
-            answers = eligibility_batch(users=people, position=position)
-            candidates.append((position, [(p, answers[p.pk]) for p in people],
+        # One set of facts and one readiness pass for every position; the forms list the people read here.
+        answers = eligibility_for_positions(users=people, positions=positions)
+        for position in positions:
+            candidates.append((position, [(p, answers[position.pk][p.pk]) for p in people],
                                AssignForm(responders=selectors.responder_candidates(
-                                   organization_id=shift.organization_id), prefix=f"p{position.pk}")))
+                                   organization_id=shift.organization_id), prefix=f"p{position.pk}",
+                                   listed=people)))
     return render(request, "scheduling/shift_detail.html", {
         "shift": shift, "manage": manage, "candidates": candidates, "cancel_form": ReasonForm()})
 
@@ -554,7 +558,9 @@ def calendar_settings(request):
 @public_page
 def ical(request, token: str):
     """The responder's shifts as iCalendar. The secret URL is the credential: no session needed."""
-    feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("user").first()
+    # PostgreSQL refuses a NUL byte in a query: such a token cannot exist.
+    feed = None if "\x00" in token else (CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+                                         .select_related("user").first())
     if feed is None or not feed.user.is_active:
         raise Http404
     response = HttpResponse(feed_for(user=feed.user), content_type="text/calendar; charset=utf-8")

@@ -30,7 +30,7 @@ from .permissions import (
     is_program_admin,
     managed_organization_ids,
 )
-from .readiness import readiness_batch, readiness_for, records_expiring_between
+from .readiness import readiness_batch, readiness_in_organizations, records_expiring_between
 
 PAGE_SIZE = 50
 MATRIX_PAGE_SIZE = 25
@@ -53,7 +53,7 @@ def my_training(request):
     if not organizations:
         raise PermissionDenied
     now = timezone.now()
-    readiness = [(org, readiness_for(user=user, organization=org, at=now)) for org in organizations]
+    readiness = readiness_in_organizations(user=user, organizations=organizations, at=now)
     records = Paginator(selectors.record_list(user=user).filter(responder=user), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "training/my_training.html", {

@@ -211,7 +211,7 @@ def test_batch_query_count_is_constant(org, baseline, cpr, mhfa):
     one, result_one = _batch_queries(people[:1], org)
     three, result_three = _batch_queries(people, org)
 
-    assert one == three == 5
+    assert one == three == 4
     assert [r.cleared for r in result_three.values()] == [True, True, True]
     assert result_one[people[0].pk] == result_three[people[0].pk]
 
@@ -231,7 +231,7 @@ def test_batch_query_count_does_not_grow_from_3_to_300(org, baseline, cpr, mhfa)
     three, _ = _batch_queries(users[:3], org)
     many, result = _batch_queries(users, org)
 
-    assert three == many == 5
+    assert three == many == 4
     assert sum(1 for r in result.values() if r.reason_codes == ["insufficient_field_hours"]) == 150
     assert sum(1 for r in result.values() if r.reason_codes == ["missing_course", "missing_course",
                                                                 "insufficient_field_hours"]) == 150

@@ -19,7 +19,8 @@ from apps.engagement import selectors as engagement
 from apps.engagement.models import CommunitySession
 from apps.procurement import selectors as procurement
 from apps.scheduling import selectors as scheduling
-from apps.training.readiness import readiness_batch, records_expiring_between
+from apps.training.models import RequirementRole
+from apps.training.readiness import readiness_pass, records_expiring_between
 
 from ..charts import bar_chart, line_chart
 from . import ReportForm, ReportKind, register_report_kind
@@ -65,11 +66,13 @@ def gather_monthly(*, user, data, progress) -> dict:
     through = min(hi, timezone.now())
     organizations = list(Organization.objects.filter(kind=OrganizationKind.NONPROFIT, is_active=True)
                          .order_by("name"))
+    candidates = {o.pk: list(scheduling.responder_candidates(organization_id=o.pk).values_list("pk", flat=True))
+                  for o in organizations}
+    readiness = readiness_pass(groups=candidates, at=through)  # one pass for every organization
     org_rows = []
     for index, organization in enumerate(organizations):
-        responders = list(scheduling.responder_candidates(organization_id=organization.pk).values_list("pk",
-                                                                                                        flat=True))
-        results = readiness_batch(users=responders, organization=organization, at=through) if responders else {}
+        responders = candidates[organization.pk]
+        results = readiness[(organization.pk, RequirementRole.RESPONDER)]
         cleared = sum(1 for r in results.values() if r.cleared)
         hours = scheduling.timesheet(organization=organization, start=start, end=end)
         expiring = records_expiring_between(end + timedelta(days=1), end + timedelta(days=90),

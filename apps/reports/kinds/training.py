@@ -11,7 +11,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.training import selectors as training
 from apps.training.models import FieldHours, RequirementRole, TrainingRecord
-from apps.training.readiness import CourseState, readiness_batch, readiness_for, records_expiring_between
+from apps.training.readiness import CourseState, readiness_batch, readiness_in_organizations, records_expiring_between
 
 from ..charts import bar_chart
 from . import ReportForm, ReportKind, register_report_kind
@@ -53,7 +53,7 @@ def gather_transcript(*, user, data, progress) -> dict:
     visible = {o.pk for o in training.managed_organizations(user=user)} | (
         person.organization_ids(Role.RESPONDER) if person.pk == user.pk else set())
     organizations = [o for o in training.responder_organizations(user=person) if o.pk in visible]
-    readiness = [(o, readiness_for(user=person, organization=o, at=now)) for o in organizations]
+    readiness = readiness_in_organizations(user=person, organizations=organizations, at=now)
     hours = list(training.field_hours_list(user=user).filter(responder=person).order_by("-worked_on"))
     signed = sum((h.hours for h in hours if h.status == FieldHours.Status.SIGNED_OFF), start=0)
     progress(60)
