@@ -68,3 +68,8 @@ def can_log_field_hours(user, organization_id: int) -> bool:
 
 def can_sign_off_field_hours(user, entry) -> bool:
     return user.is_authenticated and entry.preceptor_id == user.pk and entry.responder_id != user.pk
+
+
+def can_import_records(user, organization_id: int) -> bool:
+    """A trainer or coordinator of the organization: they vouch for the file they import."""
+    return user.is_authenticated and organization_id in managed_organization_ids(user)

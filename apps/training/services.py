@@ -12,22 +12,28 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organization, User
 from apps.accounts.roles import Role
-from apps.core.audit import audit
+from apps.core.audit import audit, audit_many
 from apps.core.errors import ApplicationError
+from apps.core.queue import enqueue_on_commit
 from apps.core.uploads import CERTIFICATES, check_upload
 from apps.notifications.services import notification_cancel, notify
 
+from .imports import ImportReport, validate_import
 from .models import Course, Enrollment, FieldHours, RequirementRole, RoleRequirement, TrainingRecord, TrainingSession
 from .permissions import (
     can_create_session,
     can_edit_requirements,
     can_enroll,
+    can_import_records,
     can_log_field_hours,
     can_manage_session,
     can_sign_off_field_hours,
     can_submit_record,
     can_verify_record,
 )
+
+# Records whose notices one worker task renders and writes.
+IMPORT_NOTIFY_BATCH = 200
 
 
 def evidence_max_bytes() -> int:
@@ -144,11 +150,11 @@ def record_submit(*, by: User, responder: User, organization: Organization, cour
     return record
 
 
-def _notify_record_decision(record: TrainingRecord, kind: str) -> None:
-    notify(kind=kind, to=record.responder, dedupe_key=f"{kind}:{record.pk}", target=record,
-           link=reverse("training:record-detail", args=[record.pk]),
-           context={"course": record.course.title, "completed_on": record.completed_on,
-                    "expires_on": record.expires_on, "reason": record.rejection_reason})
+def _notify_record_decision(record: TrainingRecord, kind: str) -> list:
+    return notify(kind=kind, to=record.responder, dedupe_key=f"{kind}:{record.pk}", target=record,
+                  link=reverse("training:record-detail", args=[record.pk]),
+                  context={"course": record.course.title, "completed_on": record.completed_on,
+                           "expires_on": record.expires_on, "reason": record.rejection_reason})
 
 
 def record_verify(*, record: TrainingRecord, by: User) -> TrainingRecord:
@@ -403,3 +409,63 @@ def enrollment_assess(*, by: User, enrollment: Enrollment, passed: bool) -> Enro
         audit(actor=by, action="training.enrollment.assessed", target=enrollment, organization=session.organization,
               after={"assessment": enrollment.assessment})
     return enrollment
+
+
+# --- CSV import ----------------------------------------------------------------------------------
+
+def records_import(*, by: User, organization: Organization, content: bytes, file_name: str = "",
+                   dry_run: bool = False) -> ImportReport:
+    """Completed training for responders of `organization`, from a CSV file (see imports.py).
+
+    Everything is checked first; with any problem, or with dry_run, nothing is written. Otherwise
+    every row becomes a verified record (the trainer or coordinator vouches for the file, as for a
+    session's pass) in one transaction: all or nothing. Rows already recorded are skipped.
+    """
+    if not can_import_records(by, organization.pk):
+        raise ApplicationError(_("Only a trainer or coordinator of this organization can import training records."))
+    with transaction.atomic():
+        if not dry_run:
+            # Serializes imports into one organization, so confirming the same file twice (a double
+            # click, two tabs) finds the first import's records and skips them instead of doubling them.
+            Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        report = validate_import(content=content, organization=organization, by=by, today=timezone.localdate())
+        if dry_run or not report.ok:
+            return report
+        now = timezone.now()
+        records = TrainingRecord.objects.bulk_create([
+            TrainingRecord(responder=row.responder, organization=organization, course=row.course,
+                           completed_on=row.completed_on, expires_on=row.expires_on,
+                           source=TrainingRecord.Source.EXTERNAL, certificate_number=row.certificate_number,
+                           submitted_by=by, status=TrainingRecord.Status.VERIFIED, verified_by=by, verified_at=now)
+            for row in report.to_create], batch_size=1000)
+        # One event per record (its own history shows where it came from) written in bulk, then the
+        # import's own event with the counts.
+        audit_many(actor=by, action="training.record.imported", organization=organization, entries=[
+            (record, {"course": row.course.code, "completed_on": row.completed_on, "expires_on": row.expires_on,
+                      "certificate_number": row.certificate_number, "row": row.row,
+                      "file_sha256": report.file_sha256})
+            for row, record in zip(report.to_create, records, strict=True)])
+        audit(actor=by, action="training.records.imported", target=organization, organization=organization,
+              after={"created": len(records), "skipped": len(report.skipped), "rows": len(report.rows),
+                     "file_name": file_name[:200], "file_sha256": report.file_sha256})
+        # Each responder is told as for any verified record. Rendering a message per record is the
+        # slow part of a large import, so the worker does it after commit (dedupe keys make it safe twice).
+        from .tasks import notify_imported_records
+
+        ids = [record.pk for record in records]
+        for start in range(0, len(ids), IMPORT_NOTIFY_BATCH):
+            enqueue_on_commit(notify_imported_records, record_ids=ids[start:start + IMPORT_NOTIFY_BATCH])
+        report.created = records
+    return report
+
+
+def records_import_notify(*, record_ids: list[int]) -> int:
+    """Tell each responder about their imported records; a record already told (or gone) is skipped.
+    Returns how many records got a new notice."""
+    sent = 0
+    records = (TrainingRecord.objects.filter(pk__in=record_ids, status=TrainingRecord.Status.VERIFIED)
+               .select_related("course", "responder").order_by("pk"))
+    for record in records:
+        with transaction.atomic():
+            sent += bool(_notify_record_decision(record, "training.record_verified"))
+    return sent

@@ -10,8 +10,8 @@ from apps.notifications.kinds import Channel, Kind, register_kind
 from apps.notifications.scanners import register_scanner
 
 from . import demo, reminders, selectors
-from .models import TrainingSession
-from .readiness import readiness_batch, readiness_for
+from .models import RequirementRole, TrainingSession
+from .readiness import readiness_in_organizations, readiness_pass
 
 register_nav(NavItem(key="training-my", label=_("My training"), url_name="training:my-training", order=200,
                      roles=frozenset({Role.RESPONDER})))
@@ -19,6 +19,8 @@ register_nav(NavItem(key="training-readiness", label=_("Readiness"), url_name="t
                      order=210, roles=frozenset({Role.COORDINATOR, Role.TRAINER, Role.PROGRAM_ADMIN})))
 register_nav(NavItem(key="training-verification", label=_("Verify training"), url_name="training:verification-queue",
                      order=215, roles=frozenset({Role.COORDINATOR, Role.TRAINER})))
+register_nav(NavItem(key="training-import", label=_("Import training records"), url_name="training:record-import",
+                     order=217, roles=frozenset({Role.COORDINATOR, Role.TRAINER})))
 register_nav(NavItem(key="training-sessions", label=_("Training sessions"), url_name="training:session-list",
                      order=220, roles=frozenset({Role.COORDINATOR, Role.TRAINER, Role.RESPONDER,
                                                  Role.PROGRAM_ADMIN})))
@@ -31,17 +33,19 @@ def _cards(request) -> list[Card]:
     now = timezone.now()
     cards: list[Card] = []
     if user.has_role(Role.RESPONDER):
-        items = [(organization, readiness_for(user=user, organization=organization, at=now))
-                 for organization in selectors.responder_organizations(user=user)]
+        items = readiness_in_organizations(user=user, organizations=selectors.responder_organizations(user=user),
+                                           at=now)
         cards.append(Card(key="training-my-readiness", order=30, title=_("My readiness"),
                           template="training/_card_my_readiness.html", context={"items": items},
                           url=reverse("training:my-training"), link_label=_("My training")))
     if user.has_role(Role.COORDINATOR):
+        groups = {organization: list(selectors.responder_list(user=user, organization=organization)
+                                     .values_list("pk", flat=True))
+                  for organization in selectors.managed_organizations(user=user)}
+        answers = readiness_pass(groups=groups, at=now)  # one pass for every organization
         rows = []
-        for organization in selectors.managed_organizations(user=user):
-            responders = list(selectors.responder_list(user=user, organization=organization).values_list("pk",
-                                                                                                         flat=True))
-            results = readiness_batch(users=responders, organization=organization, at=now)
+        for organization in groups:
+            results = answers[(organization.pk, RequirementRole.RESPONDER)]
             rows.append((organization, sum(1 for r in results.values() if not r.cleared), len(results)))
         cards.append(Card(key="training-not-ready", order=30, title=_("People not ready"),
                           template="training/_card_not_ready.html", context={"rows": rows},

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "training"
 
 urlpatterns = [
     path("", views.my_training, name="my-training"),
     path("records/new/", views.record_create, name="record-create"),
+    path("records/import/", import_views.record_import, name="record-import"),
+    path("records/import/confirm/", import_views.record_import_confirm, name="record-import-confirm"),
+    path("records/import/template.csv", import_views.record_import_template, name="record-import-template"),
     path("records/<int:pk>/", views.record_detail, name="record-detail"),
     path("records/<int:pk>/evidence/", views.record_evidence, name="record-evidence"),
     path("records/<int:pk>/verify/", views.record_verify, name="record-verify"),

@@ -211,8 +211,8 @@ def _nav_keys(response):
 
 @pytest.mark.parametrize(("role", "keys"), [
     (Role.RESPONDER, ["training-my", "training-sessions"]),
-    (Role.COORDINATOR, ["training-readiness", "training-verification", "training-sessions"]),
-    (Role.TRAINER, ["training-readiness", "training-verification", "training-sessions"]),
+    (Role.COORDINATOR, ["training-readiness", "training-verification", "training-import", "training-sessions"]),
+    (Role.TRAINER, ["training-readiness", "training-verification", "training-import", "training-sessions"]),
     (Role.PROCUREMENT_OFFICER, []),
 ])
 def test_navigation_per_role(client, org, role, keys):

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .imports import RecordImportView
 from .views import (
     CourseViewSet,
     FieldHoursViewSet,
@@ -18,4 +19,9 @@ router.register("training/records", TrainingRecordViewSet, basename="training-re
 router.register("training/sessions", TrainingSessionViewSet, basename="training-session")
 router.register("training/field-hours", FieldHoursViewSet, basename="training-field-hours")
 
-urlpatterns = [path("training/readiness/", ReadinessView.as_view(), name="training-readiness"), *router.urls]
+urlpatterns = [
+    path("training/readiness/", ReadinessView.as_view(), name="training-readiness"),
+    # Before the router: its record detail route would otherwise take "import" for an id.
+    path("training/records/import/", RecordImportView.as_view(), name="training-record-import"),
+    *router.urls,
+]
