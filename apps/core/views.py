@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -5,9 +7,11 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import server_error as default_server_error
 
 from .filters import AuditEventFilter
 from .health import run_checks, worker_heartbeat_age
+from .middleware import DATABASE_DOWN_ERRORS, database_unavailable_response
 from .permissions import can_view_audit
 from .selectors import audit_event_list
 from .shell import cards_for
@@ -25,6 +29,14 @@ def healthz(request):
         "worker_heartbeat_age_seconds": worker_heartbeat_age(),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request):
+    """handler500: a database outage raised outside a view (in a middleware, say) is a 503 too."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_DOWN_ERRORS):
+        return database_unavailable_response(request, exc)
+    return default_server_error(request)
 
 
 def home(request):

@@ -60,6 +60,9 @@ register_kind(Kind(key="engagement.moderation_result", label=_("Your feedback wa
                    template="engagement_moderation", channels=(Channel.EMAIL,), optional=True))
 register_kind(Kind(key="engagement.decision_published", label=_("What the city did with your feedback"),
                    template="engagement_decision", channels=(Channel.EMAIL,), optional=True))
+# The link to erase a resident's details: asked for, so always sent.
+register_kind(Kind(key="engagement.erasure_link", label=_("Link to erase your details"),
+                   template="engagement_erasure_link", channels=_RESIDENT, optional=False))
 # A resident may be in crisis: moderators are always alerted, in the app and by email.
 register_kind(Kind(key="engagement.safety_alert", label=_("Safety alert: feedback describes a crisis"),
                    template="engagement_safety_alert", channels=(Channel.EMAIL, Channel.IN_APP), optional=False))

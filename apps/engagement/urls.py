@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "engagement"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("sessions/<int:pk>/calendar.ics", views.session_calendar, name="session-ics"),
     path("sessions/registration/<str:token>/", views.registration_detail, name="registration-detail"),
     path("sessions/registration/<str:token>/cancel/", views.registration_cancel, name="registration-cancel"),
+    path("sessions/registration/<str:token>/delete-details/", privacy_views.registration_erase,
+         name="registration-erase"),
+    path("privacy/forget/", privacy_views.forget, name="privacy-forget"),
+    path("privacy/forget/<str:token>/", privacy_views.forget_confirm, name="privacy-forget-confirm"),
     path("feedback/", views.feedback_create, name="feedback-create"),
     path("you-said-we-did/", views.decision_public_list, name="decision-public-list"),
     path("you-said-we-did/open-data.csv", views.open_data_export, name="open-data-export"),

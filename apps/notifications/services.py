@@ -164,7 +164,9 @@ def notify(
     if not is_user and spec.optional:
         unsub = unsubscribe_url(contact=contact_for_optout, kind="")
     ctx = {"recipient_name": (to.get_short_name() if is_user else to.name), "link": link,
-           "unsubscribe_url": unsub, "site_url": settings.SITE_URL, **(context or {})}
+           "unsubscribe_url": unsub, "site_url": settings.SITE_URL,
+           # A resident (no account): the footer offers to erase what we hold for them.
+           "resident": not is_user, **(context or {})}
     if rendered is not None:
         subject, text, html = rendered
         sms = subject
