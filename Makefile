@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: run test bench install install-dev migrate messages seed lint check-migrations check-deploy schema clean
+.PHONY: run test bench audit install install-dev migrate messages seed lint check-migrations check-deploy schema clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,10 @@ run: messages seed
 test: install-dev messages
 	DJANGO_SETTINGS_MODULE=crisisprog.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-# Benchmarks need PostgreSQL and Redis on this machine (BENCH_DATABASE_URL, BENCH_BROKER_URL).
-# pages.py and scale_checks.py exit 1 while a target is missed; the leading '-' lets the run go on
-# so the whole table is printed (see bench/results.json).
+# Benchmarks need PostgreSQL and Redis on this machine (BENCH_DATABASE_URL, BENCH_BROKER_URL,
+# BENCH_CACHE_URL) and wrk for load.py (installed here when missing). pages.py, scale_checks.py and
+# load.py exit 1 while a target is missed; the leading '-' lets the run go on so the whole table is
+# printed (see bench/results.json). load.py runs last: it loads the whole machine.
 bench: install-dev
 	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'crisisprog_bench'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE crisisprog_bench"
@@ -50,6 +51,16 @@ bench: install-dev
 	$(PY) bench/reports.py
 	-$(PY) bench/pages.py
 	-$(PY) bench/scale_checks.py
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; } \
+	  || sudo sh -c 'apt-get update -qq && apt-get install -y -qq wrk'
+	-$(PY) bench/load.py
+
+# Known vulnerabilities in the pinned requirements. pip-audit asks PyPI's JSON API (or OSV) on the
+# internet; --strict fails when a package could not be audited, so a closed network fails loudly
+# instead of passing with nothing checked. Installed in its own venv: it is a tool, not a dependency.
+audit:
+	@[ -x var/audit-venv/bin/pip-audit ] || { $(PYTHON) -m venv var/audit-venv && var/audit-venv/bin/pip install --quiet pip-audit==2.10.1; }
+	var/audit-venv/bin/pip-audit --strict --no-deps --disable-pip -r requirements.txt -r requirements-dev.txt
 
 lint: install-dev
 	$(PY) -m ruff check .

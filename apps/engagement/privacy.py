@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,11 +33,29 @@ def client_ip(request) -> str:
     return hops[0] if hops else remote
 
 
+# This process's copy of the day's key, as read back from the cache: (day, key, read at). Every
+# public form counts its client, so reading the key from the cache each time cost two round trips
+# per request; the copy is re-read after KEY_MEMO_SECONDS, so a key lost with a flushed cache is
+# agreed on again across processes within that time.
+KEY_MEMO_SECONDS = 60
+_key_memo: tuple[str, bytes, float] | None = None
+
+
 def _daily_key() -> bytes:
-    cache_key = f"engagement:client-key:{timezone.now().date().isoformat()}"
+    global _key_memo
+    day = timezone.now().date().isoformat()
+    now = time.monotonic()
+    memo = _key_memo
+    if memo is not None and memo[0] == day and now - memo[2] < KEY_MEMO_SECONDS:
+        return memo[1]
+    cache_key = f"engagement:client-key:{day}"
     fresh = secrets.token_hex(32)
     cache.add(cache_key, fresh, KEY_TTL_SECONDS)  # the first request of the day wins
-    return (cache.get(cache_key) or fresh).encode()
+    stored = cache.get(cache_key)
+    if stored is None:  # the cache is failing: use this key now, agree on one when it is back
+        return fresh.encode()
+    _key_memo = (day, stored.encode(), now)
+    return _key_memo[1]
 
 
 def client_key(request) -> str:
@@ -46,7 +65,9 @@ def client_key(request) -> str:
 def rate_limited(request, *, scope: str, limit: int) -> bool:
     """Count one attempt for this client; True when it is over `limit` within the hour."""
     key = f"engagement:rate:{scope}:{client_key(request)}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    # Most clients are new: their first attempt is one round trip (add), not two (add, incr).
+    if cache.add(key, 1, RATE_WINDOW_SECONDS):
+        return limit < 1
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr

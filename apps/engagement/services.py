@@ -234,10 +234,12 @@ def _notify_registrant(registration: Registration, *, kind: str, intent: str, ex
 
 
 def _new_code(session: CommunitySession) -> str:
-    taken = set(session.registrations.values_list("code", flat=True))
+    # One indexed look-up per try (the unique constraint's index), not every code of the session:
+    # 25^6 codes make a second try rare. The caller holds the session lock, so no one takes the
+    # code between the look-up and the insert.
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if code not in taken:
+        if not session.registrations.filter(code=code).exists():
             return code
 
 
