@@ -6,6 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from apps.core.views import healthz
 
+# A database outage raised outside a view is answered 503, like one inside a view.
+handler500 = "apps.core.views.server_error"
+# Under /api/ a URL that matches no route is answered with the API's JSON error body.
+handler404 = "apps.core.api.errors.not_found"
+
 admin.site.site_header = "crisisprog administration"
 admin.site.site_title = "crisisprog admin"
 

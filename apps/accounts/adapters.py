@@ -6,7 +6,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from apps.notifications.services import Contact, notify, one_off_key
 
@@ -31,6 +33,14 @@ class AccountAdapter(DefaultAccountAdapter):
                 if time.time() - signed_in_at < account_settings.REAUTHENTICATION_TIMEOUT and not older_factor:
                     return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def clean_email(self, email: str) -> str:
+        """No address longer than an email column holds (254, RFC 5321) reaches a lookup or the outbox:
+        the password-reset form would otherwise fail writing the notice for an unknown address."""
+        email = super().clean_email(email)
+        if len(email) > 254:
+            raise forms.ValidationError(_("Enter an email address of at most 254 characters."))
+        return email
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's mail (verification, password reset) and hand it to the one sender."""

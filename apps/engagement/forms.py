@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import Language, Neighborhood
@@ -15,6 +18,36 @@ def _neighborhoods():
     return Neighborhood.objects.filter(is_active=True).order_by("sort_order", "name")
 
 
+# Digits with the usual separators and an optional leading +; E.164 allows at most 15 digits.
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ().\-]*$")
+# The longest address the email columns (and RFC 5321) hold; forms.EmailField alone allows 320.
+EMAIL_MAX_LENGTH = 254
+
+
+def validate_phone(value: str) -> None:
+    """A number a text message can reach: what the form does not catch, the SMS provider would fail on."""
+    digits = sum(c.isdigit() for c in value)
+    if not PHONE_PATTERN.match(value.strip()):
+        raise ValidationError(_("Enter a phone number in digits, for example 617-555-0100."), code="invalid_phone")
+    if digits < 7:
+        raise ValidationError(_("Enter the phone number with its area code."), code="short_phone")
+    if digits > 15:
+        raise ValidationError(_("A phone number has at most 15 digits."), code="long_phone")
+
+
+class ReadableTextMixin:
+    """Text sent in another encoding than UTF-8 reaches the form with U+FFFD in place of each unreadable
+    byte: storing it would keep characters the resident never wrote, so the field says so instead."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str) and "\ufffd" in value:
+                self.add_error(name, _("Some characters could not be read (the text was not sent as UTF-8). "
+                                       "Type it again."))
+        return data
+
+
 class LanguageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.native_name} ({obj.name})" if obj.native_name and obj.native_name != obj.name else obj.name
@@ -27,11 +60,12 @@ class SessionFilterForm(forms.Form):
                                    label=_("Interpretation in"), empty_label=_("Any language"))
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(ReadableTextMixin, forms.Form):
     name = forms.CharField(label=_("Name or nickname"), max_length=100)
     language = LanguageChoiceField(queryset=_languages(), label=_("Your preferred language"), empty_label=None)
-    email = forms.EmailField(label=_("Email (optional)"), required=False)
-    phone = forms.CharField(label=_("Mobile phone for text messages (optional)"), required=False, max_length=32)
+    email = forms.EmailField(label=_("Email (optional)"), required=False, max_length=EMAIL_MAX_LENGTH)
+    phone = forms.CharField(label=_("Mobile phone for text messages (optional)"), required=False, max_length=32,
+                            validators=[validate_phone])
     contact_consent = forms.BooleanField(
         label=_("Keep my email or phone to send me a confirmation and reminders about this session."),
         required=False,
@@ -44,7 +78,8 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].initial = Language.objects.filter(code="en").values_list("pk", flat=True).first()
+        if not self.is_bound:  # a submitted form never shows its initial values: no query for them
+            self.fields["language"].initial = Language.objects.filter(code="en").values_list("pk", flat=True).first()
 
     def clean(self):
         data = super().clean()
@@ -54,7 +89,7 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(ReadableTextMixin, forms.Form):
     text = forms.CharField(label=_("Your feedback"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     language = LanguageChoiceField(queryset=_languages(), label=_("Language you wrote in"), empty_label=None)
     neighborhood = forms.ModelChoiceField(queryset=_neighborhoods(), required=False, label=_("Your neighborhood "
@@ -65,8 +100,9 @@ class FeedbackForm(forms.Form):
         required=False, label=_("You may contact me about my feedback and tell me what the city did with it."),
         help_text=_("Your feedback is anonymous unless you tick this box and leave a contact."))
     contact_name = forms.CharField(label=_("Name (optional)"), required=False, max_length=100)
-    contact_email = forms.EmailField(label=_("Email (optional)"), required=False)
-    contact_phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=32)
+    contact_email = forms.EmailField(label=_("Email (optional)"), required=False, max_length=EMAIL_MAX_LENGTH)
+    contact_phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=32,
+                                    validators=[validate_phone])
     # A honeypot: hidden from people, filled in by bots.
     website = forms.CharField(required=False, label=_("Leave this field empty"),
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
@@ -75,7 +111,8 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         if sessions is not None:
             self.fields["session"].queryset = sessions
-        self.fields["language"].initial = Language.objects.filter(code="en").values_list("pk", flat=True).first()
+        if not self.is_bound:  # a submitted form never shows its initial values: no query for them
+            self.fields["language"].initial = Language.objects.filter(code="en").values_list("pk", flat=True).first()
 
     def clean(self):
         data = super().clean()
@@ -209,3 +246,18 @@ class DecisionForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class ForgetForm(ReadableTextMixin, forms.Form):
+    """A resident asks us to erase what we hold for their email or phone."""
+
+    email = forms.EmailField(label=_("Email you gave us"), required=False, max_length=EMAIL_MAX_LENGTH)
+    phone = forms.CharField(label=_("Phone number you gave us"), required=False, max_length=32)
+    website = forms.CharField(required=False, label=_("Leave this field empty"),
+                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and not self.errors:
+            raise forms.ValidationError(_("Give the email or the phone number you used."))
+        return data

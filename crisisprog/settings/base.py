@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -100,6 +101,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 # A persistent connection is checked before each request reuses it, so a restarted PostgreSQL is
 # reconnected to without restarting the app.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database host must fail a request in seconds (answered 503), not hang it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -225,13 +230,18 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "apps.accounts.api.permissions.StaffMFARequired",
     ],
+    # The API reads JSON; the upload endpoints declare their own (multipart) parsers. A form body
+    # cannot carry a null, so documenting form bodies for fields that may be null was untrue.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # A filter value that is not valid is a 400, never silently "no filter".
+        "apps.core.api.filters.StrictDjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The refusals every operation can answer with (400/401/403/404/415/429) are documented there.
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -321,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.expire_invitations",
         "schedule": crontab(minute=5),
     },
+    # Residents' contact details and old message rows past their retention (docs/RETENTION.md).
+    "engagement-retention-purge": {
+        "task": "engagement.retention_purge",
+        "schedule": crontab(hour=3, minute=41),
+    },
 }
 
 # --- logging ----------------------------------------------------------------------------------
@@ -353,9 +368,19 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 
 # --- modules ----------------------------------------------------------------------------------
 TRAINING_EVIDENCE_MAX_BYTES = env.int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+# Training-record CSV imports: largest file and most rows one import may hold.
+TRAINING_IMPORT_MAX_BYTES = env.int("TRAINING_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+TRAINING_IMPORT_MAX_ROWS = env.int("TRAINING_IMPORT_MAX_ROWS", default=5000)
 # Residents' public forms, per client (keyed, daily-rotating hash of the address, in the cache only).
 ENGAGEMENT_FEEDBACK_PER_HOUR = env.int("ENGAGEMENT_FEEDBACK_PER_HOUR", default=10)
 ENGAGEMENT_REGISTRATIONS_PER_HOUR = env.int("ENGAGEMENT_REGISTRATIONS_PER_HOUR", default=20)
+ENGAGEMENT_FORGET_PER_HOUR = env.int("ENGAGEMENT_FORGET_PER_HOUR", default=5)
+# Retention (docs/RETENTION.md): days after a session ended / a feedback item was received before
+# the resident's contact details are blanked, and days a finished message row is kept.
+RETENTION_REGISTRATION_CONTACT_DAYS = env.int("RETENTION_REGISTRATION_CONTACT_DAYS", default=90)
+RETENTION_FEEDBACK_CONTACT_DAYS = env.int("RETENTION_FEEDBACK_CONTACT_DAYS", default=365)
+RETENTION_RESIDENT_NOTIFICATION_DAYS = env.int("RETENTION_RESIDENT_NOTIFICATION_DAYS", default=90)
+RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=400)
 
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations create its default token table even though accounts.ApiToken replaces it;

@@ -72,3 +72,68 @@ def test_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert "swagger-ui" in docs.content.decode()
+
+
+# --- found by the API fuzz (tests/security/test_api_fuzz.py) --------------------------------------
+
+def _schema() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_api_url_that_matches_no_route_is_a_json_404(api):
+    # Was Django's HTML "Not found" page: the router's id pattern refuses "1.5".
+    response = api.get("/api/v1/scheduling/shifts/1.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found.", "errors": {}}
+    assert api.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "201", "1.5"])
+def test_api_page_size_that_is_not_1_to_200_is_a_400(api, value):
+    # Was silently the default page size.
+    api.force_authenticate(user_with_role(Role.PROGRAM_ADMIN))
+    response = api.get("/api/v1/memberships/", {"page_size": value})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request has invalid fields.",
+                               "errors": {"page_size": ["Enter a whole number from 1 to 200."]}}
+    assert api.get("/api/v1/memberships/", {"page_size": "200"}).status_code == 200
+    assert api.get("/api/v1/memberships/", {"page_size": ""}).status_code == 200
+
+
+def test_api_yes_no_filter_refuses_other_values(api):
+    # Was read as "not given": the whole list, unfiltered, for ?is_signed=-8796093022207.
+    response = api.get("/api/v1/languages/", {"is_signed": "-8796093022207"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request has invalid fields.",
+                               "errors": {"is_signed": ["Enter true or false."]}}
+    assert [row["code"] for row in api.get("/api/v1/languages/", {"is_signed": "true"}).json()] == ["ase"]
+    assert len(api.get("/api/v1/languages/", {"is_signed": "false"}).json()) == 12
+    assert len(api.get("/api/v1/languages/", {"is_signed": ""}).json()) == 13
+
+
+def test_api_reads_json_bodies(api):
+    api.force_authenticate(user_with_role(Role.PROGRAM_ADMIN))
+    response = api.post("/api/v1/invitations/", "email=a%40b.example&role=responder",
+                        content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert response.json() == {"detail": 'Unsupported media type "application/x-www-form-urlencoded" in request.',
+                               "errors": {}}
+
+
+def test_schema_documents_the_refusals_each_operation_can_give():
+    paths = _schema()["paths"]
+    shifts = paths["/api/v1/scheduling/shifts/"]["get"]
+    assert sorted(shifts["responses"]) == ["200", "400", "401", "403", "404", "429"]
+    assert shifts["responses"]["401"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    # Public reference data: no 403, no 404 (no id in the path, no pages).
+    assert sorted(paths["/api/v1/languages/"]["get"]["responses"]) == ["200", "400", "401", "429"]
+    assert sorted(paths["/api/v1/me/"]["get"]["responses"]) == ["200", "401", "403", "429"]
+    assert sorted(paths["/api/v1/invitations/"]["post"]["responses"]) == ["201", "400", "401", "403", "415", "429"]
+    parameters = {parameter["name"]: parameter for parameter in shifts["parameters"]}
+    assert parameters["status"]["allowEmptyValue"] is True
+    assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 200}
+    assert list(paths["/api/v1/invitations/"]["post"]["requestBody"]["content"]) == ["application/json"]

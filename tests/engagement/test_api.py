@@ -106,3 +106,18 @@ def test_staff_entry_moderation_and_coding_through_api(api):
     coded = api.post(f"/api/v1/engagement/feedback/{item_id}/code/", {"themes": [theme.pk]}, format="json")
     assert coded.json()["themes"] == [theme.pk]
     assert FeedbackItem.objects.get(pk=item_id).channel == "table_notes"
+
+
+def test_feedback_and_session_fields_that_may_be_empty_are_documented_as_null():
+    # The fuzz found null in `neighborhood` (and could in `entered_by`, `facilitating_organization`)
+    # where the schema promised a string.
+    from drf_spectacular.generators import SchemaGenerator
+
+    from apps.engagement.api.serializers import FeedbackItemSerializer
+
+    data = FeedbackItemSerializer(FeedbackFactory(neighborhood=None)).data
+    assert (data["neighborhood"], data["entered_by"]) == (None, None)
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    assert schemas["FeedbackItem"]["properties"]["neighborhood"]["nullable"] is True
+    assert schemas["FeedbackItem"]["properties"]["entered_by"]["nullable"] is True
+    assert schemas["PublicSession"]["properties"]["facilitating_organization"]["nullable"] is True

@@ -146,3 +146,16 @@ def test_scores_list_query_count_is_constant(in_evaluation, two_submitted, evalu
     services.score_save(proposal=two_submitted[1], criterion=criteria[0], by=evaluator, rating="advantageous",
                         rationale="Three.")
     assert _measure(_api(evaluator), "/api/v1/procurement/scores/") == one
+
+
+def test_schema_says_solicitations_need_no_token_and_scores_can_be_404():
+    # Found by the API fuzz: anonymous callers were served while the schema demanded a token
+    # (Schemathesis's ignored-auth check), and POST scores answered an undocumented 404.
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert {} in paths["/api/v1/procurement/solicitations/"]["get"]["security"]
+    assert {} in paths["/api/v1/procurement/solicitations/{reference}/"]["get"]["security"]
+    assert {} not in paths["/api/v1/procurement/proposals/"]["get"]["security"]
+    assert "404" in paths["/api/v1/procurement/scores/"]["post"]["responses"]
+    assert _api().get("/api/v1/procurement/solicitations/").status_code == 200

@@ -113,3 +113,15 @@ def test_list_has_constant_queries(coordinator):
     report_row(coordinator, status=ReportRequest.Status.FAILED)
     assert count() == one
     assert client.get(URL).json()["count"] == 3
+
+
+def test_schema_lists_the_report_kinds():
+    # Found by the API fuzz: `kind` was documented as any string, so valid-looking requests were refused.
+    from drf_spectacular.generators import SchemaGenerator
+
+    from apps.reports.kinds import report_kind_choices
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    pattern = schemas["ReportRequestCreateRequest"]["properties"]["kind"]["pattern"]
+    assert pattern == "^(" + "|".join(sorted(key for key, _ in report_kind_choices())) + ")$"
+    assert "training_transcript" in pattern

@@ -184,3 +184,19 @@ def test_time_off_through_the_api(api, org, other_org, coordinator, responder, o
 
 def test_api_requires_authentication(api):
     assert api.get("/api/v1/scheduling/shifts/").status_code == 401
+
+
+def test_assign_with_a_body_that_is_not_json_gets_the_plain_error_body(api):
+    # Found by the API fuzz: the documented 400 (Refusal) required `code`, which only the
+    # eligibility engine's refusals carry.
+    from drf_spectacular.generators import SchemaGenerator
+
+    from apps.accounts.roles import Role
+    from tests.factories import user_with_role
+
+    api.force_authenticate(user_with_role(Role.COORDINATOR))
+    response = api.post("/api/v1/scheduling/assignments/", "\x00", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON parse error - Expecting value: line 1 column 1 (char 0)", "errors": {}}
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert schema["components"]["schemas"]["Refusal"]["required"] == ["detail", "errors"]

@@ -169,3 +169,17 @@ def test_program_admin_reads_any_readiness(api, org, responder, baseline):
     api.force_authenticate(admin)
     body = api.get("/api/v1/training/readiness/", {"organization": org.slug, "user": responder.pk}).json()
     assert (body["user_id"], body["at"]) == (responder.pk, "2026-03-10T12:00:00-04:00")
+
+
+def test_program_wide_requirement_organization_is_documented_as_null(api):
+    # Found by the API fuzz: `organization` is null for a program-wide requirement; the schema said string.
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.factories.training import requirement
+
+    row = requirement(courses=[CourseFactory()])
+    api.force_authenticate(user_with_role(Role.RESPONDER))
+    listed = api.get("/api/v1/training/requirements/").json()["results"]
+    assert [(r["id"], r["organization"]) for r in listed] == [(row.pk, None)]
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert schema["components"]["schemas"]["Requirement"]["properties"]["organization"]["nullable"] is True

@@ -2,7 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,3 +47,11 @@ def exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         response.data = {"detail": str(detail), "errors": {}}
     return response
+
+
+def not_found(request, exception):
+    """Django's 404 handler: under /api/ the error body as JSON (a URL no route matches, such as
+    /api/v1/shifts/1.5/), elsewhere the site's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found."), "errors": {}}, status=404)
+    return page_not_found(request, exception)

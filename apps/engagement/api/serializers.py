@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from apps.core.models import Language, Neighborhood
 
+from ..forms import EMAIL_MAX_LENGTH, validate_phone
 from ..models import AgendaItem, CommunitySession, FeedbackItem, Registration, Theme
 
 
@@ -15,7 +16,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 class PublicSessionSerializer(serializers.ModelSerializer):
     neighborhood = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     interpretation_languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    facilitating_organization = serializers.StringRelatedField()
+    facilitating_organization = serializers.StringRelatedField(allow_null=True)
     open_seats = serializers.IntegerField(read_only=True)
     registered_count = serializers.IntegerField(read_only=True)
     is_full = serializers.SerializerMethodField()
@@ -42,13 +43,23 @@ class PublicSessionDetailSerializer(PublicSessionSerializer):
         fields = [*PublicSessionSerializer.Meta.fields, "agenda_items"]
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A lookup by code that answers a NUL byte (which PostgreSQL refuses in a query) as an invalid value."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class RegistrationInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True))
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
-    phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+    language = CodeRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True))
+    email = serializers.EmailField(required=False, allow_blank=True, default="", max_length=EMAIL_MAX_LENGTH)
+    phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32,
+                                  validators=[validate_phone])
     contact_consent = serializers.BooleanField(required=False, default=False)
-    interpretation_language = serializers.SlugRelatedField(
+    interpretation_language = CodeRelatedField(
         slug_field="code", queryset=Language.objects.filter(is_active=True), required=False, allow_null=True,
         default=None)
     access_needs = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
@@ -72,9 +83,9 @@ class RegistrationResultSerializer(serializers.ModelSerializer):
 
 class FeedbackItemSerializer(serializers.ModelSerializer):
     language = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    neighborhood = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    neighborhood = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     themes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    entered_by = serializers.StringRelatedField()
+    entered_by = serializers.StringRelatedField(allow_null=True)
     status = serializers.CharField(read_only=True, help_text="pending, approved or rejected")
     reject_reason = serializers.CharField(read_only=True)
 

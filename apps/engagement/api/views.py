@@ -1,7 +1,9 @@
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.core.api.serializers import ErrorSerializer
@@ -38,8 +40,15 @@ class PublicSessionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve" or self.action == "register":
             return selectors.public_session_list().prefetch_related("agenda_items")
-        return selectors.public_session_list(neighborhood=self.request.query_params.get("neighborhood", ""),
-                                             language=self.request.query_params.get("language", ""))
+        return selectors.public_session_list(neighborhood=self._filter_value("neighborhood"),
+                                             language=self._filter_value("language"))
+
+    def _filter_value(self, name: str) -> str:
+        value = self.request.query_params.get(name, "")
+        if "\x00" in value:
+            # PostgreSQL refuses a NUL byte in a query: say which parameter is wrong instead of failing.
+            raise ValidationError({name: [_("Null characters are not allowed.")]})
+        return value
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -29,7 +29,8 @@ class SolicitationViewSet(viewsets.ReadOnlyModelViewSet):
     """Solicitations: published ones for everyone, no sign-in needed; drafts too for officers."""
 
     queryset = Solicitation.objects.none()
-    permission_classes = [StaffMFARequired]
+    # AllowAny changes nothing (permissions are all required) but tells the schema that no token is needed.
+    permission_classes = [permissions.AllowAny, StaffMFARequired]
     lookup_field = "reference"
     filterset_fields = ["status", "procurement_type"]
     ordering_fields = ["proposals_due_at", "reference"]
@@ -101,7 +102,9 @@ class ScoreViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.score_list(user=self.request.user)
 
-    @extend_schema(request=ScoreInputSerializer, responses={201: ScoreSerializer, 400: ErrorSerializer})
+    @extend_schema(request=ScoreInputSerializer, responses={
+        201: ScoreSerializer, 400: ErrorSerializer,
+        404: OpenApiResponse(ErrorSerializer, description="No such proposal or criterion that you may score.")})
     def create(self, request, *args, **kwargs):
         data = ScoreInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

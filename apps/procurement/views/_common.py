@@ -12,7 +12,8 @@ def apply_error(form, error: ApplicationError) -> None:
 def public_solicitation_or_404(user, reference: str) -> Solicitation:
     from ..permissions import can_view_solicitation
 
-    solicitation = Solicitation.objects.filter(reference=reference).first()
+    # PostgreSQL refuses a NUL byte in a query: such a reference cannot exist.
+    solicitation = None if "\x00" in reference else Solicitation.objects.filter(reference=reference).first()
     if solicitation is None or not can_view_solicitation(user, solicitation):
         raise Http404
     return solicitation

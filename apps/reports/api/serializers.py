@@ -1,18 +1,17 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.schema import KeyField
 from apps.reports.kinds import report_kind_choices
 from apps.reports.models import ReportRequest
 
 
 class ReportRequestCreateSerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=40, help_text="A report kind, e.g. training_transcript.")
+    kind = KeyField(keys=lambda: dict(report_kind_choices()), max_length=40,
+                    message=_("There is no report of that kind."),
+                    help_text="A report kind, e.g. training_transcript.")
     parameters = serializers.DictField(required=False, default=dict,
                                        help_text="The kind's parameters, e.g. {\"responder\": 12}.")
-
-    def validate_kind(self, value: str) -> str:
-        if value not in dict(report_kind_choices()):
-            raise serializers.ValidationError("There is no report of that kind.")
-        return value
 
 
 class ReportRequestSerializer(serializers.ModelSerializer):

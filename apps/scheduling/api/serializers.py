@@ -73,9 +73,10 @@ class EligibilitySerializer(serializers.Serializer):
 
 
 class RefusalSerializer(ErrorSerializer):
-    """A 400 from the eligibility engine: the error body plus the reason code."""
+    """A 400 from the eligibility engine: the error body plus the reason code. Input that is not
+    valid (before the engine is asked) gets the plain error body, without a code."""
 
-    code = serializers.CharField()
+    code = serializers.CharField(required=False)
 
 
 class SwapSerializer(serializers.ModelSerializer):

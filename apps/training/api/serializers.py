@@ -33,7 +33,8 @@ class CourseSerializer(serializers.ModelSerializer):
 
 
 class RequirementSerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # None for a program-wide requirement.
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     courses = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     role = RequirementRoleField(read_only=True)
 

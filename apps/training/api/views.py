@@ -13,7 +13,7 @@ from apps.core.api.serializers import ErrorSerializer
 from apps.core.errors import ApplicationError
 from apps.training import selectors, services
 from apps.training.models import Enrollment, FieldHours, RoleRequirement, TrainingRecord, TrainingSession
-from apps.training.permissions import can_manage_training, can_view_readiness, is_program_admin
+from apps.training.permissions import can_verify_record, can_view_readiness, is_program_admin
 from apps.training.readiness import readiness_for
 
 from .serializers import (
@@ -88,8 +88,8 @@ class TrainingRecordViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         return Response(TrainingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
     def _check_verifier(self, record):
-        if record.responder_id == self.request.user.pk or not can_manage_training(self.request.user,
-                                                                                   record.organization_id):
+        # The services' own rule: a program admin sees every record but does not verify (403, not 400).
+        if not can_verify_record(self.request.user, record):
             raise PermissionDenied("Only a trainer or coordinator of this organization can decide on this record.")
 
     @extend_schema(request=None, responses={200: TrainingRecordSerializer, 400: ErrorSerializer,
