@@ -46,6 +46,13 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def target_label(target: models.Model) -> str:
+    """What the log calls the target. The log is kept forever and erasure cannot reach it, so a model
+    whose str() carries a resident's name, words or access needs gives an `audit_label` without them."""
+    label = getattr(target, "audit_label", None)
+    return str(label if label is not None else target)[:255]
+
+
 def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -96,7 +103,7 @@ def audit(
             action=action,
             target_type=ContentType.objects.get_for_model(target) if target is not None else None,
             target_id=str(target.pk) if target is not None else "",
-            target_label=str(target)[:255] if target is not None else "",
+            target_label=target_label(target) if target is not None else "",
             organization=organization,
             before=_canonical(before) if before is not None else None,
             after=_canonical(after) if after is not None else None,
@@ -127,7 +134,7 @@ def audit_many(
             event = AuditEvent(
                 created_at=created_at, actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label,
                 action=action, target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk),
-                target_label=str(target)[:255], organization=organization, before=None,
+                target_label=target_label(target), organization=organization, before=None,
                 after=_canonical(after) if after is not None else None, prev_hash=prev_hash,
             )
             event.hash = prev_hash = compute_hash(prev_hash=event.prev_hash, fields=_hashed_fields(event))

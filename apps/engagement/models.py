@@ -175,6 +175,11 @@ class Registration(models.Model):
         return f"{self.name} ({self.code})"
 
     @property
+    def audit_label(self) -> str:
+        # The audit log outlives the resident's details: it names the registration by its code only.
+        return f"registration {self.code}"
+
+    @property
     def message_language(self) -> str:
         code = self.language.code.split("-")[0]
         return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
@@ -205,6 +210,11 @@ class StaffTask(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.details[:60]}"
+
+    @property
+    def audit_label(self) -> str:
+        # Details may repeat a resident's access needs; the audit log keeps only what the task is.
+        return f"{self.kind} task #{self.pk}"
 
 
 class Theme(TimeStampedModel):
@@ -290,6 +300,11 @@ class FeedbackItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.text[:50]}"
+
+    @property
+    def audit_label(self) -> str:
+        # A resident's words may hold personal details; the audit log keeps the number only.
+        return f"feedback #{self.pk}"
 
     @property
     def contact_language(self) -> str:

@@ -73,6 +73,11 @@ class Notification(models.Model):
         return f"{self.kind} → {self.recipient_label} ({self.channel}, {self.status})"
 
     @property
+    def audit_label(self) -> str:
+        # The recipient may be a resident's address, which the audit log must not keep.
+        return f"{self.kind} #{self.pk} ({self.channel})"
+
+    @property
     def recipient_label(self) -> str:
         if self.recipient_user_id:
             return str(self.recipient_user)

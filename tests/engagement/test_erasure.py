@@ -247,7 +247,7 @@ def test_registration_delete_my_details(client, ana, django_capture_on_commit_ca
     assert Registration.objects.get(pk=ana["attended"].pk).email == EMAIL.upper()
     assert FeedbackItem.objects.get(pk=ana["feedback"].pk).contact_email == EMAIL
     event = AuditEvent.objects.get(action="engagement.registration.erased")
-    assert event.target_label == f" ({seat.code})"
+    assert event.target_label == f"registration {seat.code}"
     assert event.after == {"cancelled": True, "notifications": 2, "had_contact": True}
     # Twice is harmless, and the page says it is done.
     assert client.post(erase_url).status_code == 302

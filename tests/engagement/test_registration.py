@@ -166,3 +166,24 @@ def test_raising_capacity_promotes_the_waitlist():
     services.session_update(by=moderator, session=session, capacity=2)
     waiting.refresh_from_db()
     assert waiting.status == "registered"
+
+
+def test_audit_log_keeps_no_residents_name_words_or_access_needs():
+    """The audit log is kept forever and erasure cannot reach it: resident records are named there
+    by code or number only."""
+    import json
+
+    from apps.core.models import AuditEvent
+
+    session = SessionFactory()
+    registration = _register(session, name="Marisol Quintero", email="marisol@example.org", contact_consent=True,
+                             access_needs="Wheelchair seating near the door")
+    services.registration_cancel(registration=registration)
+    services.feedback_submit(text="Call me at 617-555-0100, I live at 12 Elm Street", language=language("en"))
+    events = list(AuditEvent.objects.all())
+    assert {e.action for e in events} >= {"engagement.registration.created", "engagement.registration.cancelled",
+                                         "engagement.feedback.received"}
+    logged = json.dumps([[e.target_label, e.before, e.after] for e in events], default=str)
+    for secret in ("Marisol", "marisol@", "Wheelchair", "617-555", "Elm Street"):
+        assert secret not in logged
+    assert f"registration {registration.code}" in logged
