@@ -16,12 +16,14 @@ from apps.accounts.roles import Role
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
 
-from .models import Enrollment, TrainingSession
+from .models import Enrollment, TrainingRecord, TrainingSession
 from .readiness import records_expiring_between
 
 # Warnings go out when a record enters each window; a record found late gets only the nearest one.
 EXPIRY_THRESHOLDS = (7, 30, 60, 90)
 SESSION_REMINDER_AHEAD = timedelta(days=2)
+# How far back the verified-notice sweep looks: far longer than any broker outage we would not notice.
+VERIFIED_NOTICE_WINDOW = timedelta(days=2)
 
 
 def expiry_dedupe_key(*, record_id: int, threshold: int) -> str:
@@ -89,3 +91,22 @@ def session_reminders_scan(*, now: datetime) -> int:
                 context={"course": session.course.title, "starts_at": session.starts_at,
                          "ends_at": session.ends_at, "location": session.location}))
     return created
+
+
+def verified_notices_scan(*, now: datetime) -> int:
+    """The sweep behind a lost publish: an import hands its "record verified" notices to a Celery
+    task after commit; if the broker lost that task, the records would stay verified with nobody
+    told. Every record verified within the window whose notice was never written gets it now (the
+    dedupe key is the one record_verify and the task use, so nothing is sent twice)."""
+    from .services import record_verified_notify
+
+    recent = list(TrainingRecord.objects.filter(status=TrainingRecord.Status.VERIFIED,
+                                                verified_at__gte=now - VERIFIED_NOTICE_WINDOW)
+                  .values_list("pk", flat=True))
+    if not recent:
+        return 0
+    keys = {f"training.record_verified:{pk}": pk for pk in recent}
+    # One query tells which notices exist, so a quiet run costs two queries.
+    told = set(Notification.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True))
+    missing = [pk for key, pk in keys.items() if key not in told]
+    return record_verified_notify(record_ids=missing) if missing else 0

@@ -459,9 +459,9 @@ def records_import(*, by: User, organization: Organization, content: bytes, file
     return report
 
 
-def records_import_notify(*, record_ids: list[int]) -> int:
-    """Tell each responder about their imported records; a record already told (or gone) is skipped.
-    Returns how many records got a new notice."""
+def record_verified_notify(*, record_ids: list[int]) -> int:
+    """Tell each responder their records were verified; a record already told (or gone) is skipped.
+    Returns how many records got a new notice. Used by the import's task and by the sweep."""
     sent = 0
     records = (TrainingRecord.objects.filter(pk__in=record_ids, status=TrainingRecord.Status.VERIFIED)
                .select_related("course", "responder").order_by("pk"))

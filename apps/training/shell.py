@@ -75,5 +75,6 @@ register_kind(Kind(key="training.enrollment_promoted", label=_("A place opened i
 
 register_scanner("training.expiry_warnings", reminders.expiry_warnings_scan)
 register_scanner("training.session_reminders", reminders.session_reminders_scan)
+register_scanner("training.verified_notices", reminders.verified_notices_scan)
 
 register_demo_seeder("training", demo.seed, order=30)

@@ -8,4 +8,4 @@ from . import services
 @shared_task(name="training.notify_imported_records")
 def notify_imported_records(*, record_ids: list[int]) -> int:
     """Safe to run twice: each notice has a dedupe key."""
-    return services.records_import_notify(record_ids=record_ids)
+    return services.record_verified_notify(record_ids=record_ids)

@@ -555,3 +555,23 @@ def test_notices_for_imported_records_are_sent_once(org, responder, coordinator,
     # A redelivered task finds the notices already written.
     assert tasks.notify_imported_records(record_ids=[record.pk]) == 0
     assert Notification.objects.filter(dedupe_key=f"training.record_verified:{record.pk}").count() == 2
+
+
+def test_notices_lost_with_the_broker_are_sent_by_the_sweep(monkeypatch, org, responder, coordinator, cpr,
+                                                            django_capture_on_commit_callbacks):
+    """The import's notice task was never published (broker down): the records are committed, and
+    the training.verified_notices scanner tells each responder once."""
+    from apps.notifications.scanners import run_scanners
+    from apps.training import services
+
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, **kwargs: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.records_import(by=coordinator, organization=org,
+                                         content=_csv("ray@example.org,cpr,2026-01-15,,"))
+    [record] = report.created
+    key = f"training.record_verified:{record.pk}"
+    assert not Notification.objects.filter(dedupe_key=key).exists()
+    assert run_scanners(only=["training.verified_notices"]) == {"training.verified_notices": 1}
+    assert Notification.objects.filter(dedupe_key=key).count() == 2  # mail, app
+    assert run_scanners(only=["training.verified_notices"]) == {"training.verified_notices": 0}
+    assert Notification.objects.filter(dedupe_key=key).count() == 2
