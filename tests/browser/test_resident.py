@@ -152,3 +152,49 @@ def test_resident_journey_with_the_keyboard_only(new_page, demo):
     item = FeedbackItem.objects.get(text__startswith="Escribo solo con el teclado")
     assert (item.language.code, item.contact_consent, item.contact_email, item.neighborhood) == ("es", False, "",
                                                                                                  None)
+
+
+def test_resident_erases_their_details_through_the_emailed_link(new_page, demo):
+    """From the footer of any page, on a phone: ask for the link, open it from the email, see what is
+    held, erase it. The coming registration is cancelled and blanked; the feedback text stays."""
+    from apps.engagement import services
+    from apps.engagement.models import CommunitySession
+    from apps.notifications.models import Notification
+    from tests.factories.engagement import language
+
+    session = CommunitySession.objects.filter(title_es=ROXBURY_ES).get()
+    registration = services.registration_create(session_id=session.pk, name="Dana K.", email="dana@example.org",
+                                                contact_consent=True, language=language("en"))
+    item = services.feedback_submit(text="Please train more neighbors.", language=language("en"),
+                                    contact_consent=True, contact_name="Dana K.", contact_email="dana@example.org")
+    mail.outbox.clear()
+
+    page = new_page(**PHONE)
+    journey = Journey("1-resident-erasure", page)
+    page.goto("/sessions/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Erase my details").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Erase my details"
+    page.get_by_label("Email you gave us").fill("Dana@Example.org")
+    journey.check("erasure request filled")
+    page.get_by_role("button", name="Send me the link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your messages"
+    journey.check("link sent")
+
+    # Matched without regard to case; the link goes to the address as typed (the same mailbox).
+    assert [[to.lower() for to in m.to] for m in mail.outbox] == [["dana@example.org"]]
+    link = urlparse(re.search(r"https?://\S+/privacy/forget/\S+/", mail.outbox[0].body).group(0)).path
+    page.goto(link)
+    assert page.get_by_role("heading", name="Registrations").is_visible()
+    assert page.get_by_text(session.title_en).is_visible()
+    assert horizontal_overflow(page) == 0
+    journey.check("what we hold")
+    page.get_by_role("main").get_by_role("button", name="Erase my details").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your details are erased"
+    journey.check("erased")
+
+    registration.refresh_from_db()
+    item.refresh_from_db()
+    assert (registration.status, registration.name, registration.email) == ("cancelled", "", "")
+    assert (item.text, item.contact_name, item.contact_email, item.contact_consent) == (
+        "Please train more neighbors.", "", "", False)
+    assert not Notification.objects.filter(recipient_email__iexact="dana@example.org").exists()
