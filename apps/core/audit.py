@@ -114,15 +114,26 @@ def audit(
         return event
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of an `audit_many` batch that needs its own before-state or organization, as `audit()` records."""
+
+    target: models.Model
+    after: dict | None = None
+    before: dict | None = None
+    organization: Any = None
+
+
 def audit_many(
     *,
     actor,
     action: str,
-    entries: list[tuple[models.Model, dict | None]],
+    entries: list[tuple[models.Model, dict | None] | AuditEntry],
     organization=None,
 ) -> list[AuditEvent]:
-    """Append one event per (target, after) pair under one chain lock and one INSERT per 500 rows:
-    the same chain `audit()` writes, for a batch a single action makes (an import of many records)."""
+    """Append one event per (target, after) pair or AuditEntry under one chain lock and one INSERT per
+    500 rows: the same chain `audit()` writes, for a batch a single action makes (an import of many
+    records, a bulk moderation). An AuditEntry's organization, when given, wins over `organization`."""
     if not entries:
         return []
     with transaction.atomic():
@@ -130,11 +141,15 @@ def audit_many(
         created_at = timezone.now().replace(microsecond=0)
         actor_label = (getattr(actor, "email", "") or "system") if actor is not None else "system"
         events = []
-        for target, after in entries:
+        for entry in entries:
+            if not isinstance(entry, AuditEntry):
+                entry = AuditEntry(target=entry[0], after=entry[1])
+            target, after, before = entry.target, entry.after, entry.before
             event = AuditEvent(
                 created_at=created_at, actor=actor if getattr(actor, "pk", None) else None, actor_label=actor_label,
                 action=action, target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk),
-                target_label=target_label(target), organization=organization, before=None,
+                target_label=target_label(target), organization=entry.organization or organization,
+                before=_canonical(before) if before is not None else None,
                 after=_canonical(after) if after is not None else None, prev_hash=prev_hash,
             )
             event.hash = prev_hash = compute_hash(prev_hash=event.prev_hash, fields=_hashed_fields(event))

@@ -208,6 +208,39 @@ class ModerateForm(forms.Form):
     note = forms.CharField(label=_("Internal remark"), required=False, max_length=1000)
 
 
+class FeedbackNumbersField(forms.TypedMultipleChoiceField):
+    """Feedback numbers from the queue page. Any whole number is accepted here: the service acts only
+    on the items of the moderator's queue and reports the others as not found (an item moderated by
+    a colleague since the page was shown is no reason to refuse the whole form)."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class BulkModerateForm(forms.Form):
+    """The feedback queue's action bar: the ticked items, or every item shown on the page, get one decision."""
+
+    ids = FeedbackNumbersField(label=_("Selected feedback"), coerce=int, required=False)
+    # The items the page showed: "all on this page" means those, never an item that arrived since.
+    shown = FeedbackNumbersField(coerce=int, required=False, widget=forms.MultipleHiddenInput)
+    all_on_page = forms.BooleanField(label=_("Select all on this page"), required=False)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Publish")), ("reject", _("Reject"))],
+                                 widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label=_("Reason for rejecting"), required=False,
+                               choices=[("", "—"), *FeedbackItem.RejectReason.choices])
+    note = forms.CharField(label=_("Internal remark (optional)"), required=False, max_length=1000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("all_on_page"):
+            data["ids"] = data.get("shown") or []
+        if "ids" in data and not data["ids"]:
+            self.add_error("ids", _("Tick the items to moderate, or select all on this page."))
+        if data.get("decision") == "reject" and not data.get("reason"):
+            self.add_error("reason", _("Choose the reason for rejecting it."))
+        return data
+
+
 class CodingForm(forms.Form):
     themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.none(), required=False, label=_("Themes"),
                                             widget=forms.CheckboxSelectMultiple)

@@ -2,6 +2,7 @@
 moderation, coding and decisions."""
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role
-from apps.core.audit import audit
+from apps.core.audit import AuditEntry, audit, audit_many
 from apps.core.errors import ApplicationError
 from apps.notifications.services import Contact, notification_cancel, notify
 
@@ -25,6 +26,7 @@ from .permissions import (
     can_manage_decisions,
     can_manage_session,
     can_moderate_feedback,
+    is_engagement_staff,
 )
 from .privacy import describes_crisis
 
@@ -451,33 +453,143 @@ def feedback_submit(
     return item
 
 
-@transaction.atomic
-def feedback_moderate(*, by, item: FeedbackItem, approve: bool, reason: str = "", note: str = "") -> FeedbackItem:
-    _require(can_moderate_feedback(by, item), _("Only a moderator can publish or reject feedback."))
-    item = FeedbackItem.objects.select_for_update().select_related("language").get(pk=item.pk)
+MODERATION_FIELDS = ["status", "reject_reason", "moderator_note", "moderated_by", "moderated_at", "updated_at"]
+BULK_MODERATION_LIMIT = 100
+
+
+def _publish_refusal(item: FeedbackItem) -> str:
+    """Why the item can never be published ("" when it can)."""
+    return _("A message describing a crisis is never published.") if item.safety_flag else ""
+
+
+def _check_reject_reason(reason: str) -> None:
+    if reason not in FeedbackItem.RejectReason.values:
+        raise ApplicationError(_("Choose the reason for rejecting it."), field="reason")
+
+
+def _moderation_apply(*, by, item: FeedbackItem, approve: bool, reason: str, note: str, now) -> tuple[dict, dict]:
+    """The rules of one moderation, applied in memory to a locked item: (before, after) for the audit.
+    The single and the bulk path both decide through here; each saves in its own way."""
     before = {"status": item.status, "reject_reason": item.reject_reason}
     if approve:
-        if item.safety_flag:
-            raise ApplicationError(_("A message describing a crisis is never published."), field="status")
+        refusal = _publish_refusal(item)
+        if refusal:
+            raise ApplicationError(refusal, field="status")
         item.status, item.reject_reason = FeedbackItem.Status.APPROVED, ""
     else:
-        if reason not in FeedbackItem.RejectReason.values:
-            raise ApplicationError(_("Choose the reason for rejecting it."), field="reason")
+        _check_reject_reason(reason)
         item.status, item.reject_reason = FeedbackItem.Status.REJECTED, reason
     item.moderator_note = note.strip()
-    item.moderated_by, item.moderated_at = by, timezone.now()
-    item.save(update_fields=["status", "reject_reason", "moderator_note", "moderated_by", "moderated_at",
-                             "updated_at"])
-    audit(actor=by, action="engagement.feedback.moderated", target=item, organization=item.organization,
-          before=before, after={"status": item.status, "reject_reason": item.reject_reason})
+    item.moderated_by, item.moderated_at, item.updated_at = by, now, now
+    return before, {"status": item.status, "reject_reason": item.reject_reason}
+
+
+def _tell_author(item: FeedbackItem, *, approved: bool) -> None:
+    """A resident who left a contact and consented hears the outcome, in their language."""
     if item.contact_consent and (item.contact_email or item.contact_phone):
         contact = Contact(email=item.contact_email, phone=item.contact_phone, name=item.contact_name,
                           language=item.contact_language)
         notify(kind="engagement.moderation_result", to=contact,
                dedupe_key=f"engagement.moderation:{item.pk}:{item.status}:{item.reject_reason}",
-               context={"item": item, "approved": approve, "reason": item.get_reject_reason_display()},
+               context={"item": item, "approved": approved, "reason": item.get_reject_reason_display()},
                target=item)
+
+
+@transaction.atomic
+def feedback_moderate(*, by, item: FeedbackItem, approve: bool, reason: str = "", note: str = "") -> FeedbackItem:
+    _require(can_moderate_feedback(by, item), _("Only a moderator can publish or reject feedback."))
+    item = FeedbackItem.objects.select_for_update().select_related("language").get(pk=item.pk)
+    before, after = _moderation_apply(by=by, item=item, approve=approve, reason=reason, note=note,
+                                      now=timezone.now())
+    item.save(update_fields=MODERATION_FIELDS)
+    audit(actor=by, action="engagement.feedback.moderated", target=item, organization=item.organization,
+          before=before, after=after)
+    _tell_author(item, approved=approve)
     return item
+
+
+@dataclass
+class BulkModeration:
+    """What a bulk moderation did, id by id, in the order the ids were given."""
+
+    approve: bool
+    done: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # crisis messages: never published, left for staff
+    not_found: list[int] = field(default_factory=list)  # unknown, or outside the moderator's departments
+    outcome: dict[int, str] = field(default_factory=dict)
+
+    def results(self) -> list[dict]:
+        return [{"id": pk, "result": result} for pk, result in self.outcome.items()]
+
+
+def _bulk_ids(item_ids) -> list[int]:
+    ids: list[int] = []
+    for value in item_ids:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            raise ApplicationError(_("“%(value)s” is not a feedback number.") % {"value": str(value)[:20]},
+                                   field="ids") from None
+        if pk < 1 or pk > 2**31 - 1:
+            raise ApplicationError(_("“%(value)s” is not a feedback number.") % {"value": pk}, field="ids")
+        if pk not in ids:
+            ids.append(pk)
+    if not ids:
+        raise ApplicationError(_("Select at least one feedback item."), field="ids")
+    if len(ids) > BULK_MODERATION_LIMIT:
+        raise ApplicationError(
+            _("Select at most %(limit)d items at a time (%(count)d selected).")
+            % {"limit": BULK_MODERATION_LIMIT, "count": len(ids)}, field="ids")
+    return ids
+
+
+@transaction.atomic
+def feedback_moderate_bulk(*, by, item_ids, approve: bool, reason: str = "", note: str = "") -> BulkModeration:
+    """Approve or reject up to 100 items at once, each by the rules of `feedback_moderate`.
+
+    Only items the moderator's feedback queue holds are touched; other ids are reported as not
+    found. A crisis message in an approval batch is skipped and reported, and the rest go ahead: a
+    moderator clearing a page of ordinary feedback expects it published, and the crisis message was
+    never going to be, so refusing the batch would only make them hunt for it and try again. It
+    stays pending and flagged for the staff follow-up. Rejecting may include crisis messages, as on
+    the single path. Queries do not grow with the batch (one lock, one UPDATE, one audit INSERT),
+    except the notice to each author who left a contact.
+    """
+    from .selectors import feedback_list  # selectors are the one scoped read of the queue
+
+    _require(is_engagement_staff(by), _("Only a moderator can publish or reject feedback."))
+    ids = _bulk_ids(item_ids)
+    if not approve:
+        _check_reject_reason(reason)
+    if len(note.strip()) > 1000:
+        raise ApplicationError(_("Keep the remark under 1,000 characters."), field="note")
+    visible = feedback_list(user=by).filter(pk__in=ids).order_by().values("pk")
+    # Locked in id order so two moderators' overlapping batches wait for each other, never deadlock.
+    items = {item.pk: item for item in FeedbackItem.objects.select_for_update(of=("self",))
+             .select_related("language", "organization").filter(pk__in=visible).order_by("pk")}
+    result = BulkModeration(approve=approve)
+    changed, entries, now = [], [], timezone.now()
+    for pk in ids:
+        item = items.get(pk)
+        if item is None or not can_moderate_feedback(by, item):
+            result.not_found.append(pk)
+            result.outcome[pk] = "not_found"
+            continue
+        if approve and _publish_refusal(item):
+            result.skipped.append(pk)
+            result.outcome[pk] = "skipped_crisis"
+            continue
+        before, after = _moderation_apply(by=by, item=item, approve=approve, reason=reason, note=note, now=now)
+        changed.append(item)
+        entries.append(AuditEntry(target=item, before=before, after=after, organization=item.organization))
+        result.done.append(pk)
+        result.outcome[pk] = "approved" if approve else "rejected"
+    if changed:
+        FeedbackItem.objects.bulk_update(changed, MODERATION_FIELDS)
+        audit_many(actor=by, action="engagement.feedback.moderated", entries=entries)
+        for item in changed:
+            _tell_author(item, approved=approve)
+    return result
 
 
 @transaction.atomic

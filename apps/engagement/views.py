@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.core.decorators import public_page
@@ -20,6 +21,7 @@ from apps.core.errors import ApplicationError
 from . import exports, selectors, services
 from .calendar import session_ics
 from .forms import (
+    BulkModerateForm,
     CancelSessionForm,
     CheckInForm,
     CloseSessionForm,
@@ -379,11 +381,50 @@ def feedback_list(request):
     if status not in FeedbackItem.Status.values:
         status = ""
     flagged = True if request.GET.get("flagged") == "1" else None
+    query = urlencode({k: v for k, v in (("status", status), ("flagged", request.GET.get("flagged", ""))) if v})
+    page_number = request.GET.get("page", "")
+    # The page the moderator acted from: the form posts back to it and the redirect returns to it.
+    here = "&".join(part for part in (query, f"page={page_number}" if page_number.isdigit() else "") if part)
+    bulk_form = BulkModerateForm(request.POST if request.method == "POST" else None)
+    if bulk_form.is_bound and bulk_form.is_valid():
+        data = bulk_form.cleaned_data
+        try:
+            result = services.feedback_moderate_bulk(by=request.user, item_ids=data["ids"],
+                                                     approve=data["decision"] == "approve", reason=data["reason"],
+                                                     note=data["note"])
+        except ApplicationError as error:
+            _apply_error(bulk_form, error)
+        else:
+            _bulk_summary(request, result)
+            return redirect(reverse("engagement:feedback-list") + (f"?{here}" if here else ""))
     items = selectors.feedback_list(user=request.user, status=status, flagged=flagged)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in (("status", status), ("flagged", request.GET.get("flagged", ""))) if v})
+    selected = set(bulk_form.cleaned_data.get("ids") or []) if bulk_form.is_bound else set()
     return render(request, "engagement/feedback_list.html", {
-        "page": page, "status": status, "statuses": FeedbackItem.Status.choices, "query": query})
+        "page": page, "status": status, "statuses": FeedbackItem.Status.choices, "query": query,
+        "here": here, "bulk_form": bulk_form, "selected": selected, "bulk_limit": services.BULK_MODERATION_LIMIT})
+
+
+def _bulk_summary(request, result: services.BulkModeration) -> None:
+    """One line a moderator can check at a glance: "12 approved, 1 skipped (crisis message #123)"."""
+    count = len(result.done)
+    parts = [(ngettext("%(n)d approved", "%(n)d approved", count) if result.approve
+              else ngettext("%(n)d rejected", "%(n)d rejected", count)) % {"n": count}]
+    if result.skipped:
+        numbers = ", ".join(f"#{pk}" for pk in result.skipped)
+        parts.append(ngettext("%(n)d skipped (crisis message %(numbers)s)",
+                              "%(n)d skipped (crisis messages %(numbers)s)", len(result.skipped))
+                     % {"n": len(result.skipped), "numbers": numbers})
+    if result.not_found:
+        numbers = ", ".join(f"#{pk}" for pk in result.not_found)
+        parts.append(ngettext("%(n)d not found in your queue (%(numbers)s)",
+                              "%(n)d not found in your queue (%(numbers)s)", len(result.not_found))
+                     % {"n": len(result.not_found), "numbers": numbers})
+    summary = ", ".join(parts)
+    if result.skipped or result.not_found:
+        messages.warning(request, summary)
+    else:
+        messages.success(request, summary)
 
 
 @login_required

@@ -118,5 +118,32 @@ class ModerationSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
+class BulkModerationSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1), min_length=1, max_length=100,
+        help_text="Feedback numbers, at most 100. Numbers outside your queue are reported as not_found.")
+    approve = serializers.BooleanField(help_text="true publishes, false rejects with `reason`")
+    reason = serializers.ChoiceField(choices=FeedbackItem.RejectReason.choices, required=False, allow_blank=True,
+                                     default="", help_text="Required when rejecting")
+    # A rejection without a reason is refused by the service (as for one item), with the field named.
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class BulkModerationItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    result = serializers.ChoiceField(
+        choices=["approved", "rejected", "skipped_crisis", "not_found"],
+        help_text="skipped_crisis: a crisis message is never published (left pending for staff); "
+                  "not_found: no such item in your queue")
+
+
+class BulkModerationResultSerializer(serializers.Serializer):
+    approved = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    skipped_crisis = serializers.IntegerField()
+    not_found = serializers.IntegerField()
+    results = BulkModerationItemSerializer(many=True)
+
+
 class CodingSerializer(serializers.Serializer):
     themes = serializers.PrimaryKeyRelatedField(many=True, queryset=Theme.objects.filter(is_active=True))

@@ -12,6 +12,8 @@ from .. import selectors, services
 from ..models import CommunitySession, FeedbackItem
 from ..permissions import is_engagement_staff
 from .serializers import (
+    BulkModerationResultSerializer,
+    BulkModerationSerializer,
     CodingSerializer,
     FeedbackEntrySerializer,
     FeedbackItemSerializer,
@@ -124,6 +126,27 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         services.feedback_moderate(by=request.user, item=item, approve=data["decision"] == "approve",
                                    reason=data["reason"], note=data["note"])
         return Response(FeedbackItemSerializer(self.get_queryset().get(pk=item.pk)).data)
+
+    @extend_schema(
+        operation_id="engagement_feedback_moderate_bulk",
+        request=BulkModerationSerializer,
+        responses={200: BulkModerationResultSerializer, 400: OpenApiResponse(ErrorSerializer),
+                   401: OpenApiResponse(ErrorSerializer), 403: OpenApiResponse(ErrorSerializer)},
+        description="Approve or reject up to 100 items at once, each by the rules of a single moderation. "
+                    "Crisis messages are never published: in an approval they are skipped and reported.")
+    @action(detail=False, methods=["post"], url_path="moderate")
+    def moderate_bulk(self, request):
+        serializer = BulkModerationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.feedback_moderate_bulk(by=request.user, item_ids=data["ids"], approve=data["approve"],
+                                                 reason=data["reason"], note=data["note"])
+        return Response({
+            "approved": len(result.done) if result.approve else 0,
+            "rejected": 0 if result.approve else len(result.done),
+            "skipped_crisis": len(result.skipped), "not_found": len(result.not_found),
+            "results": result.results(),
+        })
 
     @extend_schema(request=CodingSerializer,
                    responses={200: FeedbackItemSerializer, 400: OpenApiResponse(ErrorSerializer)})
