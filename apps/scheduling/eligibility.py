@@ -21,6 +21,9 @@ Rules, each with a stable reason code:
 - position_full: every place of the position is taken.
 - shift_cancelled / shift_started: the shift cannot take anyone any more.
 
+The last-lead rule (`lead_missing_after`) guards the other direction: people leaving a shift must
+not leave the others on it without a lead.
+
 A coordinator may override rest, hours and availability with a written reason (the service
 audits it). Overlap, readiness and everything else can never be overridden.
 
@@ -67,6 +70,8 @@ class Code:
     POSITION_FULL = "position_full"
     SHIFT_CANCELLED = "shift_cancelled"
     SHIFT_STARTED = "shift_started"
+    # Not a reason to refuse a person: the code of the last-lead rule's refusal (`lead_missing_after`).
+    LAST_LEAD = "last_lead"
 
 
 # What a coordinator may override, with a written reason. Never overlap, never readiness.
@@ -363,6 +368,31 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
 
     return Eligibility(user_id=uid, position_id=position.pk, allowed=not reasons, reasons=tuple(reasons),
                        overridden=tuple(used), readiness=readiness)
+
+
+def lead_missing_after(*, shift: Shift, leaving: Iterable[int] = (), joining_roles: Iterable[str] = (),
+                       at: datetime | None = None) -> bool:
+    """The last-lead rule, beside the composition rule above: would this change take the last lead
+    away from a published, unfinished shift that still has people on it, when its team type needs
+    a lead? `leaving`: the assignment ids that stop counting; `joining_roles`: the position
+    roles of assignments the change adds (a swap's taker). One query.
+
+    Cancelling, self-cancelling, handing over in a swap and recording a no-show all ask this before
+    they write; what happens next (refuse, or proceed on a coordinator's written reason and alert the
+    coordinators) is the service's."""
+    at = at or timezone.now()
+    if shift.status != Shift.Status.PUBLISHED or _utc(shift.ends_at) <= _utc(at):
+        return False
+    if not shift.team.team_type.requires_lead:
+        return False
+    leaving = set(leaving)
+    before = list(Assignment.objects.filter(shift_id=shift.pk, status__in=Assignment.ACTIVE)
+                  .values_list("id", "position__role"))
+    after = [role for pk, role in before if pk not in leaving] + list(joining_roles)
+    # Only a change that takes the last lead away: a shift that had no lead yet is the unfilled
+    # positions scan's business, not this rule's.
+    had_lead = any(role == PositionRole.LEAD for _pk, role in before)
+    return had_lead and bool(after) and PositionRole.LEAD not in after
 
 
 def eligibility_for_positions(*, users: Iterable, positions: Iterable[Position], at: datetime | None = None,

@@ -58,6 +58,25 @@ class OptionalReasonForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False, label=_("Reason (optional)"))
 
 
+class AssignmentRemoveForm(OptionalReasonForm):
+    """Removing someone or recording a no-show; the second reason only matters for a shift's last lead."""
+
+    no_lead_reason = forms.CharField(max_length=300, required=False,
+                                     label=_("If this leaves the shift without a team lead, why it may go ahead"))
+
+
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(widget=DateTimeInput(), label=_("New start"))
+    ends_at = forms.DateTimeField(widget=DateTimeInput(), label=_("New end"))
+    reason = forms.CharField(max_length=300, label=_("Why the shift moves (the people on it are told)"))
+    overrides = forms.MultipleChoiceField(
+        choices=[(code, OVERRIDE_LABELS[code]) for code in sorted(OVERRIDABLE)], required=False,
+        widget=forms.CheckboxSelectMultiple, label=_("Override these limits"),
+        help_text=_("Only rest, hours and availability can be overridden; write why below."))
+    override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                      label=_("Reason for the override"))
+
+
 class ShiftForm(forms.Form):
     team = forms.ModelChoiceField(queryset=None, label=_("Team"))
     starts_at = forms.DateTimeField(widget=DateTimeInput(), label=_("Starts"))

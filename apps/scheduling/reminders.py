@@ -26,8 +26,13 @@ UNFILLED_AHEAD = timedelta(hours=48)
 AT_RISK_HORIZON_DAYS = 60
 
 
-def reminder_dedupe_key(*, label: str, assignment_id: int, user_id: int) -> str:
-    return f"shift-reminder-{label}:{assignment_id}:{user_id}"
+def reminder_dedupe_key(*, label: str, assignment_id: int, user_id: int, sequence: int = 0) -> str:
+    """One reminder per assignment, person and version of its times. `sequence` is the assignment's
+    iCal sequence: while an assignment is active only a reschedule bumps it, so a moved shift gets
+    a fresh key and its reminder for the new time goes out, even if the old one was already sent.
+    (Cancelling a reminder by the prefix "shift-reminder-<label>:<assignment>:" still matches all.)"""
+    base = f"shift-reminder-{label}:{assignment_id}:{user_id}"
+    return f"{base}:v{sequence}" if sequence else base
 
 
 def _coordinators(organization_ids: set[int]) -> dict[int, list]:
@@ -58,7 +63,7 @@ def shift_reminders_scan(*, now: datetime) -> int:
                 created += len(notify(
                     kind="scheduling.shift_reminder", to=assignment.responder,
                     dedupe_key=reminder_dedupe_key(label=label, assignment_id=assignment.pk,
-                                                   user_id=assignment.responder_id),
+                                                   user_id=assignment.responder_id, sequence=assignment.sequence),
                     target=assignment, scheduled_for=max(moment, now), link=reverse("scheduling:my-shifts"),
                     context={"team": shift.team.name, "role": assignment.position.get_role_display(),
                              "starts_at": shift.starts_at, "ends_at": shift.ends_at, "ahead": label,

@@ -10,7 +10,21 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DurationField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from apps.accounts.models import Organization, User
@@ -319,3 +333,103 @@ def timesheet_csv(rows: list[TimesheetRow], *, start: date, end: date) -> str:
 def _safe(value: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas; payroll opens this in one."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+# --- program-wide, de-identified fill summary ---------------------------------------------------------
+
+SMALL_COUNT = 5  # the program's small-count rule: a count under 5 could point at a person
+
+
+@dataclass
+class FillRow:
+    """One group's figures. A count is None when under 5 (suppressed); so are the hours and the rate
+    that rest on fewer than 5 assignments, since they would give the hidden count away."""
+
+    key: object
+    label: str
+    published: int | None = 0
+    filled: int | None = 0
+    fill_rate: float | None = None
+    hours_scheduled: float | None = 0.0
+    hours_worked: float | None = 0.0
+    no_shows: int | None = 0
+
+
+@dataclass
+class FillSummary:
+    total: FillRow
+    by_team_type: list[FillRow]
+    by_zone: list[FillRow]
+
+
+def _hours(value) -> float:
+    return round(value.total_seconds() / 3600, 1) if value else 0.0
+
+
+def _fill_row(key, label: str, raw: dict, *, exact: bool) -> FillRow:
+    def small(n: int) -> int | None:
+        return n if exact or n >= SMALL_COUNT else None
+
+    published, filled, scheduled, completed, no_shows = (raw.get(k, 0) for k in (
+        "published", "filled", "scheduled", "completed", "no_shows"))
+    rate = round(100 * filled / published, 1) if published else None
+    if not exact and (published < SMALL_COUNT or filled < SMALL_COUNT):
+        rate = None
+    return FillRow(key=key, label=label, published=small(published), filled=small(filled), fill_rate=rate,
+                   hours_scheduled=_hours(raw.get("scheduled_hours")) if exact or scheduled >= SMALL_COUNT else None,
+                   hours_worked=_hours(raw.get("worked_hours")) if exact or completed >= SMALL_COUNT else None,
+                   no_shows=small(no_shows))
+
+
+def program_fill_summary(*, month: date, exact: bool = False) -> FillSummary:
+    """Places published vs filled, the fill rate, hours scheduled and worked, and no-shows for the
+    shifts that start in `month`'s local calendar month (any day of it), program-wide, by team type
+    and by zone. No organization or person appears: it is the evaluator's de-identified view, with
+    counts under 5 suppressed unless `exact` (the program admin's edition).
+
+    Four aggregate queries however many shifts. A shift in several zones counts in each of them;
+    one in none counts under the key None."""
+    first = month.replace(day=1)
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    shifts = Shift.objects.filter(status=Shift.Status.PUBLISHED, starts_at__gte=_local(first),
+                                  starts_at__lt=_local(following))
+    # Filled places per position, never more than the position's count: a place is filled once.
+    active = (Assignment.objects.filter(position=OuterRef("pk"), status__in=Assignment.ACTIVE).order_by()
+              .values("position").annotate(n=Count("pk")).values("n"))
+    positions = Position.objects.filter(shift__in=shifts).annotate(
+        _filled=Least(Coalesce(Subquery(active, output_field=IntegerField()), 0), F("count"),
+                      output_field=IntegerField()))
+    position_figures = {"published": Coalesce(Sum("count"), 0), "filled": Coalesce(Sum("_filled"), 0)}
+    assignments = Assignment.objects.filter(shift__in=shifts).exclude(status=Assignment.Status.CANCELLED)
+    assignment_figures = {
+        "scheduled": Count("pk"),
+        "scheduled_hours": Sum(F("ends_at") - F("starts_at"), output_field=DurationField()),
+        "completed": Count("pk", filter=Q(status=Assignment.Status.COMPLETED)),
+        "worked_hours": Sum(F("checked_out_at") - F("checked_in_at"), output_field=DurationField(),
+                            filter=Q(status=Assignment.Status.COMPLETED, checked_in_at__isnull=False,
+                                     checked_out_at__isnull=False)),
+        "no_shows": Count("pk", filter=Q(status=Assignment.Status.NO_SHOW)),
+    }
+
+    def grouped(path: str, label_path: str) -> dict:
+        raw: dict = {}
+        for qs, figures in ((positions, position_figures), (assignments, assignment_figures)):
+            for row in qs.order_by().values(path, label_path).annotate(**figures):
+                raw.setdefault(row[path], {"label": row[label_path] or ""}).update(row)
+        return raw
+
+    by_type = grouped("shift__team__team_type", "shift__team__team_type__name")
+    by_zone = grouped("shift__zones", "shift__zones__name")
+    total: dict = defaultdict(int)
+    for raw in by_type.values():  # every shift has exactly one team type: the types partition the total
+        for k in ("published", "filled", "scheduled", "completed", "no_shows"):
+            total[k] += raw.get(k, 0)
+        for k in ("scheduled_hours", "worked_hours"):
+            total[k] = (total[k] or timedelta()) + (raw.get(k) or timedelta())
+
+    def rows(raw: dict) -> list[FillRow]:
+        out = [_fill_row(key, r["label"], r, exact=exact) for key, r in raw.items()]
+        return sorted(out, key=lambda r: (r.key is None, r.label))
+
+    return FillSummary(total=_fill_row("total", "", total, exact=exact), by_team_type=rows(by_type),
+                       by_zone=rows(by_zone))

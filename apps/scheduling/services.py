@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Membership
 from apps.accounts.roles import Role
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
 from apps.notifications.services import notification_cancel, notify
 
-from .eligibility import OVERRIDABLE, Code, check_eligibility, eligibility_batch, policy_for
+from .eligibility import OVERRIDABLE, Code, check_eligibility, eligibility_batch, lead_missing_after, policy_for
 from .models import (
     OVERLAP_CONSTRAINT,
     Assignment,
@@ -223,6 +224,171 @@ def shift_cancel(*, by, shift: Shift, reason: str) -> Shift:
     return shift
 
 
+MAX_SHIFT_LENGTH = timedelta(hours=24)
+
+
+def _stamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def shift_reschedule(*, by, shift: Shift, starts_at: datetime, ends_at: datetime, reason: str,
+                     overrides: Iterable[str] = (), override_reason: str = "") -> Shift:
+    """Move a shift to new times. Everyone on it is asked about again at the new times through the
+    eligibility engine (readiness through the new end, overlap, rest, hours, time off, availability);
+    if anyone would no longer be eligible nothing changes and the error names each person and why,
+    unless every such reason is one a coordinator may override and they do so with a written reason
+    (as when assigning). On success, in one transaction: the shift and its active assignments move,
+    the iCal sequence goes up, queued reminders for the old time are cancelled (the scanner queues
+    the new ones under a new key), and each person is told through "assignment changed"."""
+    _require(can_manage_schedule(by, shift.organization_id),
+             _("Only a coordinator of this organization can reschedule shifts."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Say why the shift moves; the people on it are told."), field="reason")
+    overrides = frozenset(overrides)
+    not_allowed = overrides - OVERRIDABLE
+    if not_allowed:
+        raise ApplicationError(_("These rules can never be overridden: %(codes)s.")
+                               % {"codes": ", ".join(sorted(not_allowed))}, field="overrides", code="not_overridable")
+    override_reason = (override_reason or "").strip()
+    if overrides and not override_reason:
+        raise ApplicationError(_("Write why the rule is overridden."), field="override_reason")
+    # Every comparison on UTC instants: across a daylight-saving change the wall clock lies by an hour.
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
+    if ends_at <= starts_at:
+        raise ApplicationError(_("The shift must end after it starts."), field="ends_at")
+    if ends_at - starts_at > MAX_SHIFT_LENGTH:
+        raise ApplicationError(_("A shift lasts at most 24 hours."), field="ends_at")
+    now = timezone.now()
+    with transaction.atomic():
+        shift = _lock_shift(shift.pk)
+        if shift.status == Shift.Status.CANCELLED:
+            raise ApplicationError(_("A cancelled shift cannot be rescheduled."))
+        old_start, old_end = shift.starts_at.astimezone(UTC), shift.ends_at.astimezone(UTC)
+        if old_end <= now:
+            raise ApplicationError(_("The shift is over; it cannot be rescheduled."))
+        if old_start <= now:
+            if starts_at != old_start:
+                raise ApplicationError(_("The shift has started; only its end can change."), field="starts_at")
+            if ends_at <= now:
+                raise ApplicationError(_("The new end is in the past."), field="ends_at")
+        elif starts_at <= now:
+            raise ApplicationError(_("The new start is in the past."), field="starts_at")
+        if (starts_at, ends_at) == (old_start, old_end):
+            raise ApplicationError(_("These are the shift's current times."), field="starts_at")
+
+        assignments = list(Assignment.objects.select_for_update(of=("self",))
+                           .select_related("position", "responder")
+                           .filter(shift=shift, status__in=Assignment.ACTIVE).order_by("id"))
+        # The engine reads a position's shift for the times: give it the shift at its new times.
+        shift.starts_at, shift.ends_at = starts_at, ends_at
+        # The positions' locks wait out anyone claiming a place right now (they hold one), so every
+        # assignment of the shift is in the list below and is moved with it.
+        positions = {p.pk: p for p in Position.objects.select_for_update().filter(shift=shift)}
+        for position in positions.values():
+            position.shift = shift
+        refusals, used = [], {}
+        for assignment in assignments:
+            eligibility = check_eligibility(user=assignment.responder, position=positions[assignment.position_id],
+                                            at=now, overrides=overrides, replacing=assignment)
+            # A started shift keeps the people already on it; "has started" is not theirs to answer.
+            reasons = [r for r in eligibility.reasons if r.code != Code.SHIFT_STARTED]
+            if reasons:
+                refusals.append((assignment, reasons))
+            elif eligibility.overridden:
+                used[assignment.pk] = sorted(eligibility.overridden)
+        if refusals:
+            lines = [_("%(person)s: %(reasons)s") % {"person": a.responder, "reasons": " ".join(r.message for r in rs)}
+                     for a, rs in refusals]
+            overridable_only = all(r.overridable for _a, rs in refusals for r in rs)
+            hint = (_("A coordinator may override these rules with a written reason.") if overridable_only
+                    else _("Some of these rules can never be overridden."))
+            codes = sorted({r.code for _a, rs in refusals for r in rs})
+            raise ApplicationError(" ".join([_("At the new times, these people could no longer work the shift:"),
+                                             *lines, hint]), field="starts_at", code=codes[0] if len(codes) == 1
+                                   else "not_eligible")
+
+        try:
+            # A savepoint: the exclusion constraint is the last word on overlaps (two coordinators
+            # moving two shifts of one person at once); its refusal becomes the clear message.
+            with transaction.atomic():
+                shift.save(update_fields=["starts_at", "ends_at", "updated_at"])
+                for assignment in assignments:
+                    assignment.starts_at, assignment.ends_at = starts_at, ends_at
+                    assignment.sequence += 1
+                    fields = ["starts_at", "ends_at", "sequence", "updated_at"]
+                    if assignment.pk in used:
+                        assignment.overrides = sorted(set(assignment.overrides) | set(used[assignment.pk]))
+                        assignment.override_reason = "\n".join(filter(None, [assignment.override_reason,
+                                                                              override_reason]))
+                        fields += ["overrides", "override_reason"]
+                    assignment.save(update_fields=fields)
+        except IntegrityError as exc:
+            if "scheduling_shift_template_once" in str(exc):
+                raise ApplicationError(_("Another shift of the same template already starts at that time."),
+                                       field="starts_at") from exc
+            if OVERLAP_CONSTRAINT not in str(exc):
+                raise
+            raise ApplicationError(_("Someone on the shift is already assigned to another shift at the new "
+                                     "times."), field="starts_at", code=Code.OVERLAP) from exc
+        audit(actor=by, action="scheduling.shift.rescheduled", target=shift, organization=shift.organization,
+              before={"starts_at": _iso(old_start), "ends_at": _iso(old_end)},
+              after={"starts_at": _iso(starts_at), "ends_at": _iso(ends_at), "reason": reason,
+                     "assignments": [a.pk for a in assignments],
+                     "overrides": {str(pk): codes for pk, codes in used.items()},
+                     "override_reason": override_reason if used else ""})
+        for assignment in assignments:
+            _cancel_reminders(assignment)
+            assignment.shift = shift
+            notify(kind="scheduling.assignment_changed", to=assignment.responder,
+                   dedupe_key=f"shift-rescheduled:{assignment.pk}:{_stamp(starts_at)}:{_stamp(ends_at)}",
+                   target=assignment, link=reverse("scheduling:my-shifts"),
+                   context={**_notification_context(assignment), "reason": reason})
+    return shift
+
+
+# --- the last-lead guard ------------------------------------------------------------------------------
+
+def _lock_shift(shift_id: int) -> Shift:
+    # Two leads leaving at once must not each see the other still on the shift: every change the
+    # last-lead rule guards (and a reschedule) takes the shift's row lock first. NO KEY UPDATE: an
+    # insert referencing the shift (a sign-up) takes KEY SHARE on it and is not blocked by this.
+    return (Shift.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("team__team_type", "organization").get(pk=shift_id))
+
+
+def _guard_last_lead(*, by, shift: Shift, leaving: Iterable[Assignment], joining_roles: Iterable[str] = (),
+                     no_lead_reason: str = "") -> bool:
+    """Apply the last-lead rule (eligibility.lead_missing_after) to a change about to be written.
+    False: a lead stays. True: the shift is left without one, which only a coordinator may allow,
+    with a written reason; the caller then calls `_alert_no_lead` after writing."""
+    if not lead_missing_after(shift=shift, leaving=[a.pk for a in leaving], joining_roles=joining_roles):
+        return False
+    if not can_manage_schedule(by, shift.organization_id):
+        raise ApplicationError(_("You are the last team lead on this shift and the others cannot work without "
+                                 "one. Ask your coordinator."), code=Code.LAST_LEAD)
+    if not no_lead_reason.strip():
+        raise ApplicationError(_("This leaves the shift without a team lead. To go ahead anyway, write why; "
+                                 "the coordinators are alerted."), field="no_lead_reason", code=Code.LAST_LEAD)
+    return True
+
+
+def _alert_no_lead(*, by, shift: Shift, assignment: Assignment, action: str, reason: str) -> None:
+    reason = reason.strip()
+    audit(actor=by, action="scheduling.shift.left_without_lead", target=shift, organization=shift.organization,
+          after={"assignment": assignment.pk, "responder": assignment.responder_id, "change": action,
+                 "reason": reason})
+    coordinators = (Membership.objects.filter(organization_id=shift.organization_id, role=Role.COORDINATOR,
+                                              is_active=True, user__is_active=True)
+                    .select_related("user").order_by("user_id"))
+    context = {"team": shift.team.name, "starts_at": shift.starts_at, "ends_at": shift.ends_at,
+               "reason": reason, "decided_by": str(by)}
+    for membership in coordinators:
+        notify(kind="scheduling.shift_without_lead", to=membership.user,
+               dedupe_key=f"shift-no-lead:{shift.pk}:{assignment.pk}:{membership.user_id}", target=shift,
+               link=reverse("scheduling:shift-detail", args=[shift.pk]), context=context)
+
+
 # --- assignments ------------------------------------------------------------------------------------
 
 def _notification_context(assignment: Assignment) -> dict:
@@ -234,8 +400,12 @@ def _notification_context(assignment: Assignment) -> dict:
 def _locked_position(position: Position) -> Position:
     # The row lock serializes everyone claiming a place on this position: the count the engine
     # reads cannot change until this transaction ends, so the last place goes to one person.
-    return (Position.objects.select_for_update(of=("self",))
-            .select_related("shift__team__team_type", "shift__organization").get(pk=position.pk))
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    # The shift is read after the lock, by a statement of its own: a reschedule that held the lock
+    # has committed the new times by now, and a statement begun before that would not see them.
+    position.shift = (Shift.objects.select_related("team__team_type", "organization")
+                      .get(pk=position.shift_id))
+    return position
 
 
 def _insert(**fields) -> Assignment:
@@ -332,16 +502,26 @@ def _cancel(*, assignment: Assignment, by, reason: str) -> Assignment:
     return assignment
 
 
-def assignment_cancel(*, by, assignment: Assignment, reason: str = "") -> Assignment:
+def assignment_cancel(*, by, assignment: Assignment, reason: str = "", no_lead_reason: str = "") -> Assignment:
+    """The responder drops their shift, or a coordinator removes them. If that leaves the people
+    still on a published shift without a lead, a responder is refused and a coordinator must write
+    `no_lead_reason` (audited; the coordinators are alerted)."""
     _require(can_act_on_assignment(by, assignment), _("You cannot cancel this assignment."))
     if assignment.status != Assignment.Status.ASSIGNED:
         raise ApplicationError(_("Only an upcoming assignment can be cancelled."))
     if assignment.starts_at <= timezone.now():
         raise ApplicationError(_("The shift has started; mark a no-show or check out instead."))
     with transaction.atomic():
+        shift = _lock_shift(assignment.shift_id)
         assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
             "shift__team", "shift__organization", "position", "responder").get(pk=assignment.pk)
-        return _cancel(assignment=assignment, by=by, reason=reason or _("Cancelled"))
+        if assignment.status != Assignment.Status.ASSIGNED:
+            raise ApplicationError(_("Only an upcoming assignment can be cancelled."))
+        leaderless = _guard_last_lead(by=by, shift=shift, leaving=[assignment], no_lead_reason=no_lead_reason)
+        cancelled = _cancel(assignment=assignment, by=by, reason=reason or _("Cancelled"))
+        if leaderless:
+            _alert_no_lead(by=by, shift=shift, assignment=cancelled, action="cancelled", reason=no_lead_reason)
+        return cancelled
 
 
 def assignment_check_in(*, by, assignment: Assignment, at: datetime | None = None) -> Assignment:
@@ -372,15 +552,26 @@ def assignment_check_out(*, by, assignment: Assignment, at: datetime | None = No
     return assignment
 
 
-def assignment_mark_no_show(*, by, assignment: Assignment) -> Assignment:
+def assignment_mark_no_show(*, by, assignment: Assignment, no_lead_reason: str = "") -> Assignment:
+    """Record that someone did not come. While the shift runs, a lead's no-show that leaves the
+    others without a lead needs `no_lead_reason` and alerts the coordinators."""
     _require(can_manage_schedule(by, assignment.shift.organization_id),
              _("Only a coordinator of this organization can record a no-show."))
     if assignment.status != Assignment.Status.ASSIGNED or assignment.starts_at > timezone.now():
         raise ApplicationError(_("A no-show is recorded only for a started shift nobody checked into."))
-    assignment.status = Assignment.Status.NO_SHOW
-    assignment.save(update_fields=["status", "updated_at"])
-    audit(actor=by, action="scheduling.assignment.no_show", target=assignment,
-          organization=assignment.shift.organization)
+    with transaction.atomic():
+        shift = _lock_shift(assignment.shift_id)
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
+            "shift__organization", "responder").get(pk=assignment.pk)
+        if assignment.status != Assignment.Status.ASSIGNED:
+            raise ApplicationError(_("A no-show is recorded only for a started shift nobody checked into."))
+        leaderless = _guard_last_lead(by=by, shift=shift, leaving=[assignment], no_lead_reason=no_lead_reason)
+        assignment.status = Assignment.Status.NO_SHOW
+        assignment.save(update_fields=["status", "updated_at"])
+        audit(actor=by, action="scheduling.assignment.no_show", target=assignment,
+              organization=assignment.shift.organization)
+        if leaderless:
+            _alert_no_lead(by=by, shift=shift, assignment=assignment, action="no_show", reason=no_lead_reason)
     return assignment
 
 
@@ -430,6 +621,11 @@ def _complete_swap(*, swap: SwapRequest, by) -> SwapRequest:
     eligibility = check_eligibility(user=taker, position=position, replacing=old_assignment)
     if not eligibility.allowed:
         _refuse(eligibility)
+    # The taker takes the same position, so a lead hands over to someone the engine cleared as a
+    # lead; the rule is still asked here, so a swap can never be the path that drops the last lead.
+    if lead_missing_after(shift=position.shift, leaving=[old_assignment.pk], joining_roles=[position.role]):
+        raise ApplicationError(_("This swap would leave the shift without a team lead. Ask your coordinator."),
+                               code=Code.LAST_LEAD)
     old_assignment.status, old_assignment.cancelled_at = Assignment.Status.CANCELLED, timezone.now()
     old_assignment.cancel_reason = _("Handed over in a swap")
     old_assignment.sequence += 1

@@ -68,6 +68,9 @@ register_kind(Kind(key="scheduling.shift_reminder", label=_("Shift reminder"), t
                    channels=(Channel.EMAIL, Channel.IN_APP, Channel.SMS)))
 register_kind(Kind(key="scheduling.unfilled_position", label=_("Unfilled shift positions"),
                    template="scheduling_unfilled_position"))
+# A safety notice: the people on the shift are working without a lead. It cannot be turned off.
+register_kind(Kind(key="scheduling.shift_without_lead", label=_("A shift was left without a team lead"),
+                   template="scheduling_shift_without_lead", optional=False))
 register_kind(Kind(key="scheduling.shift_at_risk", label=_("Training lapses before an assigned shift"),
                    template="scheduling_shift_at_risk"))
 register_kind(Kind(key="scheduling.swap_offered", label=_("A colleague offers a shift you can take"),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("shifts/<int:pk>/", views.shift_detail, name="shift-detail"),
     path("shifts/<int:pk>/publish/", views.shift_publish, name="shift-publish"),
     path("shifts/<int:pk>/cancel/", views.shift_cancel, name="shift-cancel"),
+    path("shifts/<int:pk>/reschedule/", views.shift_reschedule, name="shift-reschedule"),
     path("teams/", views.team_list, name="team-list"),
     path("templates/new/", views.template_create, name="template-create"),
     path("templates/<int:pk>/generate/", views.template_generate, name="template-generate"),

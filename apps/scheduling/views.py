@@ -27,11 +27,12 @@ from .calendar import feed_for
 from .eligibility import eligibility_for_positions, positions_for_user
 from .forms import (
     AssignForm,
+    AssignmentRemoveForm,
     AvailabilityForm,
     GenerateForm,
-    OptionalReasonForm,
     PeriodForm,
     ReasonForm,
+    RescheduleForm,
     ShiftForm,
     TeamForm,
     TemplateForm,
@@ -138,9 +139,10 @@ def assignment_cancel(request, pk: int):
     assignment = _assignment_or_404(request.user, pk)
     if not can_act_on_assignment(request.user, assignment):
         raise PermissionDenied
-    form = OptionalReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(request, lambda: services.assignment_cancel(by=request.user, assignment=assignment, reason=reason),
+    form = AssignmentRemoveForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"reason": "", "no_lead_reason": ""}
+    _run(request, lambda: services.assignment_cancel(by=request.user, assignment=assignment, reason=data["reason"],
+                                                     no_lead_reason=data["no_lead_reason"]),
          _("The assignment is cancelled."))
     return _back(request, "scheduling:my-shifts")
 
@@ -171,7 +173,10 @@ def assignment_no_show(request, pk: int):
     assignment = _assignment_or_404(request.user, pk)
     if not can_manage_schedule(request.user, assignment.shift.organization_id):
         raise PermissionDenied
-    _run(request, lambda: services.assignment_mark_no_show(by=request.user, assignment=assignment),
+    form = AssignmentRemoveForm(request.POST)
+    no_lead_reason = form.cleaned_data["no_lead_reason"] if form.is_valid() else ""
+    _run(request, lambda: services.assignment_mark_no_show(by=request.user, assignment=assignment,
+                                                           no_lead_reason=no_lead_reason),
          _("Recorded as a no-show."))
     return _back(request, "scheduling:schedule")
 
@@ -358,9 +363,17 @@ def _shift_or_404(user, pk: int) -> Shift:
                              pk=pk)
 
 
+def _reschedule_form(shift: Shift) -> RescheduleForm:
+    return RescheduleForm(initial={"starts_at": timezone.localtime(shift.starts_at),
+                                   "ends_at": timezone.localtime(shift.ends_at)})
+
+
 @login_required
 def shift_detail(request, pk: int):
-    shift = _shift_or_404(request.user, pk)
+    return _shift_page(request, _shift_or_404(request.user, pk))
+
+
+def _shift_page(request, shift: Shift, reschedule_form: RescheduleForm | None = None, status: int = 200):
     manage = can_manage_schedule(request.user, shift.organization_id)
     candidates = []
     if manage and shift.status != Shift.Status.CANCELLED:
@@ -376,7 +389,29 @@ def shift_detail(request, pk: int):
                                    organization_id=shift.organization_id), prefix=f"p{position.pk}",
                                    listed=people)))
     return render(request, "scheduling/shift_detail.html", {
-        "shift": shift, "manage": manage, "candidates": candidates, "cancel_form": ReasonForm()})
+        "shift": shift, "manage": manage, "candidates": candidates, "cancel_form": ReasonForm(),
+        "reschedule_form": reschedule_form or (_reschedule_form(shift) if manage else None)}, status=status)
+
+
+@login_required
+@require_POST
+def shift_reschedule(request, pk: int):
+    shift = _shift_or_404(request.user, pk)
+    if not can_manage_schedule(request.user, shift.organization_id):
+        raise PermissionDenied
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.shift_reschedule(by=request.user, shift=shift, starts_at=data["starts_at"],
+                                      ends_at=data["ends_at"], reason=data["reason"], overrides=data["overrides"],
+                                      override_reason=data["override_reason"])
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("The shift is moved and the people on it are told."))
+            return redirect("scheduling:shift-detail", pk=shift.pk)
+    return _shift_page(request, _shift_or_404(request.user, pk), reschedule_form=form, status=400)
 
 
 @login_required

@@ -432,6 +432,11 @@ ROUTES = {
     "scheduling:shift-create": R({}, E(403, coordinator_a=200, coordinator_b=200)),
     "scheduling:shift-detail[a]": R({"pk": "shift_a"}, E(404, responder=200, coordinator_a=200, program_admin=200)),
     "scheduling:shift-detail[b]": R({"pk": "shift_b"}, E(404, coordinator_b=200, program_admin=200)),
+    # An empty form re-renders the shift page with the errors tied to the fields: 400.
+    "scheduling:shift-reschedule[a]": R(
+        {"pk": "shift_a"}, E(404, responder=403, coordinator_a=400, program_admin=403), "POST"
+    ),
+    "scheduling:shift-reschedule[b]": R({"pk": "shift_b"}, E(404, coordinator_b=400, program_admin=403), "POST"),
     "scheduling:shift-publish[a]": R(
         {"pk": "shift_a"}, E(404, responder=403, coordinator_a=302, program_admin=403), "POST"
     ),
@@ -828,6 +833,10 @@ API = {
     "POST /api/v1/engagement/feedback/": A(
         "POST", "/api/v1/engagement/feedback/", {}, E(403, anon=401, moderator=400, program_admin=400)
     ),
+    # Bulk moderation: the empty body is a 400 (ids and approve missing) for those who may moderate.
+    "POST /api/v1/engagement/feedback/moderate/": A(
+        "POST", "/api/v1/engagement/feedback/moderate/", {}, E(403, anon=401, moderator=400, program_admin=400)
+    ),
     "POST /api/v1/engagement/feedback/{id}/code/": A(
         "POST",
         "/api/v1/engagement/feedback/{id}/code/",
@@ -966,6 +975,18 @@ API = {
         "/api/v1/scheduling/shifts/{id}/publish/",
         {"id": "shift_b"},
         E(404, anon=401, coordinator_b=200, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/shifts/{id}/reschedule/[a]": A(
+        "POST",
+        "/api/v1/scheduling/shifts/{id}/reschedule/",
+        {"id": "shift_a"},
+        E(404, anon=401, responder=403, coordinator_a=400, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/shifts/{id}/reschedule/[b]": A(
+        "POST",
+        "/api/v1/scheduling/shifts/{id}/reschedule/",
+        {"id": "shift_b"},
+        E(404, anon=401, coordinator_b=400, program_admin=403),
     ),
     "POST /api/v1/scheduling/swaps/": A("POST", "/api/v1/scheduling/swaps/", {}, E(400, anon=401)),
     "POST /api/v1/scheduling/swaps/{id}/accept/[a]": A(

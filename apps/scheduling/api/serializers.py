@@ -52,6 +52,22 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
+class AssignmentCancelSerializer(ReasonSerializer):
+    no_lead_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="",
+        help_text="Coordinators only: why the shift may go ahead without a team lead, when removing this "
+                  "person leaves it without one (refused with code last_lead otherwise).")
+
+
+class RescheduleSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=300)
+    overrides = serializers.ListField(child=serializers.ChoiceField(choices=sorted(OVERRIDABLE)), required=False,
+                                      default=list)
+    override_reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
 class EligibilityQuerySerializer(serializers.Serializer):
     position = serializers.IntegerField()
     user = serializers.IntegerField(required=False, help_text="Default: yourself.")

@@ -27,6 +27,7 @@ from apps.scheduling.permissions import (
 )
 
 from .serializers import (
+    AssignmentCancelSerializer,
     AssignmentSerializer,
     AssignSerializer,
     DecisionSerializer,
@@ -35,6 +36,7 @@ from .serializers import (
     PositionSerializer,
     ReasonSerializer,
     RefusalSerializer,
+    RescheduleSerializer,
     ShiftSerializer,
     SwapCreateSerializer,
     SwapSerializer,
@@ -85,6 +87,27 @@ class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.shift_cancel(by=request.user, shift=shift, reason=data.validated_data["reason"])
+        return Response(ShiftSerializer(self.get_queryset().get(pk=shift.pk)).data)
+
+    @extend_schema(request=RescheduleSerializer, responses={
+        200: ShiftSerializer,
+        400: OpenApiResponse(RefusalSerializer, description="Invalid times, or someone on the shift would no "
+                                                            "longer be eligible at the new times (each named)."),
+        403: FORBIDDEN, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        """Move the shift to new times. Everyone on it is checked again by the eligibility engine;
+        rest, hours and availability may be overridden with a written reason."""
+        shift = self._managed()
+        data = RescheduleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            services.shift_reschedule(by=request.user, shift=shift, starts_at=values["starts_at"],
+                                      ends_at=values["ends_at"], reason=values["reason"],
+                                      overrides=values["overrides"], override_reason=values["override_reason"])
+        except ApplicationError as error:
+            return _refusal(error)
         return Response(ShiftSerializer(self.get_queryset().get(pk=shift.pk)).data)
 
 
@@ -151,14 +174,21 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied("You cannot act on this assignment.")
         return assignment
 
-    @extend_schema(request=ReasonSerializer, responses={200: AssignmentSerializer, 400: ErrorSerializer,
-                                                        403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(request=AssignmentCancelSerializer, responses={200: AssignmentSerializer,
+                                                                  400: RefusalSerializer, 403: FORBIDDEN,
+                                                                  404: NOT_FOUND})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        data = ReasonSerializer(data=request.data)
+        """Drop your shift, or (a coordinator) remove someone. The last team lead of a shift with others
+        on it cannot drop it; a coordinator may remove them with `no_lead_reason` (code last_lead)."""
+        data = AssignmentCancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        assignment = services.assignment_cancel(by=request.user, assignment=self._acting(),
-                                                reason=data.validated_data["reason"])
+        try:
+            assignment = services.assignment_cancel(by=request.user, assignment=self._acting(),
+                                                    reason=data.validated_data["reason"],
+                                                    no_lead_reason=data.validated_data["no_lead_reason"])
+        except ApplicationError as error:
+            return _refusal(error)
         return Response(AssignmentSerializer(assignment).data)
 
     @extend_schema(request=None, responses={200: AssignmentSerializer, 400: ErrorSerializer, 403: FORBIDDEN,
