@@ -1,7 +1,9 @@
 """Reads of engagement data, already scoped: the public sees published sessions and decisions;
 moderators see their department's sessions and the feedback they handle."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from datetime import date, datetime, time
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -147,4 +149,66 @@ def dashboard_counts(*, user) -> dict[str, int]:
         "open_tasks": staff_task_list(user=user, status=StaffTask.Status.OPEN).count(),
         "upcoming": session_list(user=user).filter(status=CommunitySession.Status.PUBLISHED,
                                                    ends_at__gt=timezone.now()).count(),
+    }
+
+
+def program_engagement_summary(*, month: date, exact: bool = False, now: datetime | None = None) -> dict:
+    """Program-wide engagement figures for `month`'s local calendar month (any day of it), for the
+    monthly report: sessions held and cancelled, registrations and attendance at the sessions held,
+    feedback received by language and by neighborhood, decisions published. Counts of people
+    (registrations, attendance, comments) under 5 are suppressed unless `exact` (the program admin's
+    edition); sessions and decisions are public records, so their counts are shown as they are.
+
+    Five aggregate queries however many rows. A session is held when it was published (or completed)
+    and has started by `now`; a comment is received when it was submitted in the month, whatever its
+    moderation status, and rows by language and neighborhood never name the person or the session."""
+    now = now or timezone.now()
+
+    def people(n: int) -> int | None:
+        return n if exact else suppress(n)
+
+    tz = timezone.get_default_timezone()
+    first = month.replace(day=1)
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    lo, hi = datetime.combine(first, time.min, tzinfo=tz), datetime.combine(following, time.min, tzinfo=tz)
+    in_month = CommunitySession.objects.filter(starts_at__gte=lo, starts_at__lt=hi)
+    held = in_month.filter(status__in=[CommunitySession.Status.PUBLISHED, CommunitySession.Status.COMPLETED],
+                           starts_at__lte=now)
+    held_q = Q(status__in=[CommunitySession.Status.PUBLISHED, CommunitySession.Status.COMPLETED], starts_at__lte=now)
+    sessions = in_month.order_by().aggregate(
+        held=Count("pk", filter=held_q),
+        cancelled=Count("pk", filter=Q(status=CommunitySession.Status.CANCELLED)),
+        listening=Count("pk", filter=held_q & Q(kind=CommunitySession.Kind.LISTENING)),
+        design=Count("pk", filter=held_q & Q(kind=CommunitySession.Kind.DESIGN)),
+        report_back=Count("pk", filter=held_q & Q(kind=CommunitySession.Kind.REPORT_BACK)),
+        attendance_recorded=Count("pk", filter=held_q & Q(attendance_count__isnull=False)),
+        attendance=Coalesce(Sum("attendance_count", filter=held_q), 0),
+    )
+    registrations = Registration.objects.filter(session__in=held).order_by().aggregate(
+        registered=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        checked_in=Count("pk", filter=Q(status=Registration.Status.REGISTERED, checked_in_at__isnull=False)),
+    )
+    feedback = FeedbackItem.objects.filter(created_at__gte=lo, created_at__lt=hi).order_by()
+    by_language = list(feedback.values("language__code", "language__name", "language__native_name")
+                       .annotate(n=Count("pk")).order_by("-n", "language__name"))
+    by_neighborhood = list(feedback.values("neighborhood__name").annotate(n=Count("pk"))
+                           .order_by("-n", "neighborhood__name"))
+    decisions = Decision.objects.filter(is_published=True, decided_on__gte=first, decided_on__lt=following).count()
+    received = sum(r["n"] for r in by_language)  # every comment has one language
+    return {
+        "sessions_held": sessions["held"], "sessions_cancelled": sessions["cancelled"],
+        "sessions_by_kind": {k: sessions[k] for k in ("listening", "design", "report_back")},
+        "attendance_recorded": sessions["attendance_recorded"],
+        "attendance": people(sessions["attendance"]) if sessions["attendance_recorded"] else None,
+        "registrations": people(registrations["registered"]), "waitlisted": people(registrations["waitlisted"]),
+        "checked_in": people(registrations["checked_in"]),
+        "feedback_received": people(received),
+        "feedback_by_language": [{"code": r["language__code"], "name": r["language__name"],
+                                  "native_name": r["language__native_name"] or r["language__name"],
+                                  "count": people(r["n"])} for r in by_language],
+        # None: the comment gave no neighborhood.
+        "feedback_by_neighborhood": [{"name": r["neighborhood__name"], "count": people(r["n"])}
+                                     for r in by_neighborhood],
+        "decisions_published": decisions,
     }

@@ -2,31 +2,80 @@
 city and the external evaluator. Beat makes it on the 1st for subscribers (see services).
 
 Figures are aggregates. For the evaluator, who sees de-identified data only, every count of
-people under 5 is suppressed; schedule fill rates come from the schedule selectors, which show
-them to program admins only.
+people under 5 is suppressed and no organization is named: the per-organization table and chart
+are in the program admin's edition only. Schedule fill and community-session figures come from the
+program-wide selectors of scheduling and engagement, de-identified for the evaluator and exact for
+the program admin.
 """
 
 import re
 from datetime import date, timedelta
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
 
 from apps.accounts.models import Organization
 from apps.accounts.roles import OrganizationKind, Role
 from apps.engagement import selectors as engagement
-from apps.engagement.models import CommunitySession
 from apps.procurement import selectors as procurement
 from apps.scheduling import selectors as scheduling
 from apps.training.models import RequirementRole
 from apps.training.readiness import readiness_pass, records_expiring_between
 
 from ..charts import bar_chart, line_chart
+from ..labels import labels
 from . import ReportForm, ReportKind, register_report_kind
 from .common import local_bounds, rate, weeks_of
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+# key: (English, Spanish) — see reports.labels.
+LABELS = {
+    "schedule": (N_("Shift schedule"), "Horario de turnos"),
+    "places_published": (N_("Places published"), "Puestos publicados"),
+    "places_filled": (N_("Places filled"), "Puestos cubiertos"),
+    "fill_rate": (N_("Fill rate"), "Tasa de cobertura"),
+    "schedule_fill_rate": (N_("Schedule fill rate"), "Tasa de cobertura de turnos"),
+    "hours_scheduled": (N_("Hours scheduled"), "Horas programadas"),
+    "hours_worked": (N_("Hours worked"), "Horas trabajadas"),
+    "no_shows": (N_("No-shows"), "Inasistencias"),
+    "by_team_type": (N_("By team type"), "Por tipo de equipo"),
+    "by_zone": (N_("By zone"), "Por zona"),
+    "team_type": (N_("Team type"), "Tipo de equipo"),
+    "zone": (N_("Zone"), "Zona"),
+    "no_zone": (N_("No zone"), "Sin zona"),
+    "schedule_note": (N_("Published shifts that start in the month. A shift in several zones counts in each."),
+                      "Turnos publicados que empiezan en el mes. Un turno en varias zonas cuenta en cada una."),
+    "community_sessions": (N_("Community sessions"), "Sesiones comunitarias"),
+    "sessions_held": (N_("Sessions held"), "Sesiones realizadas"),
+    "sessions_cancelled": (N_("Sessions cancelled"), "Sesiones canceladas"),
+    "listening": (N_("Listening sessions"), "Sesiones de escucha"),
+    "design": (N_("Community-design workshops"), "Talleres de diseño comunitario"),
+    "report_back": (N_("Report-back sessions"), "Sesiones de rendición de cuentas"),
+    "registrations": (N_("Registrations"), "Inscripciones"),
+    "waitlisted": (N_("On the waitlist"), "En lista de espera"),
+    "checked_in": (N_("Checked in"), "Llegada registrada"),
+    "attendance": (N_("Attendance"), "Asistencia"),
+    "not_recorded": (N_("not recorded"), "sin registrar"),
+    "feedback_received": (N_("Comments received"), "Comentarios recibidos"),
+    "by_language": (N_("Comments by language"), "Comentarios por idioma"),
+    "by_neighborhood": (N_("Comments by neighborhood"), "Comentarios por barrio"),
+    "language": (N_("Language"), "Idioma"),
+    "neighborhood": (N_("Neighborhood"), "Barrio"),
+    "count": (N_("Count"), "Cantidad"),
+    "not_given": (N_("Not given"), "No indicado"),
+    "decisions_published": (N_("Decisions published"), "Decisiones publicadas"),
+    "sessions_note": (N_("Sessions that started in the month; registrations and attendance of the sessions held; "
+                         "comments submitted in the month through any channel."),
+                      "Sesiones que empezaron en el mes; inscripciones y asistencia de las sesiones realizadas; "
+                      "comentarios enviados en el mes por cualquier medio."),
+    "deidentified_note": (N_("De-identified edition: no person or organization is named; figures by organization "
+                             "are in the program admin's edition."),
+                          "Edición sin datos identificativos: no se nombra a ninguna persona ni organización; las "
+                          "cifras por organización están en la edición del administrador del programa."),
+}
 
 
 def month_bounds(value: str) -> tuple[date, date]:
@@ -62,7 +111,7 @@ def gather_monthly(*, user, data, progress) -> dict:
         # A rate over fewer than 5 people is as telling as the count itself.
         return rate(part, whole) if admin or whole >= engagement.SUPPRESSION_THRESHOLD else None
 
-    lo, hi = local_bounds(start, end)
+    hi = local_bounds(start, end)[1]
     through = min(hi, timezone.now())
     organizations = list(Organization.objects.filter(kind=OrganizationKind.NONPROFIT, is_active=True)
                          .order_by("name"))
@@ -90,17 +139,13 @@ def gather_monthly(*, user, data, progress) -> dict:
             total += sum(r.hours for r in scheduling.timesheet(organization=organization, start=wlo, end=whi))
         weekly.append((f"{wlo:%m-%d}", round(total, 1)))
     progress(60)
-    fill = None
-    if admin:
-        required = filled = 0
-        for team in scheduling.team_list(user=user):
-            cov = scheduling.coverage(user=user, team=team, start=start, end=end)
-            required, filled = required + cov.required, filled + cov.filled
-        fill = {"required": required, "filled": filled, "rate": rate(filled, required)}
-    sessions = None
-    if admin:
-        sessions = (engagement.session_list(user=user).filter(starts_at__gte=lo, starts_at__lt=hi)
-                    .exclude(status__in=[CommunitySession.Status.DRAFT, CommunitySession.Status.CANCELLED]).count())
+    # Program-wide and de-identified for the evaluator (counts under 5 suppressed), exact for the admin.
+    fill = scheduling.program_fill_summary(month=start, exact=admin)
+    sessions = engagement.program_engagement_summary(month=start, exact=admin)
+    language = (translation.get_language() or "en").split("-")[0]
+    es, L = language == "es", labels(language, LABELS)
+    for row in sessions["feedback_by_language"]:
+        row["label"] = row["native_name"] if es else row["name"]
     themes = engagement.public_theme_counts()
     decisions = list(engagement.public_decision_list().filter(decided_on__gte=start, decided_on__lte=end))
     solicitations_open = procurement.solicitation_public_list().count()
@@ -108,22 +153,30 @@ def gather_monthly(*, user, data, progress) -> dict:
     progress(70)
     total_responders = sum(r["_responders"] for r in org_rows)
     total_cleared = sum(r["_cleared"] for r in org_rows)
+    total_shifts = sum(r["shifts"] for r in org_rows)
     return {
-        "month": data["month"], "start": start, "end": end, "admin": admin, "orgs": org_rows,
+        "month": data["month"], "start": start, "end": end, "admin": admin, "orgs": org_rows if admin else [],
         "responders": people(total_responders), "cleared": people(total_cleared),
         "cleared_rate": share(total_cleared, total_responders),
-        "shifts": sum(r["shifts"] for r in org_rows), "hours": round(sum(r["hours"] for r in org_rows), 1),
-        "no_shows": sum(r["no_shows"] for r in org_rows), "fill": fill, "sessions": sessions,
+        "shifts": people(total_shifts), "no_shows": people(sum(r["no_shows"] for r in org_rows)),
+        # Hours over fewer than 5 shifts are as telling as the count itself.
+        "hours": round(sum(r["hours"] for r in org_rows), 1) if people(total_shifts) is not None else None,
+        "fill": fill, "sessions": sessions,
+        "fill_tables": [(L["by_team_type"], L["team_type"], fill.by_team_type),
+                        (L["by_zone"], L["zone"], fill.by_zone)],
         "themes": themes, "decisions": decisions, "solicitations_open": solicitations_open,
         "solicitations_awarded": sum(1 for s in past if s.status == "awarded"),
         "solicitations_past": len(past),
         "hours_chart": line_chart([w for w, _h in weekly], [(str(_("Hours worked")), [h for _w, h in weekly])],
-                                  title=str(_("Hours worked by week"))) if weekly else "",
+                                  title=str(_("Hours worked by week")))
+                      if weekly and people(total_shifts) is not None else "",
+        # Organization names are for the program admin's edition only.
         "cleared_chart": bar_chart([(r["organization"].name, r["cleared_rate"]) for r in org_rows],
                                    title=str(_("Responders cleared for duty (%)")), unit="%",
-                                   suppressed_label="—" if admin else "<5") if org_rows else "",
+                                   suppressed_label="—") if admin and org_rows else "",
         "theme_chart": bar_chart([(t["theme"].name_en, t["count"]) for t in themes],
                                  title=str(_("Published comments by theme"))) if themes else "",
+        "extra_labels": LABELS,
     }
 
 
