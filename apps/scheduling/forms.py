@@ -30,14 +30,20 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class AssignForm(forms.Form):
-    responder = forms.ModelChoiceField(queryset=None, label=_("Responder"))
+class OverrideFields(forms.Form):
+    """The eligibility engine's overridable limits, with the written reason an override needs."""
+
     overrides = forms.MultipleChoiceField(
         choices=[(code, OVERRIDE_LABELS[code]) for code in sorted(OVERRIDABLE)], required=False,
         widget=forms.CheckboxSelectMultiple, label=_("Override these limits"),
         help_text=_("Only rest, hours and availability can be overridden; write why below."))
     override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                       label=_("Reason for the override"))
+
+
+class AssignForm(OverrideFields):
+    field_order = ["responder", "overrides", "override_reason"]
+    responder = forms.ModelChoiceField(queryset=None, label=_("Responder"))
 
     def __init__(self, *args, responders, listed=None, **kwargs):
         """`listed`: the people of `responders` already read, to render the choices without asking
@@ -65,16 +71,11 @@ class AssignmentRemoveForm(OptionalReasonForm):
                                      label=_("If this leaves the shift without a team lead, why it may go ahead"))
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(OverrideFields):
+    field_order = ["starts_at", "ends_at", "reason", "overrides", "override_reason"]
     starts_at = forms.DateTimeField(widget=DateTimeInput(), label=_("New start"))
     ends_at = forms.DateTimeField(widget=DateTimeInput(), label=_("New end"))
     reason = forms.CharField(max_length=300, label=_("Why the shift moves (the people on it are told)"))
-    overrides = forms.MultipleChoiceField(
-        choices=[(code, OVERRIDE_LABELS[code]) for code in sorted(OVERRIDABLE)], required=False,
-        widget=forms.CheckboxSelectMultiple, label=_("Override these limits"),
-        help_text=_("Only rest, hours and availability can be overridden; write why below."))
-    override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                      label=_("Reason for the override"))
 
 
 class ShiftForm(forms.Form):

@@ -307,6 +307,10 @@ def shift_reschedule(*, by, shift: Shift, starts_at: datetime, ends_at: datetime
             raise ApplicationError(" ".join([_("At the new times, these people could no longer work the shift:"),
                                              *lines, hint]), field="starts_at", code=codes[0] if len(codes) == 1
                                    else "not_eligible")
+        if shift.template_id and Shift.objects.filter(template_id=shift.template_id, starts_at=starts_at).exclude(
+                pk=shift.pk).exists():
+            raise ApplicationError(_("Another shift of the same template already starts at that time."),
+                                   field="starts_at")
 
         try:
             # A savepoint: the exclusion constraint is the last word on overlaps (two coordinators
@@ -324,7 +328,8 @@ def shift_reschedule(*, by, shift: Shift, starts_at: datetime, ends_at: datetime
                         fields += ["overrides", "override_reason"]
                     assignment.save(update_fields=fields)
         except IntegrityError as exc:
-            if "scheduling_shift_template_once" in str(exc):
+            # The check above answers; a sibling moved there at the same moment ends here.
+            if "scheduling_shift_template_once" in str(exc) or "scheduling_shift.template_id" in str(exc):
                 raise ApplicationError(_("Another shift of the same template already starts at that time."),
                                        field="starts_at") from exc
             if OVERLAP_CONSTRAINT not in str(exc):
