@@ -31,7 +31,7 @@ def _masked_phone(phone: str) -> str:
 def forget(request):
     form = ForgetForm(request.POST or None)
     if request.method == "POST":
-        if rate_limited(request, scope="forget", limit=getattr(settings, "ENGAGEMENT_FORGET_PER_HOUR", 5)):
+        if rate_limited(request, scope="forget", limit=settings.ENGAGEMENT_FORGET_PER_HOUR):
             return render(request, "429.html", status=429)
         if form.is_valid():
             data = dict(form.cleaned_data)

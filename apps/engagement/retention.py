@@ -24,8 +24,9 @@ from .models import FeedbackItem, Registration, StaffTask
 BATCH_SIZE = 500
 
 
-def _days(name: str, default: int) -> timedelta:
-    days = getattr(settings, name, default)
+def _days(name: str) -> timedelta:
+    """A retention period from settings (defaults in crisisprog/settings/base.py), checked once per run."""
+    days = getattr(settings, name)
     if not isinstance(days, int) or days < 1:
         raise ImproperlyConfigured(f"{name} must be a whole number of days, at least 1 (got {days!r}).")
     return timedelta(days=days)
@@ -57,10 +58,10 @@ def _blank_feedback_contact(ids: list[int]) -> None:
 
 def retention_purge(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> dict[str, int]:
     now = now or timezone.now()
-    registration_cutoff = now - _days("RETENTION_REGISTRATION_CONTACT_DAYS", 90)
-    feedback_cutoff = now - _days("RETENTION_FEEDBACK_CONTACT_DAYS", 365)
-    resident_message_cutoff = now - _days("RETENTION_RESIDENT_NOTIFICATION_DAYS", 90)
-    message_cutoff = now - _days("RETENTION_NOTIFICATION_DAYS", 400)
+    registration_cutoff = now - _days("RETENTION_REGISTRATION_CONTACT_DAYS")
+    feedback_cutoff = now - _days("RETENTION_FEEDBACK_CONTACT_DAYS")
+    resident_message_cutoff = now - _days("RETENTION_RESIDENT_NOTIFICATION_DAYS")
+    message_cutoff = now - _days("RETENTION_NOTIFICATION_DAYS")
 
     personal = ~Q(name="") | ~Q(email="") | ~Q(phone="") | ~Q(access_needs="") | Q(contact_consent=True)
     registrations = Registration.objects.filter(personal, session__ends_at__lt=registration_cutoff)

@@ -20,6 +20,14 @@ from .permissions import can_download_report, can_run_kind, runnable_kinds
 PAGE_SIZE = 25
 
 
+def pdf_response(report: ReportRequest) -> FileResponse:
+    """A finished report's PDF, for the page and the API alike (after their permission checks)."""
+    response = FileResponse(report.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                            filename=f"{report.kind}-{report.pk}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _report_or_404(user, pk: int) -> ReportRequest:
     try:
         return selectors.report_get(user=user, pk=pk)
@@ -97,10 +105,7 @@ def report_download(request, pk: int):
         raise PermissionDenied
     if report.status != ReportRequest.Status.SUCCEEDED or not report.file:
         raise Http404
-    response = FileResponse(report.file.open("rb"), as_attachment=True, content_type="application/pdf",
-                            filename=f"{report.kind}-{report.pk}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(report)
 
 
 @login_required

@@ -49,6 +49,20 @@ function form_body(fields)
    return table.concat(parts, "&")
 end
 
+-- A resident's form POST as the trusted proxy presents it: the CSRF cookie, same-origin Referer and
+-- Origin, the resident's own address and the HTTPS the proxy terminated. `cookie` and `origin` are
+-- the globals each script's init() sets.
+function form_post(path, address, body)
+   return wrk.format("POST", path, {
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Cookie"] = "csrftoken=" .. cookie,
+      ["Referer"] = origin .. path,
+      ["Origin"] = origin,
+      ["X-Forwarded-For"] = address,
+      ["X-Forwarded-Proto"] = "https",
+   }, body)
+end
+
 function count_status(status)
    local key = tostring(status)
    statuses[key] = (statuses[key] or 0) + 1

@@ -25,14 +25,7 @@ function request()
       {"language", language}, {"neighborhood", ""}, {"session", ""},
       {"contact_name", ""}, {"contact_email", ""}, {"contact_phone", ""}, {"website", ""},
    })
-   return wrk.format("POST", "/feedback/", {
-      ["Content-Type"] = "application/x-www-form-urlencoded",
-      ["Cookie"] = "csrftoken=" .. cookie,
-      ["Referer"] = origin .. "/feedback/",
-      ["Origin"] = origin,
-      ["X-Forwarded-For"] = address,
-      ["X-Forwarded-Proto"] = "https",
-   }, body)
+   return form_post("/feedback/", address, body)
 end
 
 function response(status, headers, body)

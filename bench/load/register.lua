@@ -19,14 +19,7 @@ function request()
       {"email", resident .. "@" .. domain}, {"phone", ""}, {"contact_consent", "on"},
       {"interpretation_language", ""}, {"access_needs", ""},
    })
-   return wrk.format("POST", path, {
-      ["Content-Type"] = "application/x-www-form-urlencoded",
-      ["Cookie"] = "csrftoken=" .. cookie,
-      ["Referer"] = origin .. path,
-      ["Origin"] = origin,
-      ["X-Forwarded-For"] = address,
-      ["X-Forwarded-Proto"] = "https",
-   }, body)
+   return form_post(path, address, body)
 end
 
 function response(status, headers, body)

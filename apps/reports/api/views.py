@@ -1,4 +1,4 @@
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -11,6 +11,7 @@ from apps.core.errors import ApplicationError
 from apps.reports import selectors, services
 from apps.reports.models import ReportRequest
 from apps.reports.permissions import can_download_report, can_run_kind
+from apps.reports.views import pdf_response
 
 from .serializers import ReportRequestCreateSerializer, ReportRequestSerializer
 
@@ -60,7 +61,4 @@ class ReportRequestViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixin
             raise PermissionDenied("You no longer have the rights to this report.")
         if report.status != ReportRequest.Status.SUCCEEDED or not report.file:
             raise Http404
-        response = FileResponse(report.file.open("rb"), as_attachment=True, content_type="application/pdf",
-                                filename=f"{report.kind}-{report.pk}.pdf")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return pdf_response(report)
