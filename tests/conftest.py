@@ -1,4 +1,7 @@
-"""Shared fixtures, and the rule for tests that need a real service.
+"""Shared fixtures, the session clock, and the rule for tests that need a real service.
+
+With CRISISPROG_TEST_NOW set (an ISO 8601 instant with offset) the whole session, its live server and the
+Python subprocesses its tests start run from that instant on a ticking clock: see tests/support/clock.py.
 
 A test marked `postgres`, `redis` or `celery_live` skips with a reason when its service is not
 configured or not reachable; with CRISISPROG_REQUIRE_SERVICES=1 (as CI sets) it fails instead.
@@ -11,7 +14,16 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
+from tests.support.clock import ENV_NOW, start_session_clock
+
 REQUIRE_SERVICES = os.environ.get("CRISISPROG_REQUIRE_SERVICES") == "1"
+SESSION_START = start_session_clock()
+
+
+def pytest_report_header(config):
+    if SESSION_START is None:
+        return f"clock: real time (set {ENV_NOW} to start the session at another instant)"
+    return f"clock: {ENV_NOW}={SESSION_START.isoformat()} (ticking)"
 
 
 def _reachable(url: str) -> bool:

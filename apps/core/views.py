@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import server_error as default_server_error
@@ -32,10 +33,14 @@ def healthz(request):
 
 
 def server_error(request):
-    """handler500: a database outage raised outside a view (in a middleware, say) is a 503 too."""
+    """handler500: a database outage raised outside a view (in a middleware, say) is a 503 too; under
+    /api/ the answer is the API's error body, never the site's HTML page."""
     exc = sys.exc_info()[1]
     if isinstance(exc, DATABASE_DOWN_ERRORS):
         return database_unavailable_response(request, exc)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("A server error occurred. It has been logged; please try again "
+                                               "later."), "errors": {}}, status=500)
     return default_server_error(request)
 
 

@@ -273,13 +273,19 @@ def _roles_needed(roles: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(needed))
 
 
+def _readiness_end(position: Position, at: datetime) -> datetime:
+    """Readiness is asked from `at` through the shift's end; for a shift that has already ended (its
+    page, a timesheet correction, an audit of who was cleared) the question is readiness now."""
+    return max(position.shift.ends_at, at)
+
+
 def _readiness_by_position(*, user_ids: list[int], positions: list[Position], at: datetime,
                            ) -> dict[int, tuple[dict[int, Readiness], dict[int, Readiness]]]:
     """Readiness for each position's role and its fallback, through the shift's end: the training
     engine's facts are read once for every organization, role and end (four queries), and each
     (organization, role, end) is decided once."""
     facts = ReadinessFacts(groups={p.shift.organization_id: user_ids for p in positions}, at=at,
-                           until=max(p.shift.ends_at for p in positions),
+                           until=max(_readiness_end(p, at) for p in positions),
                            roles=_roles_needed(p.readiness_role for p in positions))
     decided: dict[tuple[int, str, datetime], dict[int, Readiness]] = {}
 
@@ -291,7 +297,7 @@ def _readiness_by_position(*, user_ids: list[int], positions: list[Position], at
 
     found = {}
     for p in positions:
-        organization_id, end = p.shift.organization_id, p.shift.ends_at
+        organization_id, end = p.shift.organization_id, _readiness_end(p, at)
         fallback_role = _FALLBACK_ROLE.get(p.readiness_role)
         found[p.pk] = (answer(organization_id, p.readiness_role, end),
                        answer(organization_id, fallback_role, end) if fallback_role else {})
@@ -454,7 +460,7 @@ def positions_for_user(*, user, positions: list[Position], at: datetime | None =
     readiness = _ReadinessThroughEnds(uid=uid, positions=positions, at=at)
     results = {}
     for p in positions:
-        organization_id, end = p.shift.organization_id, p.shift.ends_at
+        organization_id, end = p.shift.organization_id, _readiness_end(p, at)
         ready = readiness.verdict(organization_id, p.readiness_role, end)
         fallback_role = _FALLBACK_ROLE.get(p.readiness_role)
         fallback = (readiness.verdict(organization_id, fallback_role, end) if fallback_role and not ready.cleared
@@ -475,11 +481,11 @@ class _ReadinessThroughEnds:
     def __init__(self, *, uid: int, positions: list[Position], at: datetime):
         self.uid = uid
         self.facts = ReadinessFacts(groups={p.shift.organization_id: [uid] for p in positions}, at=at,
-                                    until=max(p.shift.ends_at for p in positions),
+                                    until=max(_readiness_end(p, at) for p in positions),
                                     roles=_roles_needed(p.readiness_role for p in positions))
         ends: dict[int, list[datetime]] = defaultdict(list)
         for p in positions:
-            ends[p.shift.organization_id].append(p.shift.ends_at)
+            ends[p.shift.organization_id].append(_readiness_end(p, at))
         self.bounds = {org_id: (min(values), max(values)) for org_id, values in ends.items()}
         self._decided: dict[tuple[int, str, datetime], Readiness] = {}
         self._requirements: dict[tuple[int, str, datetime], object] = {}

@@ -63,7 +63,7 @@ def test_staff_setting_up_mfa_long_after_sign_in_confirms_the_password(client, p
         assert response["Location"].startswith(reverse("account_reauthenticate"))
         client.post(reverse("account_reauthenticate"), {"password": password})
         assert client.get(reverse("mfa_activate_totp")).status_code == 200
-    assert client.get(reverse("mfa_index")).status_code == 200
+        assert client.get(reverse("mfa_index")).status_code == 200
 
 
 @pytest.mark.parametrize("role", STAFF_ROLES)

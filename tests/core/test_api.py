@@ -137,3 +137,33 @@ def test_schema_documents_the_refusals_each_operation_can_give():
     assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
     assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 200}
     assert list(paths["/api/v1/invitations/"]["post"]["requestBody"]["content"]) == ["application/json"]
+
+
+def test_an_unexpected_failure_under_the_api_answers_with_the_json_error_body(monkeypatch):
+    """A bug in a view is a 500 with the API's documented error body, not the site's HTML page; the site
+    keeps its HTML page for the same failure."""
+    from apps.accounts.api.views import MeView
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(MeView, "get_object", broken)
+    api = APIClient(raise_request_exception=False)
+    api.force_authenticate(user_with_role(Role.RESPONDER))
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "A server error occurred. It has been logged; please try again later.", "errors": {}}
+    assert b"a bug" not in response.content
+
+
+def test_an_unexpected_failure_on_a_page_answers_with_the_html_page(client, monkeypatch):
+    import apps.core.views as core_views
+
+    monkeypatch.setattr(core_views, "cards_for", lambda request: 1 / 0)
+    client.raise_request_exception = False
+    client.force_login(user_with_role(Role.RESPONDER))
+    response = client.get("/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
