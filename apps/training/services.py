@@ -393,8 +393,10 @@ def enrollment_assess(*, by: User, enrollment: Enrollment, passed: bool) -> Enro
         enrollment.assessment = Enrollment.Assessment.PASSED if passed else Enrollment.Assessment.FAILED
         fields = ["assessment", "updated_at"]
         if passed:
-            completed_on = timezone.localtime(session.ends_at).date()
             now = timezone.now()
+            # Completed on the day the pass was earned: the day the class ended, or today when the pass is
+            # recorded before the end (an evening class running past midnight clears the responder tonight).
+            completed_on = timezone.localtime(min(now, session.ends_at)).date()
             enrollment.record = TrainingRecord.objects.create(
                 responder=enrollment.responder, organization=session.organization, course=session.course,
                 completed_on=completed_on, expires_on=session.course.expiry_for(completed_on),

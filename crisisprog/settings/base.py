@@ -217,6 +217,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[crisisprog] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "crisisprog"
+# One 30-second step either side (RFC 6238 §5.2): a code read from the phone as it rolls over still works
+# when the form reaches the server a moment later. allauth's default (0) refused it, and a staff sign-in
+# on a loaded machine failed that way. A used code stays refused (replay protection) for the whole window.
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
 # --- API --------------------------------------------------------------------------------------

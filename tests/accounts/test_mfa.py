@@ -142,3 +142,29 @@ def test_the_new_recovery_codes_show_without_a_password_prompt_but_an_old_factor
     client.force_login(veteran)
     response = client.get(reverse("mfa_generate_recovery_codes"))
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def _sign_in_with_code(client, user, password, code) -> bool:
+    client.post(reverse("account_login"), {"login": user.email, "password": password})
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    return response.status_code == 302 and client.get("/").status_code == 200
+
+
+def test_a_code_that_rolled_over_on_the_way_to_the_server_still_signs_in(client, password):
+    """The code shown when the person read it is accepted a step later (the form reached the server after the
+    phone moved on); one two steps old is not, and a code is never accepted twice."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    user = user_with_role(Role.MODERATOR, mfa=False)
+    secret = enable_totp(user)
+
+    def code_at(instant: float) -> str:
+        return format_hotp_value(hotp_value(secret, int(instant) // 30))
+
+    step = 1_830_000_000 // 30 * 30  # a step boundary in 2027
+    with time_machine.travel(step + 1, tick=False):
+        assert _sign_in_with_code(client, user, password, code_at(step - 1))
+        client.logout()
+        assert not _sign_in_with_code(client, user, password, code_at(step - 1))  # replayed
+        client.logout()
+        assert not _sign_in_with_code(client, user, password, code_at(step - 61))  # two steps old

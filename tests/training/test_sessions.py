@@ -94,6 +94,40 @@ def test_attendance_and_pass_create_a_verified_record(org, session, trainer, res
         services.enrollment_assess(by=trainer, enrollment=enrollment, passed=True)
 
 
+def test_a_pass_in_an_evening_class_that_runs_past_midnight_clears_the_responder_that_evening(
+        org, trainer, cpr):
+    """The record is dated the day the pass was earned: a class from 21:00 to 01:00, passed at 22:30, clears
+    the responder at 22:31 (it used to take the class end's date, tomorrow, and left them uncleared)."""
+    from apps.training.readiness import readiness_for
+    from tests.factories.training import requirement
+    from tests.training.conftest import local
+
+    requirement(courses=[cpr], min_field_hours=Decimal("0"))
+    course = cpr
+    evening = TrainingSessionFactory(organization=org, trainer=trainer, course=course,
+                                     starts_at=local(2027, 11, 6, 21), ends_at=local(2027, 11, 7, 1))
+    newcomer = user_with_role(Role.RESPONDER, org)
+    with time_machine.travel(local(2027, 11, 1), tick=False):
+        enrollment = services.enrollment_create(by=newcomer, session=evening, responder=newcomer)
+    with time_machine.travel(local(2027, 11, 6, 22, 30), tick=False):
+        services.enrollment_mark_attendance(by=trainer, enrollment=enrollment, attendance="present",
+                                            hours=Decimal("4"))
+        record = services.enrollment_assess(by=trainer, enrollment=enrollment, passed=True).record
+        assert record.completed_on == local(2027, 11, 6).date()
+        assert readiness_for(user=newcomer, organization=org, at=local(2027, 11, 6, 22, 31)).cleared
+    # Recorded the morning after, the pass keeps the day the class ended.
+    late = TrainingSessionFactory(organization=org, trainer=trainer, course=course,
+                                  starts_at=local(2027, 11, 8, 21), ends_at=local(2027, 11, 9, 0, 30))
+    other = user_with_role(Role.RESPONDER, org)
+    with time_machine.travel(local(2027, 11, 1), tick=False):
+        enrollment = services.enrollment_create(by=other, session=late, responder=other)
+    with time_machine.travel(local(2027, 11, 10, 9), tick=False):
+        services.enrollment_mark_attendance(by=trainer, enrollment=enrollment, attendance="present",
+                                            hours=Decimal("3.5"))
+        record = services.enrollment_assess(by=trainer, enrollment=enrollment, passed=True).record
+        assert record.completed_on == local(2027, 11, 9).date()
+
+
 def test_absent_cannot_pass_and_fail_creates_no_record(org, session, trainer, responder, peer):
     e1 = services.enrollment_create(by=responder, session=session, responder=responder)
     e2 = services.enrollment_create(by=peer, session=session, responder=peer)
