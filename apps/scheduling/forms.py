@@ -78,6 +78,14 @@ class RescheduleForm(OverrideFields):
     reason = forms.CharField(max_length=300, label=_("Why the shift moves (the people on it are told)"))
 
 
+class HoursForm(forms.Form):
+    """A coordinator records when someone worked a shift that has started (forgot to check in or out)."""
+
+    checked_in_at = forms.DateTimeField(widget=DateTimeInput(), label=_("Started work"))
+    checked_out_at = forms.DateTimeField(widget=DateTimeInput(), label=_("Finished work"))
+    reason = forms.CharField(max_length=300, label=_("Why the hours are recorded by hand"))
+
+
 class ShiftForm(forms.Form):
     team = forms.ModelChoiceField(queryset=None, label=_("Team"))
     starts_at = forms.DateTimeField(widget=DateTimeInput(), label=_("Starts"))

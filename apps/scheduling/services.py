@@ -44,6 +44,9 @@ from .permissions import (
 )
 
 CHECK_IN_OPENS = timedelta(hours=1)
+# Checking out "now" is trusted this long after the shift's end (a call ran late); after that the time
+# would be wrong, and a coordinator records the hours worked instead (assignment_record_hours).
+CHECK_OUT_CLOSES = timedelta(hours=4)
 
 
 def _require(condition: bool, message: str) -> None:
@@ -212,6 +215,9 @@ def shift_cancel(*, by, shift: Shift, reason: str) -> Shift:
         raise ApplicationError(_("Say why the shift is cancelled; the people on it are told."), field="reason")
     if shift.status == Shift.Status.CANCELLED:
         return shift
+    if shift.ends_at <= timezone.now():
+        raise ApplicationError(_("The shift is over; it cannot be cancelled. Record a no-show for anyone who "
+                                 "did not come."))
     with transaction.atomic():
         shift = Shift.objects.select_for_update().get(pk=shift.pk)
         shift.status, shift.cancelled_at, shift.cancel_reason = Shift.Status.CANCELLED, timezone.now(), reason
@@ -550,10 +556,54 @@ def assignment_check_out(*, by, assignment: Assignment, at: datetime | None = No
         raise ApplicationError(_("Check in before checking out."))
     if at <= assignment.checked_in_at:
         raise ApplicationError(_("Check-out must be after check-in."))
+    if at > assignment.ends_at + CHECK_OUT_CLOSES:
+        raise ApplicationError(_("The shift ended more than four hours ago, so now is not when the work ended: "
+                                 "a coordinator records the hours worked on the shift's page."))
     assignment.status, assignment.checked_out_at = Assignment.Status.COMPLETED, at
     assignment.save(update_fields=["status", "checked_out_at", "updated_at"])
     audit(actor=by, action="scheduling.assignment.checked_out", target=assignment,
           organization=assignment.shift.organization, after={"at": _iso(at)})
+    return assignment
+
+
+def assignment_record_hours(*, by, assignment: Assignment, checked_in_at: datetime, checked_out_at: datetime,
+                            reason: str) -> Assignment:
+    """A coordinator records or corrects when someone worked a shift that has started: they forgot to check
+    in or out, or the times were wrong. The assignment is then completed with those times; before and
+    after are audited with the reason."""
+    _require(can_manage_schedule(by, assignment.shift.organization_id),
+             _("Only a coordinator of this organization can record hours."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Say why the hours are recorded by hand."), field="reason")
+    now = timezone.now()
+    if checked_out_at <= checked_in_at:
+        raise ApplicationError(_("The end must be after the start."), field="checked_out_at")
+    if checked_out_at > now:
+        raise ApplicationError(_("The end is in the future."), field="checked_out_at")
+    if checked_out_at - checked_in_at > timedelta(hours=24):
+        raise ApplicationError(_("At most 24 hours can be recorded for one shift."), field="checked_out_at")
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
+            "shift__organization", "responder").get(pk=assignment.pk)
+        shift = assignment.shift
+        if shift.status == Shift.Status.CANCELLED or assignment.status not in Assignment.ACTIVE:
+            raise ApplicationError(_("Hours are recorded only for someone on a shift that took place."))
+        if shift.starts_at > now:
+            raise ApplicationError(_("The shift has not started yet."))
+        if checked_in_at < shift.starts_at - CHECK_IN_OPENS or checked_in_at > shift.ends_at:
+            raise ApplicationError(_("The start must fall between an hour before the shift and its end."),
+                                   field="checked_in_at")
+        before = {"status": assignment.status,
+                  "checked_in_at": _iso(assignment.checked_in_at) if assignment.checked_in_at else None,
+                  "checked_out_at": _iso(assignment.checked_out_at) if assignment.checked_out_at else None}
+        assignment.status = Assignment.Status.COMPLETED
+        assignment.checked_in_at, assignment.checked_out_at = checked_in_at, checked_out_at
+        assignment.save(update_fields=["status", "checked_in_at", "checked_out_at", "updated_at"])
+        audit(actor=by, action="scheduling.assignment.hours_recorded", target=assignment,
+              organization=shift.organization, before=before,
+              after={"status": assignment.status, "checked_in_at": _iso(checked_in_at),
+                     "checked_out_at": _iso(checked_out_at), "reason": reason})
     return assignment
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("assignments/<int:pk>/check-in/", views.assignment_check_in, name="assignment-check-in"),
     path("assignments/<int:pk>/check-out/", views.assignment_check_out, name="assignment-check-out"),
     path("assignments/<int:pk>/no-show/", views.assignment_no_show, name="assignment-no-show"),
+    path("assignments/<int:pk>/hours/", views.assignment_hours, name="assignment-hours"),
     path("assignments/<int:pk>/offer/", views.swap_offer, name="swap-offer"),
     path("swaps/", views.swap_list, name="swap-list"),
     path("swaps/<int:pk>/accept/", views.swap_accept, name="swap-accept"),

@@ -30,6 +30,7 @@ from .forms import (
     AssignmentRemoveForm,
     AvailabilityForm,
     GenerateForm,
+    HoursForm,
     PeriodForm,
     ReasonForm,
     RescheduleForm,
@@ -373,10 +374,28 @@ def shift_detail(request, pk: int):
     return _shift_page(request, _shift_or_404(request.user, pk))
 
 
-def _shift_page(request, shift: Shift, reschedule_form: RescheduleForm | None = None, status: int = 200):
+def _hours_forms(shift: Shift, bound: HoursForm | None, bound_pk: int | None) -> list[tuple]:
+    """For a shift that has started: each person on it with the form to record or correct their hours."""
+    if shift.status == Shift.Status.CANCELLED or shift.starts_at > timezone.now():
+        return []
+    rows = []
+    for a in shift.active_assignments:
+        if bound is not None and a.pk == bound_pk:
+            rows.append((a, bound))
+            continue
+        start, end = a.checked_in_at or shift.starts_at, a.checked_out_at or shift.ends_at
+        end = min(end, timezone.now())
+        rows.append((a, HoursForm(prefix=f"h{a.pk}", initial={"checked_in_at": timezone.localtime(start),
+                                                               "checked_out_at": timezone.localtime(end)})))
+    return rows
+
+
+def _shift_page(request, shift: Shift, reschedule_form: RescheduleForm | None = None, status: int = 200,
+                hours_form: HoursForm | None = None, hours_pk: int | None = None):
     manage = can_manage_schedule(request.user, shift.organization_id)
     candidates = []
-    if manage and shift.status != Shift.Status.CANCELLED:
+    ended = shift.ends_at <= timezone.now()
+    if manage and shift.status != Shift.Status.CANCELLED and not ended:
         people = list(selectors.responder_candidates(organization_id=shift.organization_id))
         positions = list(shift.positions.all())
         for position in positions:
@@ -390,7 +409,31 @@ def _shift_page(request, shift: Shift, reschedule_form: RescheduleForm | None = 
                                    listed=people)))
     return render(request, "scheduling/shift_detail.html", {
         "shift": shift, "manage": manage, "candidates": candidates, "cancel_form": ReasonForm(),
-        "reschedule_form": reschedule_form or (_reschedule_form(shift) if manage else None)}, status=status)
+        "reschedule_form": reschedule_form or (_reschedule_form(shift) if manage else None),
+        "hours": _hours_forms(shift, hours_form, hours_pk) if manage else [],
+        "ended": ended}, status=status)
+
+
+@login_required
+@require_POST
+def assignment_hours(request, pk: int):
+    assignment = _assignment_or_404(request.user, pk)
+    if not can_manage_schedule(request.user, assignment.shift.organization_id):
+        raise PermissionDenied
+    form = HoursForm(request.POST, prefix=f"h{assignment.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assignment_record_hours(by=request.user, assignment=assignment,
+                                             checked_in_at=data["checked_in_at"],
+                                             checked_out_at=data["checked_out_at"], reason=data["reason"])
+        except ApplicationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Hours recorded for %(name)s.") % {"name": assignment.responder})
+            return redirect("scheduling:shift-detail", pk=assignment.shift_id)
+    return _shift_page(request, _shift_or_404(request.user, assignment.shift_id), status=400, hours_form=form,
+                       hours_pk=assignment.pk)
 
 
 @login_required

@@ -400,6 +400,12 @@ ROUTES = {
     "scheduling:assignment-check-out[b]": R(
         {"pk": "assignment_b"}, E(404, coordinator_b=REFUSED, program_admin=403), "POST"
     ),
+    "scheduling:assignment-hours[a]": R(
+        {"pk": "assignment_a"}, E(404, responder=403, coordinator_a=400, program_admin=403), "POST"
+    ),
+    "scheduling:assignment-hours[b]": R(
+        {"pk": "assignment_b"}, E(404, coordinator_b=400, program_admin=403), "POST"
+    ),
     "scheduling:assignment-no-show[a]": R(
         {"pk": "assignment_a"}, E(404, responder=403, coordinator_a=REFUSED, program_admin=403), "POST"
     ),
@@ -937,6 +943,18 @@ API = {
     "POST /api/v1/scheduling/assignments/{id}/check-out/[b]": A(
         "POST",
         "/api/v1/scheduling/assignments/{id}/check-out/",
+        {"id": "assignment_b"},
+        E(404, anon=401, coordinator_b=400, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/assignments/{id}/hours/[a]": A(
+        "POST",
+        "/api/v1/scheduling/assignments/{id}/hours/",
+        {"id": "assignment_a"},
+        E(404, anon=401, responder=403, coordinator_a=400, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/assignments/{id}/hours/[b]": A(
+        "POST",
+        "/api/v1/scheduling/assignments/{id}/hours/",
         {"id": "assignment_b"},
         E(404, anon=401, coordinator_b=400, program_admin=403),
     ),

@@ -59,6 +59,12 @@ class AssignmentCancelSerializer(ReasonSerializer):
                   "person leaves it without one (refused with code last_lead otherwise).")
 
 
+class HoursSerializer(serializers.Serializer):
+    checked_in_at = serializers.DateTimeField(help_text="When the person started work (ISO 8601 with offset).")
+    checked_out_at = serializers.DateTimeField(help_text="When they finished; not in the future.")
+    reason = serializers.CharField(max_length=300, help_text="Why the hours are recorded by hand (audited).")
+
+
 class RescheduleSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()

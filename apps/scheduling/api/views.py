@@ -33,6 +33,7 @@ from .serializers import (
     DecisionSerializer,
     EligibilityQuerySerializer,
     EligibilitySerializer,
+    HoursSerializer,
     PositionSerializer,
     ReasonSerializer,
     RefusalSerializer,
@@ -203,6 +204,21 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request, pk=None):
         assignment = services.assignment_check_out(by=request.user, assignment=self._acting())
+        return Response(AssignmentSerializer(assignment).data)
+
+    @extend_schema(request=HoursSerializer, responses={200: AssignmentSerializer, 400: ErrorSerializer,
+                                                       403: FORBIDDEN, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def hours(self, request, pk=None):
+        """A coordinator records or corrects when someone worked a shift that has started (they forgot to check
+        in or out); the assignment is completed with those times, and the change is audited with the reason."""
+        assignment = self.get_object()
+        if not can_manage_schedule(request.user, assignment.shift.organization_id):
+            raise PermissionDenied("Only a coordinator of this organization can record hours.")
+        data = HoursSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.assignment_record_hours(by=request.user, assignment=assignment,
+                                                      **data.validated_data)
         return Response(AssignmentSerializer(assignment).data)
 
 
