@@ -78,7 +78,9 @@ register_nav(NavItem(key="api-docs", label=_("API"), url_name="api-docs", order=
 # `manage.py seed_demo` creates organizations and one user per role, then runs each app's seeder
 # in order: `seeder(*, users, organizations, stdout)` where users maps the login's local part
 # ("coordinator", "responder", ...) to the User and organizations maps name to Organization.
-# A seeder must be idempotent: running seed_demo twice leaves the same data.
+# A seeder must be idempotent: running seed_demo twice leaves the same data. An app may also keep
+# its seeders in `<app>/demo.py` and register them there: `demo_seeders()` imports every installed
+# app's `demo` module first (like the admin's autodiscovery), so core still imports no app by name.
 _demo_seeders: dict[str, tuple[int, Callable]] = {}
 
 
@@ -87,4 +89,7 @@ def register_demo_seeder(key: str, seeder: Callable, *, order: int = 100) -> Non
 
 
 def demo_seeders() -> list[Callable]:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")
     return [fn for _, fn in sorted(_demo_seeders.values(), key=lambda pair: pair[0])]

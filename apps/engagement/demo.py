@@ -1,14 +1,26 @@
-"""Demo data: published sessions in Dorchester, Roxbury and the South End, registrations, a codebook,
-feedback in English and Spanish, and one published decision. Idempotent: it finds what exists."""
+"""Demo data: published sessions in Dorchester, Roxbury and the South End (a weekday evening, a
+Saturday morning, a weekday evening, city time), registrations, a codebook, feedback in English and
+Spanish, and one published decision (`seed`). Then the past (`seed_history`, registered below): three
+sessions held in recent months, one of them last month, with registrations, check-ins, walk-ins,
+coded feedback from paper cards and table notes, and two published "you said, we did" decisions.
+Every date is relative to today. Idempotent: it finds what exists (sessions and decisions by title).
 
-from datetime import timedelta
+Held sessions go through the services: created and published with a future start (the services
+refuse a start in the past), registered, then moved back to their real evening before check-in,
+walk-ins and closing, which the services allow once a session has started. The moments the services
+stamped (published, registered, checked in, closed, feedback received and moderated, decision
+published) are then set to when they would have happened.
+"""
+
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from apps.core.models import Language, Neighborhood
+from apps.core.shell import register_demo_seeder
 
 from . import services
-from .models import CommunitySession, Decision, FeedbackItem, Theme
+from .models import CommunitySession, Decision, FeedbackItem, Registration, Theme
 
 SESSIONS = [
     ("Dorchester", CommunitySession.Kind.LISTENING, "Listening session: who should answer a mental-health call?",
@@ -31,8 +43,27 @@ FEEDBACK = [
     ("en", "Train responders in de-escalation and harm reduction."),
 ]
 
+# kind -> (weekdays it is held on, start, length): weekday evenings, Saturday mornings.
+WHEN = {
+    CommunitySession.Kind.LISTENING: ((1, 2, 3), time(18, 0), timedelta(hours=2)),
+    CommunitySession.Kind.DESIGN: ((5,), time(10, 0), timedelta(hours=2, minutes=30)),
+    CommunitySession.Kind.REPORT_BACK: ((0, 1, 2, 3), time(18, 30), timedelta(hours=1, minutes=30)),
+}
+
 THEMES = [("Who responds", "Quién responde"), ("Language access", "Acceso lingüístico"),
           ("Hours and coverage", "Horario y cobertura")]
+
+
+def _local(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
+
+
+def _upcoming(kind: str, day: date) -> tuple[datetime, timedelta]:
+    """The first day on or after `day` that suits the kind, at its hour."""
+    weekdays, at, length = WHEN[kind]
+    while day.weekday() not in weekdays:
+        day += timedelta(days=1)
+    return _local(day, at), length
 
 
 def seed(*, users, organizations, stdout) -> None:
@@ -40,12 +71,11 @@ def seed(*, users, organizations, stdout) -> None:
     city = organizations["City Health and Human Services"]
     facilitator = organizations.get("Roxbury Community Wellness Partners")
     languages = {code: Language.objects.get(code=code) for code in ("en", "es", "ht", "kea", "ase")}
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
     sessions = []
     for neighborhood, kind, title_en, title_es, venue, days, capacity in SESSIONS:
         session = CommunitySession.objects.filter(title_en=title_en).first()
         if session is None:
-            starts = now + timedelta(days=days, hours=2)
+            starts, length = _upcoming(kind, timezone.localdate() + timedelta(days=days))
             session = services.session_create(
                 by=moderator, organization=city, kind=kind, title_en=title_en, title_es=title_es,
                 description_en="Tell the city how mental-health crisis calls should be answered.",
@@ -53,7 +83,7 @@ def seed(*, users, organizations, stdout) -> None:
                 neighborhood=Neighborhood.objects.get(name=neighborhood), format=CommunitySession.Format.HYBRID,
                 venue_name=venue.split(",")[0], venue_address=venue.split(",")[1].strip() + ", Boston",
                 online_link="https://meet.example.org/crisisprog", step_free_access=True, quiet_room=True,
-                transit_notes="Near bus routes 15, 23 and 28.", starts_at=starts, ends_at=starts + timedelta(hours=2),
+                transit_notes="Near bus routes 15, 23 and 28.", starts_at=starts, ends_at=starts + length,
                 capacity=capacity, reserved_seats=5, captioning=True, childcare=True, food=True,
                 facilitating_organization=facilitator,
                 interpretation_languages=[languages["es"], languages["ht"], languages["kea"], languages["ase"]],
@@ -91,3 +121,142 @@ def seed(*, users, organizations, stdout) -> None:
             decided_on=timezone.localdate(), themes=[themes[1]], feedback_items=[])
         services.decision_publish(by=moderator, decision=decision)
     stdout.write("  engagement: 3 published sessions, feedback in English and Spanish, 1 decision")
+
+
+# --- the past ----------------------------------------------------------------------------------------
+# neighborhood, kind, title (en, es), venue, when (months back, day of month) or weeks back,
+# registrations, checked in, walk-ins, summary
+HELD = [
+    ("Mattapan", CommunitySession.Kind.LISTENING, "Listening session: crisis calls in Mattapan",
+     "Sesión para escuchar: llamadas de crisis en Mattapan", "Mattapan Branch Library, 1350 Blue Hill Ave",
+     ("weeks", 11), 18, 13, 6,
+     "Residents asked for a team that knows the neighborhood and can come in the evening."),
+    ("Dorchester", CommunitySession.Kind.DESIGN, "Community-design workshop: when to send a community team",
+     "Taller de diseño comunitario: cuándo enviar un equipo comunitario", "Kroc Center, 650 Dudley St",
+     ("weeks", 7), 14, 11, 3,
+     "Fourteen residents drafted the call types a community team should take first."),
+    ("Roxbury", CommunitySession.Kind.LISTENING, "Listening session: what happened after you called",
+     "Sesión para escuchar: qué pasó después de su llamada", "Bolling Building, 2300 Washington St",
+     ("last_month", 14), 22, 16, 7,
+     "Families described long waits and asked to be told who is coming and when."),
+]
+
+HELD_FEEDBACK = [
+    ("en", "paper_card", "The person who came knew my son by name. That changed everything."),
+    ("es", "paper_card", "Necesitamos que el equipo venga también los fines de semana."),
+    ("en", "table_notes", "Table 2: people want a number to call that is not 911, and a text option."),
+    ("ht", "paper_card", "Nou bezwen moun ki pale kreyòl sou ekip la."),
+    ("en", "paper_card", "We want a better police response, not no police response."),
+    ("es", "table_notes", "Mesa 1: piden saber cuánto tiempo va a tardar el equipo en llegar."),
+    ("en", "paper_card", "Please follow up the next day. A call back would mean a lot."),
+    ("en", "table_notes", "Table 3: train responders with people who have lived experience."),
+]
+
+DECISIONS = [
+    ("Tell callers who is coming and when", "Decir a quien llama quién va y cuándo",
+     "Dispatch now tells callers when a community team is on its way and about how long it will take.",
+     "La central ahora informa a quien llama cuándo va un equipo comunitario y cuánto tardará.",
+     Decision.Outcome.ADOPTED, Decision.Progress.DONE, 2, 0),
+    ("Teams on weekends and evenings", "Equipos los fines de semana y por la noche",
+     "An evening team now works every day until 2 a.m.; weekend day coverage starts with the next contract.",
+     "Un equipo nocturno trabaja todos los días hasta las 2 a. m.; la cobertura de fin de semana empieza con el "
+     "próximo contrato.", Decision.Outcome.ADAPTED, Decision.Progress.IN_PROGRESS, 1, 2),
+]
+
+
+def _held_day(when: tuple[str, int], weekdays: tuple[int, ...], today: date) -> date:
+    unit, n = when
+    if unit == "last_month":
+        first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        day = first.replace(day=n)
+    else:
+        day = today - timedelta(days=7 * n)
+    while day.weekday() not in weekdays:
+        day += timedelta(days=1)
+    return day
+
+
+def _hold(*, moderator, city, facilitator, languages, themes, spec, today: date) -> CommunitySession | None:
+    (neighborhood, kind, title_en, title_es, venue, when, registrations, checked_in, walk_ins, summary) = spec
+    if CommunitySession.objects.filter(title_en=title_en).exists():
+        return None
+    weekdays, at, length = WHEN[kind]
+    starts = _local(_held_day(when, weekdays, today), at)
+    ends = starts + length
+    # Created and registered with a future start (the services' rule), then moved to its evening.
+    placeholder = timezone.now() + timedelta(days=2)
+    session = services.session_create(
+        by=moderator, organization=city, kind=kind, title_en=title_en, title_es=title_es,
+        description_en="Tell the city how mental-health crisis calls should be answered.",
+        description_es="Díganle a la ciudad cómo se deben atender las llamadas de crisis de salud mental.",
+        neighborhood=Neighborhood.objects.get(name=neighborhood), format=CommunitySession.Format.IN_PERSON,
+        venue_name=venue.split(",")[0], venue_address=venue.split(",")[1].strip() + ", Boston",
+        step_free_access=True, transit_notes="Near the bus routes of the neighborhood.",
+        starts_at=placeholder, ends_at=placeholder + length, capacity=30, reserved_seats=5, captioning=True,
+        childcare=True, food=True, facilitating_organization=facilitator,
+        interpretation_languages=[languages["es"], languages["ht"]],
+        agenda=[("Welcome", "Bienvenida", 15), ("Small-group conversations", "Conversaciones en grupos pequeños", 75),
+                ("What we heard", "Lo que escuchamos", 30)])
+    session = services.session_publish(by=moderator, session=session)
+    names = ["Marisol", "D. P.", "Jean", "Ana", "Tony", "Fatou", "Luis", "Mei", "Kevin", "Rosa", "Wendell", "Yolanda"]
+    codes = ["es", "en", "ht", "es", "en", "kea", "es", "en", "en", "es", "en", "en"]
+    made = [services.registration_create(session_id=session.pk, name=f"{names[n % len(names)]} {n + 1}",
+                                         language=languages[codes[n % len(codes)]])
+            for n in range(registrations)]
+    CommunitySession.objects.filter(pk=session.pk).update(starts_at=starts, ends_at=ends,
+                                                          published_at=starts - timedelta(days=24))
+    Registration.objects.filter(session=session).update(created_at=starts - timedelta(days=10))
+    session.refresh_from_db()
+    for registration in made[:checked_in]:
+        services.registration_check_in(by=moderator, session=session, code=registration.code)
+    Registration.objects.filter(session=session, checked_in_at__isnull=False).update(
+        checked_in_at=starts - timedelta(minutes=10))
+    services.walk_in_record(by=moderator, session=session, count=walk_ins)
+    session = services.session_close(by=moderator, session=session, summary_notes=summary)
+    CommunitySession.objects.filter(pk=session.pk).update(closed_at=ends + timedelta(days=1, hours=-4))
+    heard = timezone.localtime(ends)
+    for index, (code, channel, text) in enumerate(HELD_FEEDBACK):
+        item = services.feedback_submit(text=text, language=languages[code], session=session,
+                                        neighborhood=session.neighborhood, channel=channel, entered_by=moderator)
+        moderated = heard + timedelta(days=2)
+        if index != len(HELD_FEEDBACK) - 1:  # the last one still waits for moderation
+            services.feedback_moderate(by=moderator, item=item, approve=True)
+            services.feedback_code(by=moderator, item=item, themes=[themes[index % len(themes)]])
+        FeedbackItem.objects.filter(pk=item.pk).update(created_at=heard + timedelta(days=1), updated_at=moderated,
+                                                       moderated_at=moderated if index != len(HELD_FEEDBACK) - 1
+                                                       else None)
+    return session
+
+
+def seed_history(*, users, organizations, stdout) -> None:
+    moderator = users.get("moderator")
+    city = organizations.get("City Health and Human Services")
+    if moderator is None or city is None:
+        return
+    facilitator = organizations.get("Roxbury Community Wellness Partners")
+    languages = {code: Language.objects.get(code=code) for code in ("en", "es", "ht", "kea")}
+    themes = [Theme.objects.filter(parent=None, name_en=name_en).first() or services.theme_create(
+        by=moderator, name_en=name_en, name_es=name_es) for name_en, name_es in THEMES]
+    today = timezone.localdate()
+    held = [_hold(moderator=moderator, city=city, facilitator=facilitator, languages=languages, themes=themes,
+                  spec=spec, today=today) for spec in HELD]
+    sessions = {s.title_en: s for s in CommunitySession.objects.filter(title_en__in=[h[2] for h in HELD])}
+    for title_en, title_es, action_en, action_es, outcome, progress, theme, session_index in DECISIONS:
+        if Decision.objects.filter(title_en=title_en).exists():
+            continue
+        session = sessions[HELD[session_index][2]]
+        decided_on = timezone.localtime(session.ends_at).date() + timedelta(days=12)
+        items = list(FeedbackItem.objects.filter(session=session, status=FeedbackItem.Status.APPROVED)[:3])
+        decision = services.decision_save(by=moderator, title_en=title_en, title_es=title_es, action_en=action_en,
+                                          action_es=action_es, outcome=outcome, progress=progress,
+                                          decided_on=min(decided_on, today), themes=[themes[theme]],
+                                          feedback_items=items)
+        services.decision_publish(by=moderator, decision=decision)
+        Decision.objects.filter(pk=decision.pk).update(
+            published_at=min(_local(decided_on + timedelta(days=1), time(10, 0)), timezone.now()))
+    made = sum(1 for s in held if s is not None)
+    stdout.write(f"  engagement: {len(HELD)} sessions held in recent months ({made} new), with attendance, "
+                 f"feedback and {len(DECISIONS)} published decisions")
+
+
+register_demo_seeder("engagement-history", seed_history, order=410)

@@ -1,6 +1,6 @@
 """Procurement's navigation, dashboard cards, notification kinds, scanners and demo data."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
@@ -109,13 +109,19 @@ DEMO_REFERENCE = "RFP-2026-014"
 
 
 def seed_demo(*, users, organizations, stdout) -> None:
-    """One published solicitation with criteria, and a draft proposal from the coordinator's nonprofit."""
+    """One published solicitation with criteria, and a draft proposal from the coordinator's nonprofit.
+    Last year's awarded RFP and the one in evaluation are in demo.py (`seed_history`)."""
     from . import services
 
     officer, coordinator = users.get("procurement"), users.get("coordinator")
     if officer is None or coordinator is None or Solicitation.objects.filter(reference=DEMO_REFERENCE).exists():
         return
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    today = timezone.localdate()
+
+    def office_hours(days: int, hour: int) -> datetime:
+        # Deadlines at city office hours, counted in days from today.
+        return datetime.combine(today + timedelta(days=days), time(hour, 0), tzinfo=timezone.get_default_timezone())
+
     solicitation = services.solicitation_create(
         by=officer, reference=DEMO_REFERENCE, title="Community responder program facilitator",
         summary=("The city seeks a nonprofit to **facilitate** its community-responder program: recruit, train, "
@@ -123,9 +129,9 @@ def seed_demo(*, users, organizations, stdout) -> None:
         scope=("## Scope of services\n\n- Recruit and employ community responders\n- Deliver the required "
                "training curriculum\n- Staff shifts in Dorchester, Roxbury and the South End\n"
                "- Report monthly to the program's external evaluator"),
-        budget_ceiling=Decimal("1750000.00"), questions_due_at=now + timedelta(days=14),
-        proposals_due_at=now + timedelta(days=30), opening_at=now + timedelta(days=30, hours=2),
-        scoring_due_at=now + timedelta(days=45))
+        budget_ceiling=Decimal("1750000.00"), questions_due_at=office_hours(14, 16),
+        proposals_due_at=office_hours(30, 14), opening_at=office_hours(30, 15),
+        scoring_due_at=office_hours(45, 17))
     services.criterion_add(solicitation=solicitation, by=officer, kind="minimum",
                            title="Registered Massachusetts nonprofit in good standing")
     services.criterion_add(solicitation=solicitation, by=officer, kind="minimum",

@@ -1,6 +1,6 @@
 """Each kind renders from demo data (the registered demo seeders) or factories to a valid PDF."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -58,10 +58,14 @@ def test_training_transcript_and_compliance(demo, django_capture_on_commit_callb
 
 
 def test_engagement_summary_in_english_and_spanish(demo, django_capture_on_commit_callbacks):
-    # Two approved comments from Mattapan: a count under 5 that must not be printed.
-    mattapan = neighborhood("Mattapan")
+    # Two approved comments from a neighborhood the demo has none from: a count under 5 that must not be printed.
+    from apps.core.models import Neighborhood
+
+    quiet = Neighborhood.objects.exclude(pk__in=FeedbackItem.objects.exclude(neighborhood=None).values(
+        "neighborhood")).order_by("name").first()
+    hood = neighborhood(quiet.name)
     for _ in range(2):
-        FeedbackFactory(status=FeedbackItem.Status.APPROVED, neighborhood=mattapan)
+        FeedbackFactory(status=FeedbackItem.Status.APPROVED, neighborhood=hood)
     year = timezone.localdate().year
     period = {"start": f"{year}-01-01", "end": f"{year}-12-31"}
     english = build(demo["moderator"], "engagement_summary", {**period, "language": "en"},
@@ -69,8 +73,12 @@ def test_engagement_summary_in_english_and_spanish(demo, django_capture_on_commi
     pages, text = pdf_text(english)
     assert pages == 4
     assert "What we heard" in text and "Comments by theme" in text and "What the city did" in text
-    assert "Mattapan" in text
-    assert "32" in text  # 30 demo comments + 2 from Mattapan
+    assert hood.name in text
+    from apps.reports.kinds.engagement import gather_engagement
+
+    figures = gather_engagement(user=demo["moderator"], progress=lambda _p: None,
+                                data={"start": date(year, 1, 1), "end": date(year, 12, 31), "language": "en"})
+    assert str(figures["feedback_total"]) in text  # the demo's comments of the year + these 2
     assert "Page 1 of 4" in text
 
     spanish = build(demo["moderator"], "engagement_summary", {**period, "language": "es"},
@@ -83,7 +91,7 @@ def test_engagement_summary_in_english_and_spanish(demo, django_capture_on_commi
     assert "What we heard" not in text and "Comments by theme" not in text
     listening = CommunitySession.objects.filter(kind="listening").first()
     assert listening.title_es in text and listening.title_en not in text  # the sessions' own Spanish titles
-    assert "Mattapan <5" in text
+    assert f"{hood.name} <5" in text
 
 
 def test_procurement_file_demo(demo, django_capture_on_commit_callbacks):
@@ -192,8 +200,13 @@ def test_schedule_coverage_and_timesheet(demo, django_capture_on_commit_callback
     assert pages == 3
     assert "Schedule coverage and hours" in text and "By week" in text and "By zone" in text
     assert "Dorchester day team" in text and "Roxbury and South End evening team" in text
-    assert "2 / 112" in text  # Riley's two assignments of 4 weeks × 2 teams × 7 days × 2 places
-    assert "1.8%" in text
+    from apps.reports.kinds.scheduling import gather_coverage
+
+    figures = gather_coverage(user=demo["coordinator"], progress=lambda _p: None, data={
+        "organization": organization, "start": monday, "end": monday + timedelta(days=27)})
+    assert figures["required"] > figures["filled"] > 0  # next week staffed, with gaps, and weeks to fill after
+    assert f"{figures['filled']} / {figures['required']}" in text
+    assert f"{figures['fill_rate']}%" in text
     assert "Daily fill rate (%)" in text
 
     # A completed 8-hour shift last week for the timesheet.
@@ -207,7 +220,12 @@ def test_schedule_coverage_and_timesheet(demo, django_capture_on_commit_callback
                        "end": today.isoformat()}, django_capture_on_commit_callbacks)
     pages, text = pdf_text(timesheet)
     assert pages == 2
-    assert "Hours per responder" in text and "riley" in text.lower() and "8.00" in text
+    from apps.scheduling.selectors import timesheet as timesheet_rows
+
+    riley = next(r for r in timesheet_rows(organization=organization, start=today - timedelta(days=13), end=today)
+                 if r.responder == demo["responder"])
+    assert riley.hours >= 8
+    assert "Hours per responder" in text and "riley" in text.lower() and f"{riley.hours:.2f}" in text
 
 
 def test_program_monthly_for_admin_and_evaluator(demo, django_capture_on_commit_callbacks):
@@ -217,11 +235,16 @@ def test_program_monthly_for_admin_and_evaluator(demo, django_capture_on_commit_
     assert pages == 6
     assert "Program monthly report" in text and "Key figures" in text and "By organization" in text
     assert "Schedule fill rate" in text and "admin's edition" not in text
-    assert "Neighborhood Peer Response Collective 1 1" in text
+    from apps.reports.kinds.program import gather_monthly
+
+    rows = gather_monthly(user=demo["admin"], data={"month": month}, progress=lambda _p: None)["orgs"]
+    peer = next(r for r in rows if r["organization"].name == PEER_ORG)
+    assert peer["_responders"] > 1
+    assert f"{PEER_ORG} {peer['responders']} {peer['cleared']}" in text
     evaluator = build(demo["program-evaluator"], "program_monthly", {"month": month},
                       django_capture_on_commit_callbacks)
     _pages, text = pdf_text(evaluator)
-    assert "<5" in text  # one responder per organization: suppressed for the evaluator
+    assert "<5" in text  # the smaller organizations' counts are suppressed for the evaluator
     assert "De-identified edition: no person or organization is named" in text
     assert "Schedule fill rate" in text and "Sessions held" in text and "By team type" in text
     assert "Neighborhood Peer Response Collective" not in text and "By organization" not in text

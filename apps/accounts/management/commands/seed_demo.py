@@ -1,5 +1,7 @@
 """Demo data for `make run`: the city's health department, three nonprofits, an evaluation firm,
-and one user per role. Safe to run again: it finds what exists and resets the demo passwords."""
+one user per role and several responders per nonprofit; then each app's seeder gives the program a
+past (months of worked shifts, an awarded RFP, held sessions, last month's report) relative to
+today. Safe to run again: it finds what exists and resets the demo passwords."""
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
@@ -34,11 +36,30 @@ USERS = [
     ("responder2", "Avery Chen", 2, [Role.RESPONDER]),
     ("coordinator3", "Quinn Pierre", 3, [Role.COORDINATOR]),
     ("program-evaluator", "Taylor Brooks", 4, [Role.PROGRAM_EVALUATOR]),
+    # The evaluation committee beside Morgan Lee.
+    ("evaluator2", "Jamie Walsh", 0, [Role.RFP_EVALUATOR]),
+    ("evaluator3", "Priya Raman", 0, [Role.RFP_EVALUATOR]),
+    # More responders: team leads and responders of each nonprofit (apps/training/demo.py gives
+    # them their records, apps/scheduling/demo.py their shifts).
+    ("responder3", "Marisol Reyes", 1, [Role.RESPONDER]),
+    ("responder4", "Kwame Asante", 1, [Role.RESPONDER]),
+    ("responder5", "Linh Tran", 1, [Role.RESPONDER]),
+    ("responder6", "Mateus Silva", 1, [Role.RESPONDER]),
+    ("responder7", "Fatima Hassan", 1, [Role.RESPONDER]),
+    ("responder8", "Desmond Clarke", 1, [Role.RESPONDER]),
+    ("responder9", "Ana Lucía Gómez", 1, [Role.RESPONDER]),
+    ("responder10", "Nadia Haddad", 2, [Role.RESPONDER]),
+    ("responder11", "Tomás Oliveira", 2, [Role.RESPONDER]),
+    ("responder12", "Grace Okonkwo", 2, [Role.RESPONDER]),
+    ("responder13", "Hoang Pham", 3, [Role.RESPONDER]),
+    ("responder14", "Keisha Williams", 3, [Role.RESPONDER]),
+    ("responder15", "Yusuf Abdi", 3, [Role.RESPONDER]),
 ]
 
 
 class Command(BaseCommand):
-    help = "Load idempotent demo data (organizations and one user per role) and print the logins."
+    help = ("Load idempotent demo data (organizations, one user per role, several responders per nonprofit, "
+            "and a program that has been running for months) and print the logins.")
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
