@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organization
 from apps.accounts.roles import Role
-from apps.engagement.models import CommunitySession, FeedbackItem
+from apps.engagement.models import FeedbackItem
 from apps.procurement import services as procurement
 from apps.procurement.models import Proposal, Solicitation
 from apps.reports import services
@@ -89,8 +89,11 @@ def test_engagement_summary_in_english_and_spanish(demo, django_capture_on_commi
                    "Lo que hizo la ciudad", "Página 1 de 4", "Generado"):
         assert phrase in text, phrase
     assert "What we heard" not in text and "Comments by theme" not in text
-    listening = CommunitySession.objects.filter(kind="listening").first()
-    assert listening.title_es in text and listening.title_en not in text  # the sessions' own Spanish titles
+    # A session the report covers (one held or to come this calendar year), under its own Spanish title.
+    covered = gather_engagement(user=demo["moderator"], progress=lambda _p: None,
+                                data={"start": date(year, 1, 1), "end": date(year, 12, 31), "language": "es"})
+    session = next(s for s, _label in covered["sessions"] if s.title_es and s.title_es != s.title_en)
+    assert session.title_es in text and session.title_en not in text
     assert f"{hood.name} <5" in text
 
 
