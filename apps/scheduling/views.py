@@ -411,7 +411,7 @@ def _shift_page(request, shift: Shift, reschedule_form: RescheduleForm | None = 
         "shift": shift, "manage": manage, "candidates": candidates, "cancel_form": ReasonForm(),
         "reschedule_form": reschedule_form or (_reschedule_form(shift) if manage else None),
         "hours": _hours_forms(shift, hours_form, hours_pk) if manage else [],
-        "ended": ended}, status=status)
+        "ended": ended, "started": shift.starts_at <= timezone.now()}, status=status)
 
 
 @login_required

@@ -109,3 +109,35 @@ def test_publish_assign_take_an_open_shift_and_be_told_why_not(new_page, next_we
     assert first.get_by_role("button", name="Sign up").count() == 0
     journey.check("told why not")
     assert not Assignment.objects.filter(responder=next_week["Quinn"]).exists()
+
+
+def test_a_coordinator_records_the_hours_of_someone_who_forgot_to_check_in(new_page, next_week):
+    """Yesterday's shift has ended; Avery worked it but never checked in. The shift page offers only what
+    fits an ended shift, and the hours are recorded with a reason."""
+    from tests.factories.scheduling import make_shift, place
+
+    team = next_week["coordinator"].memberships.first().organization.teams.first()
+    yesterday = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    shift = make_shift(team=team, starts_at=yesterday)
+    forgot = place(shift=shift, responder=next_week["Avery"])
+    place(shift=shift, responder=next_week["Riley"], role=PositionRole.LEAD, status=Assignment.Status.COMPLETED,
+          checked_in_at=yesterday, checked_out_at=yesterday + timedelta(hours=8))
+
+    page = new_page()
+    journey = Journey("4b-ended-shift", page)
+    sign_in(page, email=next_week["coordinator"].email, password=DEFAULT_PASSWORD)
+    page.goto(f"/shifts/shifts/{shift.pk}/")
+    assert page.get_by_role("heading", name="Hours worked").is_visible()
+    assert page.get_by_role("button", name="Move the shift").count() == 0
+    assert page.get_by_role("button", name="Cancel the shift").count() == 0
+    assert page.get_by_role("button", name="Remove").count() == 0  # refused once a shift has started
+    avery = page.get_by_role("listitem").filter(has=page.get_by_text("Record hours for Avery Chen"))
+    avery.get_by_text("Record hours for Avery Chen").click()
+    avery.get_by_label("Why the hours are recorded by hand").fill("Phone battery died; the lead confirmed")
+    journey.check("ended shift, recording hours")
+    avery.get_by_role("button", name="Save hours").click()
+    assert page.get_by_text("Hours recorded for Avery Chen.").is_visible()
+    forgot.refresh_from_db()
+    assert (forgot.status, forgot.checked_in_at, forgot.checked_out_at) == (
+        Assignment.Status.COMPLETED, shift.starts_at, shift.ends_at)
+    journey.check("hours recorded")
