@@ -1,6 +1,5 @@
 """Residents' privacy pages: erase my details (by a link sent to the contact) and per registration."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import Http404
@@ -9,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from apps.core.clients import resident_limit
 from apps.core.decorators import public_page
 from apps.core.errors import ApplicationError
 
 from . import erasure, services
 from .forms import ForgetForm
 from .models import CommunitySession, Registration
-from .privacy import rate_limited
 
 
 def _masked_email(email: str) -> str:
@@ -31,7 +30,7 @@ def _masked_phone(phone: str) -> str:
 def forget(request):
     form = ForgetForm(request.POST or None)
     if request.method == "POST":
-        if rate_limited(request, scope="forget", limit=settings.ENGAGEMENT_FORGET_PER_HOUR):
+        if resident_limit("forget", request):
             return render(request, "429.html", status=429)
         if form.is_valid():
             data = dict(form.cleaned_data)

@@ -1,6 +1,5 @@
 """Residents' pages (public, no account, no JavaScript needed) and the moderators' pages."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from apps.core.clients import resident_limit
 from apps.core.decorators import public_page
 from apps.core.errors import ApplicationError
 
@@ -38,13 +38,9 @@ from .forms import (
 )
 from .models import CommunitySession, Decision, FeedbackItem, Registration, StaffTask
 from .permissions import can_manage_session, is_engagement_staff, moderator_organization_ids
-from .privacy import mask_personal_details, rate_limited
+from .privacy import mask_personal_details
 
 PAGE_SIZE = 20
-
-
-def _limit(name: str, default: int) -> int:
-    return getattr(settings, name, default)
 
 
 def _apply_error(form, error: ApplicationError) -> None:
@@ -93,7 +89,7 @@ def session_register(request, pk: int):
         raise Http404
     form = RegistrationForm(request.POST or None)
     if request.method == "POST":
-        if rate_limited(request, scope="register", limit=_limit("ENGAGEMENT_REGISTRATIONS_PER_HOUR", 20)):
+        if resident_limit("register", request):
             return _too_many(request)
         if form.is_valid():
             try:
@@ -137,6 +133,8 @@ def registration_cancel(request, token: str):
     registration = _registration_or_404(token)
     error = ""
     if request.method == "POST":
+        if resident_limit("cancel", request):
+            return _too_many(request)
         try:
             services.registration_cancel(registration=registration)
         except ApplicationError as exc:
@@ -157,7 +155,7 @@ def feedback_create(request):
     initial = {"session": request.GET.get("session")} if request.GET.get("session", "").isdigit() else {}
     form = FeedbackForm(request.POST or None, sessions=sessions, initial=initial)
     if request.method == "POST":
-        if rate_limited(request, scope="feedback", limit=_limit("ENGAGEMENT_FEEDBACK_PER_HOUR", 10)):
+        if resident_limit("feedback", request):
             return _too_many(request)
         if form.is_valid():
             data = dict(form.cleaned_data)

@@ -21,7 +21,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import models
 from django.db.models import F, Q
-from django.template.loader import TemplateDoesNotExist, render_to_string
+from django.template import Context
+from django.template.loader import TemplateDoesNotExist, get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -56,14 +57,27 @@ class Contact:
 
 # --- rendering -----------------------------------------------------------------------------------
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: in a text part, an SMS or a subject,
+    `&lt;` is not markup but garbage in the resident's name ("O'Brien & Sons" stays as typed)."""
+    template = get_template(template_name)
+    # The engine's own Template, so the Context can turn autoescape off for it and its includes.
+    return template.template.render(Context(context, autoescape=False))
+
+
+def one_line(text: str) -> str:
+    """A header value on one line: newlines in a subject would start a new header."""
+    return " ".join(text.split())
+
+
 def render_message(*, kind: Kind, context: dict, language: str) -> tuple[str, str, str, str]:
     """(subject, text body, html body, sms body) in `language`; times in the city's zone."""
     with translation.override(language), timezone.override(settings.TIME_ZONE):
-        subject = " ".join(render_to_string(f"emails/{kind.template}_subject.txt", context).split())
-        text = render_to_string(f"emails/{kind.template}_body.txt", context)
+        subject = one_line(render_text(f"emails/{kind.template}_subject.txt", context))
+        text = render_text(f"emails/{kind.template}_body.txt", context)
         html = render_to_string(f"emails/{kind.template}_body.html", context)
         try:
-            sms = " ".join(render_to_string(f"sms/{kind.template}.txt", context).split())
+            sms = one_line(render_text(f"sms/{kind.template}.txt", context))
         except TemplateDoesNotExist:
             sms = subject
     return subject, text, html, sms
@@ -169,6 +183,7 @@ def notify(
            "resident": not is_user, **(context or {})}
     if rendered is not None:
         subject, text, html = rendered
+        subject = one_line(subject)
         sms = subject
     else:
         subject, text, html, sms = render_message(kind=spec, context=ctx, language=language)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apps.core.clients import resident_limit
 from apps.core.decorators import public_page
 
 from . import selectors, services
@@ -66,6 +67,8 @@ def unsubscribe(request, token: str):
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
     done = False
     if request.method == "POST":
+        if resident_limit("unsubscribe", request):
+            return render(request, "429.html", status=429)
         services.resident_opt_out(token=token)
         done = True
     return render(request, "notifications/unsubscribe.html", {"token": token, "done": done})

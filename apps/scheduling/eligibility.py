@@ -109,7 +109,8 @@ class Eligibility:
 
     @property
     def message(self) -> str:
-        return " ".join(r.message for r in self.reasons)
+        # With the training engine's details: a refusal shown as one line still says what is missing.
+        return " ".join(" ".join((r.message, *r.details)) for r in self.reasons)
 
     @property
     def needs_override_only(self) -> bool:
@@ -330,8 +331,8 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
     elif not readiness.cleared:
         details = tuple(reason.message for reason in readiness.reasons)
         if fallback is not None and fallback.cleared:
-            refuse(Code.ROLE_NOT_QUALIFIED, _("Cleared for duty, but not for the %(role)s position.")
-                   % {"role": PositionRole(position.role).label}, details)
+            refuse(Code.ROLE_NOT_QUALIFIED, _("Cleared for duty only as %(cleared)s, not for the %(role)s position.")
+                   % {"cleared": PositionRole(fallback.role).label, "role": PositionRole(position.role).label}, details)
         else:
             refuse(Code.NOT_READY, _("Training does not clear this person through the end of the shift."), details)
 

@@ -101,8 +101,10 @@ def field_hours_list(*, user) -> QuerySet[FieldHours]:
     return qs.order_by("-worked_on", "-id")
 
 
-def preceptor_choices(*, organization: Organization, exclude: User) -> QuerySet[User]:
-    return (User.objects.filter(memberships__organization=organization, memberships__is_active=True,
+def preceptor_choices(*, organizations: QuerySet[Organization], exclude: User) -> QuerySet[User]:
+    """Who may sign off `exclude`'s field hours: active people (a deactivated account cannot sign
+    anything) with an active trainer, coordinator or responder membership in one of `organizations`."""
+    return (User.objects.filter(memberships__organization__in=organizations, memberships__is_active=True,
                                 memberships__role__in=[Role.TRAINER, Role.COORDINATOR, Role.RESPONDER],
                                 is_active=True)
             .exclude(pk=exclude.pk).distinct().order_by("full_name", "email"))

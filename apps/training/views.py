@@ -416,9 +416,7 @@ def field_hours(request):
     organizations = selectors.responder_organizations(user=user)
     form = None
     if organizations.exists():
-        preceptors = (User.objects.filter(memberships__organization__in=organizations, memberships__is_active=True,
-                                          memberships__role__in=[Role.TRAINER, Role.COORDINATOR, Role.RESPONDER])
-                      .exclude(pk=user.pk).distinct().order_by("full_name", "email"))
+        preceptors = selectors.preceptor_choices(organizations=organizations, exclude=user)
         form = FieldHoursForm(request.POST or None, organizations=organizations, preceptors=preceptors)
         if request.method == "POST" and form.is_valid():
             try:

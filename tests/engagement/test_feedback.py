@@ -11,10 +11,11 @@ from django.test import override_settings
 from django.utils import timezone
 
 from apps.accounts.roles import Role
+from apps.core.clients import client_ip
 from apps.core.errors import ApplicationError
 from apps.engagement import services
 from apps.engagement.models import Decision, FeedbackItem
-from apps.engagement.privacy import client_ip, describes_crisis, mask_personal_details
+from apps.engagement.privacy import describes_crisis, mask_personal_details
 from apps.engagement.selectors import public_theme_counts
 from apps.notifications.models import Notification
 from tests.factories import CityDepartmentFactory, user_with_role

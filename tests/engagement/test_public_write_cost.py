@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from apps.engagement import privacy, services
+from apps.core import clients as privacy
+from apps.engagement import services
 from apps.engagement.models import FeedbackItem, Registration
 from tests.factories.engagement import RegistrationFactory, SessionFactory, language
 

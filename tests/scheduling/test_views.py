@@ -68,7 +68,7 @@ def test_open_shifts_only_eligible_unless_asked(client, team, other_team, respon
     rows = [(p.shift_id, p.role, e.reason_codes) for p, e in response.context["page"]]
     assert rows == [(open_one.pk, "lead", ["role_not_qualified"]), (open_one.pk, "responder", []),
                     (full.pk, "lead", ["role_not_qualified"])]
-    assert "Cleared for duty, but not for the Team lead position." in response.content.decode()
+    assert "Cleared for duty only as Community responder, not for the Team lead position." in response.content.decode()
 
 
 def test_open_shifts_constant_queries(client, team, responder):

@@ -3,10 +3,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 
 from apps.core.api.serializers import ErrorSerializer
+from apps.core.clients import resident_limit
 
 from .. import selectors, services
 from ..models import CommunitySession, FeedbackItem
@@ -67,10 +68,15 @@ class PublicSessionViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=RegistrationInputSerializer,
-                   responses={201: RegistrationResultSerializer, 400: OpenApiResponse(ErrorSerializer)})
+                   responses={201: RegistrationResultSerializer, 400: OpenApiResponse(ErrorSerializer),
+                              429: OpenApiResponse(ErrorSerializer)})
     @action(detail=True, methods=["post"], url_path="registrations")
     def register(self, request, pk=None):
         """Register (or join the waitlist). Email and phone are kept only with contact_consent."""
+        # The same count as the registration page's: one limit per client, whichever way it comes.
+        if resident_limit("register", request):
+            raise Throttled(detail=_("Too many attempts from this connection. "
+                                     "Please wait a few minutes and try again."))
         session = self.get_object()
         serializer = RegistrationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
