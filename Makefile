@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: run test bench audit install install-dev migrate messages seed lint check-migrations check-deploy schema clean
+.PHONY: run test bench simulate audit install install-dev migrate messages seed lint check-migrations check-deploy schema clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,17 @@ bench: install-dev
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; } \
 	  || sudo sh -c 'apt-get update -qq && apt-get install -y -qq wrk'
 	-$(PY) bench/load.py
+
+# A year in the life (apps/simulation): 13 simulated months from 2027-01-04 on PostgreSQL (database
+# crisisprog_sim, created when missing, emptied by --reset) and Redis db 7, with the test settings'
+# in-memory mail and SMS. SIMULATE_ARGS to change the span, e.g. the CI-sized run:
+#   make simulate SIMULATE_ARGS="--weeks 10 --start 2027-02-22T08:00-05:00"
+SIMULATE_ARGS ?= --months 13 --seed 1
+simulate: install-dev
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'crisisprog_sim'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE crisisprog_sim"
+	DJANGO_SETTINGS_MODULE=crisisprog.settings.simulation $(PY) manage.py migrate --noinput -v 0
+	DJANGO_SETTINGS_MODULE=crisisprog.settings.simulation $(PY) manage.py simulate --reset $(SIMULATE_ARGS)
 
 # Known vulnerabilities in the pinned requirements. pip-audit asks PyPI's JSON API (or OSV) on the
 # internet; --strict fails when a package could not be audited, so a closed network fails loudly

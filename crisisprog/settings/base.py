@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.engagement",
     "apps.reports",
     "apps.scale",
+    "apps.simulation",
 ]
 
 MIDDLEWARE = [
