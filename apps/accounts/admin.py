@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from apps.core.admin import StrictLookupsAdmin, StrictLookupsMixin
+
 from .models import ApiToken, Invitation, Membership, Organization, User
 
 
@@ -13,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StrictLookupsMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role"]
@@ -29,7 +31,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(StrictLookupsAdmin):
     list_display = ["name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
@@ -37,7 +39,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(StrictLookupsAdmin):
     list_display = ["user", "organization", "role", "is_active"]
     list_filter = ["role", "is_active", "organization"]
     search_fields = ["user__email", "organization__name"]
@@ -46,7 +48,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(StrictLookupsAdmin):
     list_display = ["email", "organization", "role", "status", "expires_at", "invited_by"]
     list_filter = ["status", "role"]
     search_fields = ["email"]
@@ -55,7 +57,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(StrictLookupsAdmin):
     list_display = ["name", "token_key", "user", "created", "expiry", "last_used_at"]
     search_fields = ["user__email", "name"]
     list_select_related = ["user"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.core.admin import StrictLookupsAdmin
+
 from .models import AgendaItem, CommunitySession, Decision, FeedbackCoding, FeedbackItem, Registration, StaffTask, Theme
 
 
@@ -9,7 +11,7 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(CommunitySession)
-class CommunitySessionAdmin(admin.ModelAdmin):
+class CommunitySessionAdmin(StrictLookupsAdmin):
     list_display = ["title_en", "kind", "status", "neighborhood", "starts_at", "capacity"]
     list_filter = ["status", "kind", "format", "neighborhood"]
     search_fields = ["title_en", "title_es", "venue_name"]
@@ -19,23 +21,24 @@ class CommunitySessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(StrictLookupsAdmin):
     list_display = ["name", "session", "status", "code", "created_at", "checked_in_at"]
     list_filter = ["status"]
-    search_fields = ["name", "code"]
+    # By the registration's code only: searching a resident's name, e-mail or phone would read them.
+    search_fields = ["code"]
     list_select_related = ["session"]
     raw_id_fields = ["session"]
 
 
 @admin.register(StaffTask)
-class StaffTaskAdmin(admin.ModelAdmin):
+class StaffTaskAdmin(StrictLookupsAdmin):
     list_display = ["kind", "session", "status", "created_at"]
     list_filter = ["kind", "status"]
     raw_id_fields = ["session", "registration"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(StrictLookupsAdmin):
     list_display = ["name_en", "name_es", "parent", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name_en", "name_es"]
@@ -48,7 +51,7 @@ class FeedbackCodingInline(admin.TabularInline):
 
 
 @admin.register(FeedbackItem)
-class FeedbackItemAdmin(admin.ModelAdmin):
+class FeedbackItemAdmin(StrictLookupsAdmin):
     list_display = ["id", "channel", "status", "safety_flag", "language", "created_at"]
     list_filter = ["status", "channel", "safety_flag", "language"]
     search_fields = ["text"]
@@ -57,12 +60,12 @@ class FeedbackItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(StrictLookupsAdmin):
     list_display = ["title_en", "outcome", "progress", "decided_on", "is_published"]
     list_filter = ["outcome", "progress", "is_published"]
     filter_horizontal = ["themes"]
     raw_id_fields = ["feedback_items"]
 
 
-admin.site.register(FeedbackCoding)
-admin.site.register(AgendaItem)
+admin.site.register(FeedbackCoding, StrictLookupsAdmin)
+admin.site.register(AgendaItem, StrictLookupsAdmin)

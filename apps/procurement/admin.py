@@ -1,7 +1,11 @@
 """The Django admin, for support staff: read-mostly. Sealed content is not shown here: the
-submission snapshots and price envelopes are left out, so the admin is no way around the seal."""
+submission snapshots and price envelopes are left out, so the admin is no way around the seal. Nor
+can it be filtered or searched by (StrictLookupsAdmin): `?personnel__gte=…` is refused like any
+lookup an admin does not declare, and no declared filter or search field is a sealed one."""
 
 from django.contrib import admin
+
+from apps.core.admin import StrictLookupsAdmin
 
 from .models import (
     Addendum,
@@ -43,7 +47,7 @@ class RequiredAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Solicitation)
-class SolicitationAdmin(admin.ModelAdmin):
+class SolicitationAdmin(StrictLookupsAdmin):
     list_display = ["reference", "title", "status", "procurement_type", "proposals_due_at"]
     list_filter = ["status", "procurement_type", "rating_method"]
     search_fields = ["reference", "title"]
@@ -61,18 +65,18 @@ class SolicitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Addendum)
-class AddendumAdmin(admin.ModelAdmin):
+class AddendumAdmin(StrictLookupsAdmin):
     list_display = ["solicitation", "number", "title", "published_at"]
     readonly_fields = ["solicitation", "number", "published_by", "published_at"]
 
 
 @admin.register(Clarification)
-class ClarificationAdmin(admin.ModelAdmin):
+class ClarificationAdmin(StrictLookupsAdmin):
     list_display = ["solicitation", "status", "asked_at", "answered_at"]
     list_filter = ["status"]
 
 
-class _SealedAdmin(admin.ModelAdmin):
+class _SealedAdmin(StrictLookupsAdmin):
     """Metadata only, never editable: content is read through the audited pages."""
 
     def has_add_permission(self, request, obj=None):

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from apps.core.admin import StrictLookupsAdmin
+
 from .models import ReportRequest, ReportSubscription
 
 
 @admin.register(ReportRequest)
-class ReportRequestAdmin(admin.ModelAdmin):
+class ReportRequestAdmin(StrictLookupsAdmin):
     list_display = ["id", "kind", "title", "requested_by", "status", "progress", "page_count", "created_at",
                     "finished_at"]
     list_filter = ["status", "kind"]
@@ -14,7 +16,7 @@ class ReportRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportSubscription)
-class ReportSubscriptionAdmin(admin.ModelAdmin):
+class ReportSubscriptionAdmin(StrictLookupsAdmin):
     list_display = ["user", "kind", "is_active", "created_at"]
     list_filter = ["kind", "is_active"]
     raw_id_fields = ["user"]

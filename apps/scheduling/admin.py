@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.core.admin import StrictLookupsAdmin
+
 from .models import (
     Assignment,
     Availability,
@@ -22,25 +24,25 @@ class TeamTypePositionInline(admin.TabularInline):
 
 
 @admin.register(TeamType)
-class TeamTypeAdmin(admin.ModelAdmin):
+class TeamTypeAdmin(StrictLookupsAdmin):
     list_display = ["name", "key", "min_size", "requires_lead", "allow_all_trainees"]
     inlines = [TeamTypePositionInline]
 
 
 @admin.register(SchedulingPolicy)
-class SchedulingPolicyAdmin(admin.ModelAdmin):
+class SchedulingPolicyAdmin(StrictLookupsAdmin):
     list_display = ["organization", "min_rest_hours", "max_daily_hours", "max_weekly_hours", "swap_requires_approval"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(StrictLookupsAdmin):
     list_display = ["name", "organization", "team_type", "is_active"]
     list_filter = ["team_type", "is_active"]
     filter_horizontal = ["zones"]
 
 
 @admin.register(ShiftTemplate)
-class ShiftTemplateAdmin(admin.ModelAdmin):
+class ShiftTemplateAdmin(StrictLookupsAdmin):
     list_display = ["name", "team", "start_time", "end_time", "is_active"]
 
 
@@ -50,7 +52,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(StrictLookupsAdmin):
     list_display = ["team", "starts_at", "ends_at", "status"]
     list_filter = ["status", "organization"]
     date_hierarchy = "starts_at"
@@ -59,7 +61,7 @@ class ShiftAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(StrictLookupsAdmin):
     """Read-mostly: assignments change through the services, which check eligibility and audit."""
 
     list_display = ["responder", "position", "starts_at", "status", "source"]
@@ -71,27 +73,27 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
+class AvailabilityAdmin(StrictLookupsAdmin):
     list_display = ["responder", "weekday", "start_time", "end_time"]
     raw_id_fields = ["responder"]
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(StrictLookupsAdmin):
     list_display = ["responder", "organization", "starts_at", "ends_at", "status"]
     list_filter = ["status"]
     raw_id_fields = ["responder", "decided_by"]
 
 
 @admin.register(SwapRequest)
-class SwapRequestAdmin(admin.ModelAdmin):
+class SwapRequestAdmin(StrictLookupsAdmin):
     list_display = ["assignment", "offered_by", "status", "taken_by"]
     list_filter = ["status"]
     raw_id_fields = ["assignment", "offered_by", "taken_by", "decided_by", "new_assignment"]
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(StrictLookupsAdmin):
     list_display = ["user", "created_at", "revoked_at"]
     raw_id_fields = ["user"]
     readonly_fields = ["token"]

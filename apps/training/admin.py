@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from apps.core.admin import StrictLookupsAdmin
+
 from .models import Course, Enrollment, FieldHours, RoleRequirement, TrainingRecord, TrainingSession
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(StrictLookupsAdmin):
     list_display = ["code", "title", "category", "delivery", "hours", "renewal_months", "expires_end_of_month",
                     "recertification_window_days", "is_active"]
     list_filter = ["category", "delivery", "is_active"]
@@ -12,7 +14,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleRequirement)
-class RoleRequirementAdmin(admin.ModelAdmin):
+class RoleRequirementAdmin(StrictLookupsAdmin):
     """Read-only: requirements change through the service (a new dated version, audited)."""
 
     list_display = ["role", "organization", "effective_from", "min_field_hours", "created_by"]
@@ -27,7 +29,7 @@ class RoleRequirementAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(admin.ModelAdmin):
+class TrainingRecordAdmin(StrictLookupsAdmin):
     list_display = ["responder", "course", "organization", "completed_on", "expires_on", "source", "status"]
     list_filter = ["status", "source", "course", "organization"]
     search_fields = ["responder__email", "responder__full_name", "course__code", "certificate_number"]
@@ -38,7 +40,7 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(FieldHours)
-class FieldHoursAdmin(admin.ModelAdmin):
+class FieldHoursAdmin(StrictLookupsAdmin):
     list_display = ["responder", "organization", "worked_on", "hours", "preceptor", "status"]
     list_filter = ["status", "organization"]
     raw_id_fields = ["responder", "preceptor"]
@@ -53,7 +55,7 @@ class EnrollmentInline(admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(StrictLookupsAdmin):
     list_display = ["course", "organization", "trainer", "starts_at", "location", "capacity", "status"]
     list_filter = ["status", "organization", "course"]
     raw_id_fields = ["trainer"]
@@ -61,7 +63,7 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(StrictLookupsAdmin):
     list_display = ["responder", "session", "status", "attendance", "assessment"]
     list_filter = ["status", "attendance", "assessment"]
     raw_id_fields = ["responder", "session", "record"]

@@ -4,12 +4,15 @@ The environment is read once, here. `local.py` and `test.py` fill in embedded de
 importing this module; `production.py` fills in none, so a missing secret fails loudly.
 """
 
+import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
@@ -18,9 +21,38 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    """A boolean from the environment: 1/0, true/false, yes/no, on/off (any case). Anything else stops
+    start-up: django-environ read a typo ("ture") as False, and SECURE_SSL_REDIRECT went off unsaid."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"Set the {name} environment variable to a boolean "
+                               f"(1/0, true/false, yes/no, on/off), not {raw!r}.")
+
+
+def env_int(name: str, *, default: int) -> int:
+    """A whole number from the environment: digits only. Anything else stops start-up."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip()
+    if not re.fullmatch(r"[0-9]+", value):
+        raise ImproperlyConfigured(f"Set the {name} environment variable to a whole number (digits), not {raw!r}.")
+    return int(value)
+
+
 # --- core -------------------------------------------------------------------------------------
 SECRET_KEY = env.str("SECRET_KEY")
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -98,14 +130,14 @@ TEMPLATES = [
 # --- data -------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", default=0)
 # A persistent connection is checked before each request reuses it, so a restarted PostgreSQL is
 # reconnected to without restarting the app.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database host must fail a request in seconds (answered 503), not hang it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -136,9 +168,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 
 # --- sessions ---------------------------------------------------------------------------------
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 # City staff hold sealed proposals and residents' words: their sessions end after this idle time.
-STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -177,7 +209,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Behind a TLS-terminating proxy: the count of proxies whose X-Forwarded-For we trust.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # A strict policy: no inline script or style anywhere; everything is served from our own origin.
@@ -237,7 +269,8 @@ REST_FRAMEWORK = {
     ],
     # The API reads JSON; the upload endpoints declare their own (multipart) parsers. A form body
     # cannot carry a null, so documenting form bodies for fields that may be null was untrue.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Ours refuses (400) a body nested too deeply or too large before decoding it.
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -260,7 +293,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 REST_KNOX = {
-    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90)),
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", default=90)),
     "AUTH_HEADER_PREFIX": "Token",
     "TOKEN_PREFIX": "cp_",
 }
@@ -294,7 +327,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 2,
                                        "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -307,8 +340,8 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", default=180)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = (
     Queue("default", Exchange("default"), routing_key="default"),
@@ -361,34 +394,39 @@ LOGGING = {
     },
 }
 
-CRISISPROG_REQUIRE_SERVICES = env.bool("CRISISPROG_REQUIRE_SERVICES", default=False)
+CRISISPROG_REQUIRE_SERVICES = env_bool("CRISISPROG_REQUIRE_SERVICES", default=False)
 
 # --- notifications ----------------------------------------------------------------------------
 # A claimed message whose worker died is handed out again after this lease.
-NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=300)
-NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_MESSAGE_ID_DOMAIN = env.str("NOTIFICATION_MESSAGE_ID_DOMAIN", default="crisisprog.local")
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleSMSBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 
 # --- modules ----------------------------------------------------------------------------------
-TRAINING_EVIDENCE_MAX_BYTES = env.int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+TRAINING_EVIDENCE_MAX_BYTES = env_int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 # Training-record CSV imports: largest file and most rows one import may hold.
-TRAINING_IMPORT_MAX_BYTES = env.int("TRAINING_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
-TRAINING_IMPORT_MAX_ROWS = env.int("TRAINING_IMPORT_MAX_ROWS", default=5000)
+TRAINING_IMPORT_MAX_BYTES = env_int("TRAINING_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+TRAINING_IMPORT_MAX_ROWS = env_int("TRAINING_IMPORT_MAX_ROWS", default=5000)
 # Residents' public forms, per client (keyed, daily-rotating hash of the address, in the cache only).
-ENGAGEMENT_FEEDBACK_PER_HOUR = env.int("ENGAGEMENT_FEEDBACK_PER_HOUR", default=10)
-ENGAGEMENT_REGISTRATIONS_PER_HOUR = env.int("ENGAGEMENT_REGISTRATIONS_PER_HOUR", default=20)
-ENGAGEMENT_FORGET_PER_HOUR = env.int("ENGAGEMENT_FORGET_PER_HOUR", default=5)
+ENGAGEMENT_FEEDBACK_PER_HOUR = env_int("ENGAGEMENT_FEEDBACK_PER_HOUR", default=10)
+ENGAGEMENT_REGISTRATIONS_PER_HOUR = env_int("ENGAGEMENT_REGISTRATIONS_PER_HOUR", default=20)
+ENGAGEMENT_FORGET_PER_HOUR = env_int("ENGAGEMENT_FORGET_PER_HOUR", default=5)
+ENGAGEMENT_CANCEL_PER_HOUR = env_int("ENGAGEMENT_CANCEL_PER_HOUR", default=20)
+# Generous: mail providers send one-click unsubscribes for many residents from a few addresses.
+ENGAGEMENT_UNSUBSCRIBE_PER_HOUR = env_int("ENGAGEMENT_UNSUBSCRIBE_PER_HOUR", default=60)
+# Largest JSON body the API reads (apps.core.api.parsers); uploads are multipart and not counted here.
+API_JSON_MAX_BYTES = env_int("API_JSON_MAX_BYTES", default=1024 * 1024)
 # Retention (docs/RETENTION.md): days after a session ended / a feedback item was received before
 # the resident's contact details are blanked, and days a finished message row is kept.
-RETENTION_REGISTRATION_CONTACT_DAYS = env.int("RETENTION_REGISTRATION_CONTACT_DAYS", default=90)
-RETENTION_FEEDBACK_CONTACT_DAYS = env.int("RETENTION_FEEDBACK_CONTACT_DAYS", default=365)
-RETENTION_RESIDENT_NOTIFICATION_DAYS = env.int("RETENTION_RESIDENT_NOTIFICATION_DAYS", default=90)
-RETENTION_NOTIFICATION_DAYS = env.int("RETENTION_NOTIFICATION_DAYS", default=400)
+RETENTION_REGISTRATION_CONTACT_DAYS = env_int("RETENTION_REGISTRATION_CONTACT_DAYS", default=90)
+RETENTION_FEEDBACK_CONTACT_DAYS = env_int("RETENTION_FEEDBACK_CONTACT_DAYS", default=365)
+RETENTION_RESIDENT_NOTIFICATION_DAYS = env_int("RETENTION_RESIDENT_NOTIFICATION_DAYS", default=90)
+RETENTION_NOTIFICATION_DAYS = env_int("RETENTION_NOTIFICATION_DAYS", default=400)
 
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations create its default token table even though accounts.ApiToken replaces it;
 # without them nothing of knox's is created (a swapped model has no table).
 MIGRATION_MODULES = {"knox": None}
-INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", default=7)

@@ -12,7 +12,8 @@ back at the end, so the world built here is visible to the app and nothing outli
 one thing to switch off is what a real WSGI server does at the start and end of every request,
 `close_old_connections`: inside the test's transaction it would close the connection and mark the
 transaction for rollback (Django's own test Client disconnects it the same way). The fuzz does
-not hit the throttle either: 600 calls a minute per user is a production limit, not an input rule.
+not hit the throttle either: 600 calls a minute per user, and the residents' per-client limits,
+are production limits, not input rules (tests/engagement/test_resident_limits.py covers them).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from apps.core.clients import RESIDENT_LIMITS
 from tests.security.fuzz_world import ROLES, build_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -82,9 +84,13 @@ def app():
 
 
 @pytest.fixture
-def unthrottled(monkeypatch):
+def unthrottled(monkeypatch, settings):
     for scope in list(SimpleRateThrottle.THROTTLE_RATES):
         monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, None)
+    # Residents' per-client limits (apps/core/clients.py) count every attempt, valid or not, from
+    # one address; every fuzz call comes from the same address, so they are lifted the same way.
+    for setting_name, _default in RESIDENT_LIMITS.values():
+        setattr(settings, setting_name, 10**9)
 
 
 def _collection(path: str) -> str:

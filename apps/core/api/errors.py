@@ -20,7 +20,20 @@ def _flatten(detail) -> list[str]:
     return [str(detail)]
 
 
+def _raised_while_parsing(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") in ("rest_framework.parsers", "json.decoder"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RecursionError) and _raised_while_parsing(exc):
+        # A view that names DRF's own JSONParser (not apps.core.api.parsers') still refuses a
+        # pathologically nested body with a 400, not a 500.
+        exc = exceptions.ParseError(gettext("The JSON body is nested too deeply."))
     if isinstance(exc, ApplicationError):
         errors = {exc.field: [exc.message]} if exc.field else {}
         return Response({"detail": exc.message, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)

@@ -4,11 +4,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Organization, User
+from apps.core.api.parsers import JSONParser
 from apps.core.api.serializers import ErrorSerializer
 from apps.core.errors import ApplicationError
 from apps.training import selectors, services

@@ -15,6 +15,7 @@ seeding is not a user action), with no actor and no organization so `--reset` ca
 import hashlib
 import json
 import math
+import os
 import random
 import time
 from datetime import date, datetime, timedelta
@@ -22,6 +23,7 @@ from datetime import time as clock
 from decimal import Decimal
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -593,6 +595,28 @@ class Seeder:
             self.engagement()
 
 
+# `make bench` seeds its own database with DEBUG off (bench/pages.py): disposable by name.
+DISPOSABLE_DATABASES = frozenset({"crisisprog_bench"})
+
+
+def production_refusal(*, settings_module: str, debug: bool, engine: str, database: str) -> str | None:
+    """Why this configuration may be the program's real data, or None when it is plainly not.
+
+    The production settings do not install apps.scale at all; this is the second lock, for the
+    development or test settings pointed at a real database (DEBUG off, a database that is not a
+    test database, an in-memory one or the benchmark's)."""
+    if settings_module.rsplit(".", 1)[-1] in ("production", "bench"):
+        return f"the settings module is {settings_module}"
+    if debug:
+        return None
+    name = str(database)
+    disposable = (name.startswith("test_") or name in DISPOSABLE_DATABASES
+                  or (engine.endswith("sqlite3") and (name == ":memory:" or "mode=memory" in name)))
+    if not disposable:
+        return f"DEBUG is off and the database {name!r} is not a test database"
+    return None
+
+
 class Command(BaseCommand):
     help = "Seed volume data for benchmarks (N=1: one city-year). Idempotent; --reset deletes only its own data."
 
@@ -600,8 +624,18 @@ class Command(BaseCommand):
         parser.add_argument("--factor", type=float, default=1.0, help="Volume multiplier; fractions allowed.")
         parser.add_argument("--reset", action="store_true", help="Delete the scale data first, then seed.")
         parser.add_argument("--delete", action="store_true", help="Only delete the scale data.")
+        parser.add_argument("--force", action="store_true",
+                            help="Run even where the configuration looks like production (it deletes and writes).")
 
-    def handle(self, *args, factor, reset, delete, **options):
+    def handle(self, *args, factor, reset, delete, force=False, **options):
+        db = connection.settings_dict
+        # Under override_settings the holder's SETTINGS_MODULE is None: the environment names it then.
+        module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+        refusal = production_refusal(settings_module=module, debug=settings.DEBUG, engine=db["ENGINE"],
+                                     database=db["NAME"])
+        if refusal and not force:
+            raise CommandError(f"seed_scale refuses to run: {refusal}. It writes and deletes bulk data; "
+                               "pass --force only against a database you mean to fill with test data.")
         if factor <= 0:
             raise CommandError("--factor must be positive.")
         plan = scale_plan(factor)
