@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Role
 from apps.core.audit import AuditEntry, audit, audit_many
 from apps.core.errors import ApplicationError
+from apps.core.transitions import transition
 from apps.notifications.services import Contact, notification_cancel, notify
 
 from .models import CommunitySession, Decision, FeedbackCoding, FeedbackItem, Registration, StaffTask, Theme
@@ -356,12 +357,15 @@ def registration_check_in(*, by, session: CommunitySession, code: str) -> Regist
 @transaction.atomic
 def staff_task_complete(*, by, task: StaffTask) -> StaffTask:
     _require(can_manage_session(by, task.session), _("Only a moderator of this department can close the task."))
-    if task.status == StaffTask.Status.DONE:
-        return task
-    task.status, task.done_by, task.done_at = StaffTask.Status.DONE, by, timezone.now()
-    task.save(update_fields=["status", "done_by", "done_at", "updated_at"])
-    audit(actor=by, action="engagement.task.done", target=task, organization=task.session.organization)
-    return task
+
+    def done(row: StaffTask) -> list[str]:
+        row.done_by, row.done_at = by, timezone.now()
+        return ["done_by", "done_at"]
+
+    # Under the task's lock: two moderators closing it at once record one "done", by whoever was first.
+    return transition(task, from_states={StaffTask.Status.OPEN}, done_states={StaffTask.Status.DONE},
+                      to_state=StaffTask.Status.DONE, apply=done, actor=by, action="engagement.task.done",
+                      organization=task.session.organization)
 
 
 # --- reminders -----------------------------------------------------------------------------------

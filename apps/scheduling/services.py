@@ -15,6 +15,7 @@ from apps.accounts.models import Membership
 from apps.accounts.roles import Role
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
+from apps.core.transitions import transition
 from apps.notifications.services import notification_cancel, notify
 
 from .eligibility import OVERRIDABLE, Code, check_eligibility, eligibility_batch, lead_missing_after, policy_for
@@ -185,14 +186,14 @@ def shift_template_generate(*, by, template: ShiftTemplate, start: date, end: da
 
 def shift_publish(*, by, shift: Shift) -> Shift:
     _require(can_manage_schedule(by, shift.organization_id), _("Only a coordinator of this organization can publish."))
-    if shift.status == Shift.Status.CANCELLED:
-        raise ApplicationError(_("A cancelled shift cannot be published."))
-    if shift.status == Shift.Status.PUBLISHED:
-        return shift
-    shift.status, shift.published_at = Shift.Status.PUBLISHED, timezone.now()
-    shift.save(update_fields=["status", "published_at", "updated_at"])
-    audit(actor=by, action="scheduling.shift.published", target=shift, organization=shift.organization)
-    return shift
+
+    def stamp(row: Shift) -> list[str]:
+        row.published_at = timezone.now()
+        return ["published_at"]
+
+    return transition(shift, from_states={Shift.Status.DRAFT}, done_states={Shift.Status.PUBLISHED},
+                      to_state=Shift.Status.PUBLISHED, refused=_("A cancelled shift cannot be published."),
+                      apply=stamp, actor=by, action="scheduling.shift.published", organization=shift.organization)
 
 
 def shifts_publish_week(*, by, team: Team, week_start: date) -> int:
@@ -213,20 +214,26 @@ def shift_cancel(*, by, shift: Shift, reason: str) -> Shift:
     _require(can_manage_schedule(by, shift.organization_id), _("Only a coordinator of this organization can cancel."))
     if not reason.strip():
         raise ApplicationError(_("Say why the shift is cancelled; the people on it are told."), field="reason")
-    if shift.status == Shift.Status.CANCELLED:
-        return shift
-    if shift.ends_at <= timezone.now():
-        raise ApplicationError(_("The shift is over; it cannot be cancelled. Record a no-show for anyone who "
-                                 "did not come."))
+    now = timezone.now()
+
+    def cancel(row: Shift) -> list[str]:
+        if row.ends_at <= now:
+            raise ApplicationError(_("The shift is over; it cannot be cancelled. Record a no-show for anyone who "
+                                     "did not come."))
+        row.cancelled_at, row.cancel_reason = now, reason
+        return ["cancelled_at", "cancel_reason"]
+
     with transaction.atomic():
-        shift = Shift.objects.select_for_update().get(pk=shift.pk)
-        shift.status, shift.cancelled_at, shift.cancel_reason = Shift.Status.CANCELLED, timezone.now(), reason
-        shift.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-        for assignment in (Assignment.objects.select_related("shift__team", "position", "responder")
+        shift = transition(shift, from_states={Shift.Status.DRAFT, Shift.Status.PUBLISHED},
+                           done_states={Shift.Status.CANCELLED}, to_state=Shift.Status.CANCELLED, apply=cancel,
+                           actor=by, action="scheduling.shift.cancelled", organization=shift.organization,
+                           after={"reason": reason}, select_related=("organization",))
+        # Locked, so a check-in that committed a moment ago is not overwritten: FOR UPDATE re-reads
+        # the row after waiting and skips it once it is no longer "assigned".
+        for assignment in (Assignment.objects.select_for_update(of=("self",))
+                           .select_related("shift__team", "position", "responder")
                            .filter(shift=shift, status=Assignment.Status.ASSIGNED)):
             _cancel(assignment=assignment, by=by, reason=reason)
-        audit(actor=by, action="scheduling.shift.cancelled", target=shift, organization=shift.organization,
-              after={"reason": reason})
     return shift
 
 
@@ -409,13 +416,15 @@ def _notification_context(assignment: Assignment) -> dict:
 
 
 def _locked_position(position: Position) -> Position:
-    # The row lock serializes everyone claiming a place on this position: the count the engine
-    # reads cannot change until this transaction ends, so the last place goes to one person.
+    # The shift's lock first, as every change that takes more than one lock here does (cancel,
+    # reschedule, the last-lead guard, swaps), so two of them never wait on each other in a cycle.
+    # Under it the shift's status and times are the committed ones: a cancel or a reschedule that
+    # held it has finished, so a sign-up cannot land on a shift cancelled a moment ago.
+    shift = _lock_shift(position.shift_id)
+    # The position's lock serializes everyone claiming a place on it: the count the engine reads
+    # cannot change until this transaction ends, so the last place goes to one person.
     position = Position.objects.select_for_update().get(pk=position.pk)
-    # The shift is read after the lock, by a statement of its own: a reschedule that held the lock
-    # has committed the new times by now, and a statement begun before that would not see them.
-    position.shift = (Shift.objects.select_related("team__team_type", "organization")
-                      .get(pk=position.shift_id))
+    position.shift = shift
     return position
 
 
@@ -538,32 +547,37 @@ def assignment_cancel(*, by, assignment: Assignment, reason: str = "", no_lead_r
 def assignment_check_in(*, by, assignment: Assignment, at: datetime | None = None) -> Assignment:
     _require(can_act_on_assignment(by, assignment), _("You cannot check in for this assignment."))
     at = at or timezone.now()
-    if assignment.status != Assignment.Status.ASSIGNED:
-        raise ApplicationError(_("Only an assigned shift can be checked into."))
-    if not (assignment.starts_at - CHECK_IN_OPENS <= at <= assignment.ends_at):
-        raise ApplicationError(_("Check-in opens an hour before the shift and closes at its end."))
-    assignment.status, assignment.checked_in_at = Assignment.Status.CHECKED_IN, at
-    assignment.save(update_fields=["status", "checked_in_at", "updated_at"])
-    audit(actor=by, action="scheduling.assignment.checked_in", target=assignment,
-          organization=assignment.shift.organization, after={"at": _iso(at)})
-    return assignment
+
+    def check_in(row: Assignment) -> list[str]:
+        # The times of the locked row: a reschedule may have moved them since the page was read.
+        if not (row.starts_at - CHECK_IN_OPENS <= at <= row.ends_at):
+            raise ApplicationError(_("Check-in opens an hour before the shift and closes at its end."))
+        row.checked_in_at = at
+        return ["checked_in_at"]
+
+    return transition(assignment, from_states={Assignment.Status.ASSIGNED}, to_state=Assignment.Status.CHECKED_IN,
+                      refused=_("Only an assigned shift can be checked into."), apply=check_in, actor=by,
+                      action="scheduling.assignment.checked_in", organization=assignment.shift.organization,
+                      after={"at": _iso(at)})
 
 
 def assignment_check_out(*, by, assignment: Assignment, at: datetime | None = None) -> Assignment:
     _require(can_act_on_assignment(by, assignment), _("You cannot check out for this assignment."))
     at = at or timezone.now()
-    if assignment.status != Assignment.Status.CHECKED_IN:
-        raise ApplicationError(_("Check in before checking out."))
-    if at <= assignment.checked_in_at:
-        raise ApplicationError(_("Check-out must be after check-in."))
-    if at > assignment.ends_at + CHECK_OUT_CLOSES:
-        raise ApplicationError(_("The shift ended more than four hours ago, so now is not when the work ended: "
-                                 "a coordinator records the hours worked on the shift's page."))
-    assignment.status, assignment.checked_out_at = Assignment.Status.COMPLETED, at
-    assignment.save(update_fields=["status", "checked_out_at", "updated_at"])
-    audit(actor=by, action="scheduling.assignment.checked_out", target=assignment,
-          organization=assignment.shift.organization, after={"at": _iso(at)})
-    return assignment
+
+    def check_out(row: Assignment) -> list[str]:
+        if at <= row.checked_in_at:
+            raise ApplicationError(_("Check-out must be after check-in."))
+        if at > row.ends_at + CHECK_OUT_CLOSES:
+            raise ApplicationError(_("The shift ended more than four hours ago, so now is not when the work ended: "
+                                     "a coordinator records the hours worked on the shift's page."))
+        row.checked_out_at = at
+        return ["checked_out_at"]
+
+    return transition(assignment, from_states={Assignment.Status.CHECKED_IN}, to_state=Assignment.Status.COMPLETED,
+                      refused=_("Check in before checking out."), apply=check_out, actor=by,
+                      action="scheduling.assignment.checked_out", organization=assignment.shift.organization,
+                      after={"at": _iso(at)})
 
 
 def assignment_record_hours(*, by, assignment: Assignment, checked_in_at: datetime, checked_out_at: datetime,
@@ -665,6 +679,15 @@ def _tell_eligible_colleagues(swap: SwapRequest) -> int:
     return sent
 
 
+def _lock_swap_shift(swap: SwapRequest) -> None:
+    """The shift's lock before the swap's: a responder cancelling the offered assignment (shift, then
+    assignment, then its swaps) and a coordinator approving the swap (swap, then assignment) each
+    held what the other waited for, and PostgreSQL broke the cycle with a deadlock error (a 500)."""
+    shift_id = SwapRequest.objects.filter(pk=swap.pk).values_list("assignment__shift_id", flat=True).first()
+    if shift_id is not None:
+        _lock_shift(shift_id)
+
+
 def _complete_swap(*, swap: SwapRequest, by) -> SwapRequest:
     old = swap.assignment
     position = _locked_position(old.position)
@@ -706,6 +729,7 @@ def swap_accept(*, by, swap: SwapRequest) -> SwapRequest:
     """A colleague takes the offered shift: done at once, or after a coordinator approves when the
     organization requires it. Either way the engine must allow the taker now."""
     with transaction.atomic():
+        _lock_swap_shift(swap)
         swap = SwapRequest.objects.select_for_update(of=("self",)).select_related(
             "assignment__shift__organization", "assignment__position", "assignment__responder").get(pk=swap.pk)
         _require(can_take_swap(by, swap), _("Only a colleague in this organization can take the shift."))
@@ -729,6 +753,7 @@ def swap_accept(*, by, swap: SwapRequest) -> SwapRequest:
 
 def swap_decide(*, by, swap: SwapRequest, approve: bool) -> SwapRequest:
     with transaction.atomic():
+        _lock_swap_shift(swap)
         swap = SwapRequest.objects.select_for_update(of=("self",)).select_related(
             "assignment__shift__organization", "assignment__position", "taken_by").get(pk=swap.pk)
         _require(can_decide_swap(by, swap), _("Only a coordinator of this organization can decide on swaps."))
@@ -745,12 +770,11 @@ def swap_decide(*, by, swap: SwapRequest, approve: bool) -> SwapRequest:
 
 def swap_withdraw(*, by, swap: SwapRequest) -> SwapRequest:
     _require(swap.offered_by_id == by.pk, _("Only the person who offered the shift can withdraw the offer."))
-    if swap.status not in (SwapRequest.Status.OPEN, SwapRequest.Status.PENDING_APPROVAL):
-        raise ApplicationError(_("This offer is closed."))
-    swap.status = SwapRequest.Status.WITHDRAWN
-    swap.save(update_fields=["status", "updated_at"])
-    audit(actor=by, action="scheduling.swap.withdrawn", target=swap, organization=swap.assignment.shift.organization)
-    return swap
+    # Under the swap's lock: a coordinator approving at this moment either commits first (the
+    # handover stands and this is refused) or waits and finds the offer withdrawn.
+    return transition(swap, from_states={SwapRequest.Status.OPEN, SwapRequest.Status.PENDING_APPROVAL},
+                      to_state=SwapRequest.Status.WITHDRAWN, refused=_("This offer is closed."), actor=by,
+                      action="scheduling.swap.withdrawn", organization=swap.assignment.shift.organization)
 
 
 # --- availability, time off ---------------------------------------------------------------------------
@@ -761,15 +785,21 @@ def availability_add(*, by, weekday: int, start_time: time, end_time: time) -> A
         raise ApplicationError(_("Choose a day of the week."), field="weekday")
     if start_time == end_time:
         raise ApplicationError(_("Start and end times must differ."), field="end_time")
-    row = Availability.objects.create(responder=by, weekday=weekday, start_time=start_time, end_time=end_time)
-    audit(actor=by, action="scheduling.availability.added", target=row)
+    with transaction.atomic():
+        row = Availability.objects.create(responder=by, weekday=weekday, start_time=start_time, end_time=end_time)
+        audit(actor=by, action="scheduling.availability.added", target=row)
     return row
 
 
 def availability_remove(*, by, availability: Availability) -> None:
     _require(availability.responder_id == by.pk, _("This is not your availability."))
-    audit(actor=by, action="scheduling.availability.removed", target=availability)
-    availability.delete()
+    with transaction.atomic():
+        # Locked so a double click removes and audits once; the second finds nothing left.
+        row = Availability.objects.select_for_update().filter(pk=availability.pk).first()
+        if row is None:
+            return
+        audit(actor=by, action="scheduling.availability.removed", target=row)
+        row.delete()
 
 
 def time_off_request(*, by, organization, starts_at: datetime, ends_at: datetime, reason: str = "") -> TimeOff:
@@ -787,14 +817,19 @@ def time_off_request(*, by, organization, starts_at: datetime, ends_at: datetime
 
 def time_off_decide(*, by, time_off: TimeOff, approve: bool, note: str = "") -> TimeOff:
     _require(can_decide_time_off(by, time_off), _("Only a coordinator of this organization can decide."))
-    if time_off.status != TimeOff.Status.PENDING:
-        raise ApplicationError(_("This request has already been decided."))
+    status = TimeOff.Status.APPROVED if approve else TimeOff.Status.DENIED
+
+    def decide(row: TimeOff) -> list[str]:
+        row.decided_by, row.decided_at, row.decision_note = by, timezone.now(), note
+        return ["decided_by", "decided_at", "decision_note"]
+
     with transaction.atomic():
-        time_off.status = TimeOff.Status.APPROVED if approve else TimeOff.Status.DENIED
-        time_off.decided_by, time_off.decided_at, time_off.decision_note = by, timezone.now(), note
-        time_off.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
-        audit(actor=by, action=f"scheduling.time_off.{time_off.status}", target=time_off,
-              organization=time_off.organization, after={"note": note})
+        # Under the row's lock: a withdrawal at the same moment is either seen (and this refused)
+        # or waits and finds the request decided.
+        time_off = transition(time_off, from_states={TimeOff.Status.PENDING}, to_state=status,
+                              refused=_("This request has already been decided."), apply=decide, actor=by,
+                              action=f"scheduling.time_off.{status}", organization=time_off.organization,
+                              after={"note": note}, select_related=("responder", "organization"))
         notify(kind="scheduling.time_off_decided", to=time_off.responder, dedupe_key=f"time-off-decided:{time_off.pk}",
                target=time_off, link=reverse("scheduling:time-off"),
                context={"approved": approve, "starts_at": time_off.starts_at, "ends_at": time_off.ends_at,
@@ -804,12 +839,9 @@ def time_off_decide(*, by, time_off: TimeOff, approve: bool, note: str = "") -> 
 
 def time_off_withdraw(*, by, time_off: TimeOff) -> TimeOff:
     _require(time_off.responder_id == by.pk, _("This is not your request."))
-    if time_off.status not in (TimeOff.Status.PENDING, TimeOff.Status.APPROVED):
-        raise ApplicationError(_("This request is closed."))
-    time_off.status = TimeOff.Status.WITHDRAWN
-    time_off.save(update_fields=["status", "updated_at"])
-    audit(actor=by, action="scheduling.time_off.withdrawn", target=time_off, organization=time_off.organization)
-    return time_off
+    return transition(time_off, from_states={TimeOff.Status.PENDING, TimeOff.Status.APPROVED},
+                      to_state=TimeOff.Status.WITHDRAWN, refused=_("This request is closed."), actor=by,
+                      action="scheduling.time_off.withdrawn", organization=time_off.organization)
 
 
 # --- calendar feed ------------------------------------------------------------------------------------
@@ -824,7 +856,8 @@ def calendar_feed_rotate(*, user) -> CalendarFeed:
 
 
 def calendar_feed_revoke(*, user) -> int:
-    count = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    if count:
-        audit(actor=user, action="scheduling.calendar_feed.revoked", target=user)
+    with transaction.atomic():
+        count = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if count:
+            audit(actor=user, action="scheduling.calendar_feed.revoked", target=user)
     return count

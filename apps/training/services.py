@@ -367,6 +367,11 @@ def enrollment_mark_attendance(*, by: User, enrollment: Enrollment, attendance: 
     else:
         hours = session.course.hours if attendance == Enrollment.Attendance.PRESENT else Decimal("0")
     with transaction.atomic():
+        # Under the row's lock, re-read: a withdrawal that committed since the page was read wins.
+        enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related(
+            "session__course", "session__organization", "responder").get(pk=enrollment.pk)
+        if enrollment.status != Enrollment.Status.ENROLLED:
+            raise ApplicationError(_("Only enrolled people are on the roll."))
         before = {"attendance": enrollment.attendance, "hours": enrollment.hours_attended}
         enrollment.attendance, enrollment.hours_attended = attendance, hours
         enrollment.save(update_fields=["attendance", "hours_attended", "updated_at"])
