@@ -1,7 +1,9 @@
 """Who may see and do what in a solicitation. Plain predicates, one place each.
 
 Sealing, the price wall and blind review are decided here and nowhere else: views, the API,
-templates and services all ask these functions.
+templates and services all ask these functions. A proposal proposal_list does not return is a 404
+for that user; a part of one it returns (the price envelope) that these deny is a 403 saying why
+(the rule for every app is in apps/core/permissions.py).
 """
 
 from apps.accounts.roles import Role

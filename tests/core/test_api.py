@@ -167,3 +167,24 @@ def test_an_unexpected_failure_on_a_page_answers_with_the_html_page(client, monk
     response = client.get("/")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_api_filter_on_another_object_takes_any_id_and_answers_what_matches(api):
+    # Issue 16: the audit log's `organization` and `target_type` (django-filter's ModelChoiceFilter)
+    # answered 400 for an integer the schema allows but no row has; the API's filters answer an empty list.
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.core.audit import audit
+
+    admin = user_with_role(Role.PROGRAM_ADMIN)
+    api.force_authenticate(admin)
+    audit(actor=admin, action="test.filtered", target=admin)
+    user_type = ContentType.objects.get_for_model(admin)
+    for query in ({"organization": 0}, {"target_type": 0}, {"target_type": 10**20},
+                  {"target_type": user_type.pk, "action": "no.such"}):
+        response = api.get("/api/v1/audit-events/", query)
+        assert (response.status_code, response.json()["results"]) == (200, []), query
+    response = api.get("/api/v1/audit-events/", {"target_type": user_type.pk, "action": "test.filtered"})
+    assert [row["target_id"] for row in response.json()["results"]] == [str(admin.pk)]
+    response = api.get("/api/v1/audit-events/", {"target_type": "accounts.user"})
+    assert (response.status_code, response.json()["errors"]) == (400, {"target_type": ["Enter a whole number."]})

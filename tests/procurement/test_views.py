@@ -441,3 +441,25 @@ def test_demo_seeder_is_idempotent(officer, coordinator, harbor):
     assert [(p.organization, p.status) for p in solicitation.proposals.all()] == [(harbor, "draft")]
     assert Solicitation.objects.count() == 1
     assert Decimal(solicitation.budget_ceiling) == Decimal("1750000.00")
+
+
+def test_price_refusals_follow_the_one_rule(in_evaluation, two_submitted, officer, evaluator, evaluator2,
+                                            coordinator2):
+    # Issue 16: the rule in apps/core/permissions.py. Who may read the proposal gets a 403 for its
+    # price saying why and when; who may not know of it gets the same 404 as for an id that never existed.
+    first = two_submitted[0]
+    url = f"/api/v1/procurement/proposals/{first.pk}/price/"
+    assert _client(evaluator).get(f"/api/v1/procurement/proposals/{first.pk}/").status_code == 200
+    refused = _client(evaluator).get(url)
+    assert (refused.status_code, refused.json()) == (403, {
+        "detail": "Evaluators never see the price envelope: the committee scores the technical proposal alone.",
+        "errors": {}})
+    assert _client(officer).get(f"/api/v1/procurement/proposals/{first.pk}/").status_code == 200
+    refused = _client(officer).get(url)
+    assert (refused.status_code, refused.json()) == (403, {
+        "detail": "The price envelope opens at the price opening, after consensus scoring.", "errors": {}})
+    missing = _client(coordinator2).get("/api/v1/procurement/proposals/0/price/")
+    for stranger in (coordinator2, evaluator2):  # another organization's coordinator; not on this committee
+        hidden = _client(stranger).get(url)
+        assert (hidden.status_code, hidden.json()) == (404, missing.json())
+    assert missing.status_code == 404

@@ -200,3 +200,49 @@ def test_assign_with_a_body_that_is_not_json_gets_the_plain_error_body(api):
     assert response.json() == {"detail": "JSON parse error - Expecting value: line 1 column 1 (char 0)", "errors": {}}
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert schema["components"]["schemas"]["Refusal"]["required"] == ["detail", "errors"]
+
+
+def test_shift_cancel_reason_that_is_not_a_string_is_a_400_on_the_field(api, team, coordinator):
+    # Issue 16: DRF's CharField read {"reason": 0} as "0" and cancelled the shift; the schema says a string.
+    published = make_shift(team=team, starts_at=WED)
+    api.force_authenticate(coordinator)
+    for reason in (0, 1.5, True, ["Storm"], {"text": "Storm"}):
+        response = api.post(f"/api/v1/scheduling/shifts/{published.pk}/cancel/", {"reason": reason}, format="json")
+        assert (response.status_code, response.json()["errors"]) == (400, {"reason": ["Not a valid string."]})
+    published.refresh_from_db()
+    assert published.status == Shift.Status.PUBLISHED
+
+
+def test_time_off_reason_that_is_not_a_string_is_a_400_on_the_field(api, org, responder):
+    # The same rule for a model serializer that takes input: TimeOff.reason is a text column.
+    api.force_authenticate(responder)
+    response = api.post("/api/v1/scheduling/time-off/", {
+        "organization": org.pk, "starts_at": "2026-03-10T08:00:00-04:00", "ends_at": "2026-03-11T08:00:00-04:00",
+        "reason": 7}, format="json")
+    assert (response.status_code, response.json()["errors"]) == (400, {"reason": ["Not a valid string."]})
+    assert TimeOff.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/api/v1/scheduling/shifts/?team={id}", "/api/v1/scheduling/positions/?shift={id}",
+                                 "/api/v1/scheduling/assignments/?shift={id}",
+                                 "/api/v1/scheduling/assignments/?responder={id}"])
+def test_filter_on_an_id_that_is_not_yours_or_does_not_exist_is_an_empty_list(api, url, team, other_team,
+                                                                              coordinator, outsider):
+    # Issue 16: `?team=0` passed the schema (an integer) and answered 400 "Select a valid choice", while
+    # another organization's team answered an empty list: the 400 told which ids exist elsewhere.
+    theirs = make_shift(team=other_team, starts_at=WED)
+    place(shift=theirs, responder=outsider)
+    ids = {"team": other_team.pk, "shift": theirs.pk, "responder": outsider.pk}
+    api.force_authenticate(coordinator)
+    for value in (0, -1, 2**31, 10**20, ids[url.rsplit("?", 1)[1].split("=")[0]]):
+        response = api.get(url.format(id=value))
+        assert (response.status_code, response.json()["results"]) == (200, [])
+
+
+def test_filter_on_an_id_still_filters_and_refuses_what_is_not_an_integer(api, team, coordinator):
+    mine = make_shift(team=team, starts_at=WED)
+    api.force_authenticate(coordinator)
+    assert _ids(api.get(f"/api/v1/scheduling/shifts/?team={team.pk}")) == [mine.pk]
+    for value in ("harbor", "1.5"):
+        response = api.get(f"/api/v1/scheduling/shifts/?team={value}")
+        assert (response.status_code, response.json()["errors"]) == (400, {"team": ["Enter a whole number."]})

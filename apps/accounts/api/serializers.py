@@ -4,6 +4,7 @@ from apps.accounts.models import Invitation, Membership, Organization, User
 from apps.accounts.permissions import has_mfa
 from apps.accounts.roles import Role
 from apps.accounts.selectors import organization_list, user_memberships
+from apps.core.api.fields import StrictStringsMixin
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -61,7 +62,7 @@ class MeSerializer(serializers.ModelSerializer):
         return MeMembershipSerializer(list(grouped.values()), many=True).data
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(StrictStringsMixin, serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     invited_by = serializers.EmailField(source="invited_by.email", read_only=True)
 

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
 
-from apps.core.filters import AuditEventFilter
+from apps.core.api.filters import AuditEventApiFilter
 from apps.core.permissions import can_view_audit
 from apps.core.selectors import audit_event_list, language_list, neighborhood_list
 
@@ -44,7 +44,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     """The append-only audit log (program admins)."""
 
     serializer_class = AuditEventSerializer
-    filterset_class = AuditEventFilter
+    filterset_class = AuditEventApiFilter
     ordering_fields = ["id", "created_at"]
 
     def get_permissions(self):

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.fields import StrictCharField
 from apps.core.models import Language, Neighborhood
 
 from ..forms import EMAIL_MAX_LENGTH, validate_phone
@@ -53,16 +54,16 @@ class CodeRelatedField(serializers.SlugRelatedField):
 
 
 class RegistrationInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = StrictCharField(max_length=100)
     language = CodeRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True))
     email = serializers.EmailField(required=False, allow_blank=True, default="", max_length=EMAIL_MAX_LENGTH)
-    phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32,
+    phone = StrictCharField(required=False, allow_blank=True, default="", max_length=32,
                                   validators=[validate_phone])
     contact_consent = serializers.BooleanField(required=False, default=False)
     interpretation_language = CodeRelatedField(
         slug_field="code", queryset=Language.objects.filter(is_active=True), required=False, allow_null=True,
         default=None)
-    access_needs = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    access_needs = StrictCharField(required=False, allow_blank=True, default="", max_length=1000)
 
     def validate(self, attrs):
         if (attrs.get("email") or attrs.get("phone")) and not attrs.get("contact_consent"):
@@ -99,23 +100,23 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
 class FeedbackEntrySerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=[FeedbackItem.Channel.PAPER_CARD, FeedbackItem.Channel.TABLE_NOTES,
                                                FeedbackItem.Channel.API])
-    text = serializers.CharField(max_length=5000)
+    text = StrictCharField(max_length=5000)
     language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True))
     neighborhood = serializers.SlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.all(),
                                                 required=False, allow_null=True, default=None)
     session = serializers.PrimaryKeyRelatedField(queryset=CommunitySession.objects.all(), required=False,
                                                  allow_null=True, default=None)
     contact_consent = serializers.BooleanField(required=False, default=False)
-    contact_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    contact_name = StrictCharField(required=False, allow_blank=True, default="", max_length=100)
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+    contact_phone = StrictCharField(required=False, allow_blank=True, default="", max_length=32)
 
 
 class ModerationSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
     reason = serializers.ChoiceField(choices=FeedbackItem.RejectReason.choices, required=False, allow_blank=True,
                                      default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class BulkModerationSerializer(serializers.Serializer):
@@ -126,7 +127,7 @@ class BulkModerationSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=FeedbackItem.RejectReason.choices, required=False, allow_blank=True,
                                      default="", help_text="Required when rejecting")
     # A rejection without a reason is refused by the service (as for one item), with the field named.
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class BulkModerationItemSerializer(serializers.Serializer):

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from apps.core.api.fields import StrictCharField
+
 from ..models import (
     Addendum,
     Clarification,
@@ -181,4 +183,4 @@ class ScoreInputSerializer(serializers.Serializer):
     criterion = serializers.IntegerField()
     points = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True)
-    rationale = serializers.CharField()
+    rationale = StrictCharField()

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +12,13 @@ from apps.core.api.serializers import ErrorSerializer
 
 from .. import selectors, services
 from ..models import Clarification, Criterion, Proposal, Score, Solicitation
-from ..permissions import can_edit_proposal, can_read_price, can_read_technical, is_coordinator_of
+from ..permissions import (
+    can_edit_proposal,
+    can_read_price,
+    can_read_technical,
+    is_assigned_evaluator,
+    is_coordinator_of,
+)
 from .serializers import (
     PriceSerializer,
     ProposalDetailSerializer,
@@ -67,13 +74,23 @@ class ProposalViewSet(viewsets.ReadOnlyModelViewSet):
             services.proposal_sealed_read_record(proposal=proposal, by=request.user, envelope="technical")
         return Response(self.get_serializer(proposal).data)
 
-    @extend_schema(responses={200: PriceSerializer, 403: ErrorSerializer})
+    @extend_schema(responses={
+        200: PriceSerializer,
+        403: OpenApiResponse(ErrorSerializer, description="A proposal you may read whose price envelope is not "
+                                                          "yours to open: why, and when it opens."),
+        404: OpenApiResponse(ErrorSerializer, description="Not found, or a proposal you may not know of.")})
     @action(detail=True, methods=["get"], serializer_class=PriceSerializer)
     def price(self, request, pk=None):
-        """The price envelope: the proposer; the officer after the price opening; never an evaluator."""
+        """The price envelope: the proposer; the officer after the price opening; never an evaluator.
+
+        A proposal you may not read is a 404; one you may read whose price is not yours a 403 saying
+        why (the rule is in apps/core/permissions.py)."""
         proposal = self.get_object()
         if not can_read_price(request.user, proposal):
-            raise PermissionDenied("The price envelope is sealed to you.")
+            if is_assigned_evaluator(request.user, proposal.solicitation):
+                raise PermissionDenied(_("Evaluators never see the price envelope: the committee scores the "
+                                         "technical proposal alone."))
+            raise PermissionDenied(_("The price envelope opens at the price opening, after consensus scoring."))
         services.proposal_sealed_read_record(proposal=proposal, by=request.user, envelope="price")
         if is_coordinator_of(request.user, proposal.organization_id):
             return Response(PriceSerializer(proposal.price).data)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.core.api.fields import StrictCharField, StrictStringsMixin
 from apps.core.api.serializers import ErrorSerializer
 from apps.scheduling.eligibility import OVERRIDABLE
 from apps.scheduling.models import Assignment, Position, Shift, SwapRequest, TimeOff
@@ -45,15 +46,15 @@ class AssignSerializer(serializers.Serializer):
     responder = serializers.IntegerField()
     overrides = serializers.ListField(child=serializers.ChoiceField(choices=sorted(OVERRIDABLE)), required=False,
                                       default=list)
-    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    reason = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class AssignmentCancelSerializer(ReasonSerializer):
-    no_lead_reason = serializers.CharField(
+    no_lead_reason = StrictCharField(
         max_length=300, required=False, allow_blank=True, default="",
         help_text="Coordinators only: why the shift may go ahead without a team lead, when removing this "
                   "person leaves it without one (refused with code last_lead otherwise).")
@@ -62,16 +63,16 @@ class AssignmentCancelSerializer(ReasonSerializer):
 class HoursSerializer(serializers.Serializer):
     checked_in_at = serializers.DateTimeField(help_text="When the person started work (ISO 8601 with offset).")
     checked_out_at = serializers.DateTimeField(help_text="When they finished; not in the future.")
-    reason = serializers.CharField(max_length=300, help_text="Why the hours are recorded by hand (audited).")
+    reason = StrictCharField(max_length=300, help_text="Why the hours are recorded by hand (audited).")
 
 
 class RescheduleSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=300)
+    reason = StrictCharField(max_length=300)
     overrides = serializers.ListField(child=serializers.ChoiceField(choices=sorted(OVERRIDABLE)), required=False,
                                       default=list)
-    override_reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    override_reason = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class EligibilityQuerySerializer(serializers.Serializer):
@@ -115,10 +116,10 @@ class SwapSerializer(serializers.ModelSerializer):
 
 class SwapCreateSerializer(serializers.Serializer):
     assignment = serializers.IntegerField()
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class TimeOffSerializer(serializers.ModelSerializer):
+class TimeOffSerializer(StrictStringsMixin, serializers.ModelSerializer):
     class Meta:
         model = TimeOff
         fields = ["id", "responder", "organization", "starts_at", "ends_at", "reason", "status", "decided_by",
@@ -127,4 +128,4 @@ class TimeOffSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=300, required=False, allow_blank=True, default="")

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import Organization
+from apps.core.api.fields import StrictCharField
 from apps.training.models import (
     Course,
     Enrollment,
@@ -64,7 +65,7 @@ class TrainingRecordCreateSerializer(serializers.Serializer):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.none())
     course = serializers.SlugRelatedField(slug_field="code", queryset=Course.objects.filter(is_active=True))
     completed_on = serializers.DateField()
-    certificate_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    certificate_number = StrictCharField(max_length=64, required=False, allow_blank=True, default="")
     evidence = serializers.FileField()
 
     def __init__(self, *args, **kwargs):
@@ -77,7 +78,7 @@ class TrainingRecordCreateSerializer(serializers.Serializer):
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = StrictCharField(max_length=500)
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -1,0 +1,27 @@
+"""Input fields that take only what the schema documents.
+
+DRF's CharField turns a number into its text (`{"reason": 0}` is read as "0"), so a request the
+schema calls invalid (a string is documented) is accepted. Every text field of an input
+serializer is a StrictCharField: anything but a string is refused with DRF's own "Not a valid
+string." on that field.
+"""
+
+from django.db import models
+from rest_framework import serializers
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictStringsMixin:
+    """For a model serializer that takes input: its text model fields become StrictCharFields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
