@@ -40,6 +40,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.training.readiness import Code as ReadinessCode
@@ -87,7 +88,12 @@ class Reason:
     code: str
     message: str
     overridable: bool = False
-    details: tuple[str, ...] = ()  # readiness messages, when the training engine said no
+    details: tuple[str, ...] = ()  # the cause: what training is missing, or the work or time off in the way
+
+    @property
+    def is_training(self) -> bool:
+        """The details say what training is missing (otherwise: what is in the way, and when)."""
+        return self.code in (Code.NOT_READY, Code.ROLE_NOT_QUALIFIED)
 
     def __iter__(self):
         yield self.code
@@ -207,6 +213,15 @@ def _availability_covers(rows: list[Availability], start: datetime, end: datetim
         if cursor >= end:
             return True
     return cursor >= end
+
+
+def _span_text(start: datetime, end: datetime) -> str:
+    """'Tue 3 Mar 2026, 22:00–06:00' in the site's time zone (the end's date too when it differs)."""
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    first = date_format(start, "D j M Y, H:i")
+    last = date_format(end, "H:i" if end.date() == start.date() or end - start < timedelta(hours=24)
+                       else "D j M Y, H:i")
+    return f"{first}–{last}"
 
 
 def _hours_text(value: float) -> str:
@@ -337,11 +352,16 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
             refuse(Code.NOT_READY, _("Training does not clear this person through the end of the shift."), details)
 
     mine = [(_utc(s), _utc(e)) for aid, s, e in facts.others.get(uid, []) if aid != replacing_id]
-    if any(s < end and e > start for s, e in mine):
-        refuse(Code.OVERLAP, _("Already assigned to another shift at this time."))
+    overlapping = sorted((s, e) for s, e in mine if s < end and e > start)
+    if overlapping:
+        refuse(Code.OVERLAP, _("Already assigned to another shift at this time."),
+               tuple(_("Assigned %(span)s.") % {"span": _span_text(s, e)} for s, e in overlapping))
     rest = timedelta(hours=policy.min_rest_hours)
-    if any((timedelta(0) <= start - e < rest) or (timedelta(0) <= s - end < rest) for s, e in mine):
-        refuse(Code.REST, _("Less than %(h)s hours of rest between shifts.") % {"h": policy.min_rest_hours})
+    too_close = sorted((s, e) for s, e in mine
+                       if (timedelta(0) <= start - e < rest) or (timedelta(0) <= s - end < rest))
+    if too_close:
+        refuse(Code.REST, _("Less than %(h)s hours of rest between shifts.") % {"h": policy.min_rest_hours},
+               tuple(_("Assigned %(span)s.") % {"span": _span_text(s, e)} for s, e in too_close))
     # Only work within a week of the shift can share a day or a 7-day window with it.
     apart = [(s, e) for s, e in mine if not (s < end and e > start) and s < end + WEEK and e > start - WEEK]
     daily = _max_daily((start, end), apart)
@@ -352,8 +372,10 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
     if weekly > policy.max_weekly_hours:
         refuse(Code.WEEKLY_HOURS, _("%(h)s hours in 7 days; the limit is %(max)s.")
                % {"h": _hours_text(weekly), "max": policy.max_weekly_hours})
-    if any(s < end and e > start for s, e in facts.time_off.get(uid, [])):
-        refuse(Code.TIME_OFF, _("Approved time off overlaps the shift."))
+    away = sorted((s, e) for s, e in facts.time_off.get(uid, []) if s < end and e > start)
+    if away:
+        refuse(Code.TIME_OFF, _("Approved time off overlaps the shift."),
+               tuple(_("Time off %(span)s.") % {"span": _span_text(s, e)} for s, e in away))
     rows = facts.availability.get(uid)
     if rows and not _availability_covers(rows, start, end):
         refuse(Code.UNAVAILABLE, _("Outside the weekly availability this person gave."))

@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from apps.accounts.roles import Role
 from apps.core.errors import ApplicationError
@@ -212,7 +213,9 @@ def test_coordinator_override_needs_a_reason_and_is_audited(team, coordinator, r
     shift = make_shift(team=team, starts_at=WED - timedelta(hours=1))  # from 09:00: 9 h of rest
     with pytest.raises(ApplicationError) as refused:
         services.assignment_create(by=coordinator, position=position(shift), responder=responder)
-    assert (refused.value.code, refused.value.message) == ("rest", "Less than 10 hours of rest between shifts.")
+    # The refusal names its cause: the shift that ends too close to this one.
+    assert (refused.value.code, refused.value.message) == (
+        "rest", "Less than 10 hours of rest between shifts. Assigned Tue 3 Mar 2026, 16:00–00:00.")
     with pytest.raises(ApplicationError) as no_reason:
         services.assignment_create(by=coordinator, position=position(shift), responder=responder, overrides=["rest"])
     assert no_reason.value.field == "override_reason"
@@ -278,3 +281,27 @@ def test_positions_for_user_tells_apart_shifts_before_and_after_a_lapse(team, or
                    make_shift(team=team, starts_at=local(2026, 3, 6, 10)))
     answers = positions_for_user(user=person, positions=[position(early), position(late)])
     assert [answers[position(early).pk].reason_codes, answers[position(late).pk].reason_codes] == [[], ["not_ready"]]
+
+
+def test_a_refusal_names_the_work_or_time_off_in_the_way(team, org, responder, coordinator, client):
+    """Overlap, rest and time off say which shift or which days, on the page and in the API."""
+    place(shift=make_shift(team=team, starts_at=WED - timedelta(hours=4)), responder=responder)  # 06:00–14:00
+    TimeOff.objects.create(responder=responder, organization=org, starts_at=local(2026, 3, 4, 12),
+                           ends_at=local(2026, 3, 4, 20), status=TimeOff.Status.APPROVED)
+    shift = make_shift(team=team, starts_at=WED)
+    result = check_eligibility(user=responder, position=position(shift))
+    details = {r.code: r.details for r in result.reasons}
+    assert details["overlap"] == ("Assigned Wed 4 Mar 2026, 06:00–14:00.",)
+    assert details["time_off"] == ("Time off Wed 4 Mar 2026, 12:00–20:00.",)
+    assert not any(r.is_training for r in result.reasons)
+
+    client.force_login(coordinator)
+    html = client.get(reverse("scheduling:shift-detail", args=[shift.pk])).content.decode()
+    # Listed under the reason, without "What is missing:" (that introduces missing training).
+    assert ('<li class="reason reason-overlap"><span aria-hidden="true">✗</span> Already assigned to another '
+            'shift at this time.<ul class="reason-details"><li>Assigned Wed 4 Mar 2026, 06:00–14:00.</li></ul></li>'
+            ) in html
+    with pytest.raises(ApplicationError) as refused:
+        services.assignment_create(by=coordinator, position=position(shift), responder=responder)
+    assert "Assigned Wed 4 Mar 2026, 06:00–14:00." in refused.value.message
+    assert "Time off Wed 4 Mar 2026, 12:00–20:00." in refused.value.message
