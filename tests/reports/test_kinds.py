@@ -212,9 +212,14 @@ def test_schedule_coverage_and_timesheet(demo, django_capture_on_commit_callback
     assert f"{figures['fill_rate']}%" in text
     assert "Daily fill rate (%)" in text
 
-    # A completed 8-hour shift last week for the timesheet.
+    # A completed 8-hour shift last week for the timesheet, at a time the demo's history left Riley free
+    # (the demo has Riley working shifts relative to today: a fixed hour collided on some days).
     team = TeamFactory(organization=organization)
-    start = timezone.make_aware(datetime.combine(today - timedelta(days=7), time(10, 0)))
+    busy = list(Assignment.objects.filter(responder=demo["responder"], status__in=Assignment.ACTIVE)
+                .values_list("starts_at", "ends_at"))
+    start = next(moment for day in range(7, 13) for hour in (10, 2, 18)
+                 for moment in [timezone.make_aware(datetime.combine(today - timedelta(days=day), time(hour, 0)))]
+                 if not any(s < moment + timedelta(hours=8) and e > moment for s, e in busy))
     shift = make_shift(team=team, starts_at=start)
     place(shift=shift, responder=demo["responder"], status=Assignment.Status.COMPLETED,
           checked_in_at=start, checked_out_at=start + timedelta(hours=8))
