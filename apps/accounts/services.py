@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
+from apps.core.transitions import transition
 from apps.notifications.services import Contact, notify
 
 from .models import Invitation, Membership, Organization, User
@@ -247,30 +248,28 @@ def invitation_accept(*, invitation: Invitation, user: User | None = None, full_
 def invitation_revoke(*, by: User, invitation: Invitation) -> Invitation:
     if not can_invite(by, invitation.organization, invitation.role):
         raise ApplicationError(_("You cannot withdraw this invitation."))
-    with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.status != Invitation.Status.PENDING:
-            raise ApplicationError(_("Only a pending invitation can be withdrawn."))
-        invitation.status, invitation.revoked_at = Invitation.Status.REVOKED, timezone.now()
-        invitation.save(update_fields=["status", "revoked_at", "updated_at"])
-        audit(actor=by, action="accounts.invitation.revoked", target=invitation,
-              organization=invitation.organization, before={"status": "pending"}, after={"status": "revoked"})
-    return invitation
+
+    def stamp(row: Invitation) -> list[str]:
+        row.revoked_at = timezone.now()
+        return ["revoked_at"]
+
+    return transition(invitation, from_states={Invitation.Status.PENDING}, to_state=Invitation.Status.REVOKED,
+                      refused=_("Only a pending invitation can be withdrawn."), apply=stamp, actor=by,
+                      action="accounts.invitation.revoked", organization=invitation.organization,
+                      before={"status": "pending"}, after={"status": "revoked"})
 
 
 def invitation_expire_due() -> int:
     """Mark pending invitations past their deadline as expired (the beat task calls this)."""
     due = Invitation.objects.filter(status=Invitation.Status.PENDING, expires_at__lte=timezone.now())
-    count = 0
+    expired: list[int] = []
     for invitation in due.select_related("organization"):
-        with transaction.atomic():
-            updated = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
-                status=Invitation.Status.EXPIRED)
-            if updated:
-                audit(actor=None, action="accounts.invitation.expired", target=invitation,
-                      organization=invitation.organization)
-                count += 1
-    return count
+        # accepted or revoked a moment ago: left as it is, and not counted
+        transition(invitation, from_states={Invitation.Status.PENDING},
+                   done_states={Invitation.Status.ACCEPTED, Invitation.Status.REVOKED, Invitation.Status.EXPIRED},
+                   to_state=Invitation.Status.EXPIRED, actor=None, action="accounts.invitation.expired",
+                   organization=invitation.organization, then=lambda row: expired.append(row.pk))
+    return len(expired)
 
 
 # --- profile -------------------------------------------------------------------------------------

@@ -30,22 +30,28 @@ def transition(
     action: str,
     field: str = "status",
     done_states: Collection[str] = (),
-    refused: str | None = None,
+    refused: str | Callable[[M], str] | None = None,
     apply: Callable[[M], Iterable[str] | None] | None = None,
     organization=None,
-    before: dict | None = None,
+    before: dict | Callable[[M], dict | None] | None = None,
     after: dict | Callable[[M], dict | None] | None = None,
     select_related: Iterable[str] = (),
+    then: Callable[[M], None] | None = None,
 ) -> M:
     """Move one row's `field` from one of `from_states` to `to_state` and audit it, under its row lock.
 
     `target` is the instance the caller holds, or the model class with `pk`. In the row's current
     state (read under the lock): one of `done_states` returns the row untouched and unaudited (the
     change is already made, as a double click makes it); any other state outside `from_states` raises
-    ApplicationError with `refused`. `apply(row)` may check the locked row further (raising
-    ApplicationError rolls everything back) and set other fields, returning their names so they are
-    saved too. `after` may be a function of the saved row. The caller's instance, when one was
-    given, is brought up to date with the fields written. Returns the locked, saved row.
+    ApplicationError with `refused` (a message, or a function of the row giving one, whose error names
+    the state field, as procurement's "needs: …" refusals always have). `apply(row)` may check the
+    locked row further (raising ApplicationError rolls everything back) and set other fields,
+    returning their names so they are saved too. `organization` (the audit's) may be a function of
+    the saved row. `before` may be a function of the locked row as it was read, `after` of the saved row.
+    `then(row)` runs in the same transaction after the audit, only when the change was made (the
+    notifications and follow-on work that belong to it: a double click does not repeat them). The
+    caller's instance, when one was given, is brought up to date with the fields written. Returns the
+    locked, saved row.
     """
     model = type(target) if isinstance(target, models.Model) else target
     if isinstance(target, models.Model):
@@ -62,16 +68,24 @@ def transition(
         if current in done_states:
             return row
         if current not in from_states:
-            raise ApplicationError(refused or _("This can no longer be done: it is now %(state)s.")
-                                   % {"state": _state_label(row, field)}, code="invalid_transition")
+            if callable(refused):
+                message = refused(row)
+            else:
+                message = refused or _("This can no longer be done: it is now %(state)s.") % {
+                    "state": _state_label(row, field)}
+            raise ApplicationError(message, field=field if callable(refused) else None, code="invalid_transition")
+        before = before(row) if callable(before) else before
         fields = [field, *(apply(row) or ())] if apply is not None else [field]
         setattr(row, field, to_state)
         if any(f.name == "updated_at" for f in model._meta.concrete_fields):
             fields.append("updated_at")
         fields = list(dict.fromkeys(fields))
         row.save(update_fields=fields)
-        audit(actor=actor, action=action, target=row, organization=organization, before=before,
+        audit(actor=actor, action=action, target=row, before=before,
+              organization=organization(row) if callable(organization) else organization,
               after=after(row) if callable(after) else after)
+        if then is not None:
+            then(row)
     if isinstance(target, models.Model) and target is not row:
         _copy_fields(row, target, fields)
     return row

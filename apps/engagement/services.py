@@ -115,44 +115,43 @@ def session_update(*, by, session: CommunitySession, interpretation_languages=No
     return session
 
 
-@transaction.atomic
 def session_publish(*, by, session: CommunitySession) -> CommunitySession:
     _require(can_manage_session(by, session), _("Only a moderator of this department can publish the session."))
-    session = CommunitySession.objects.select_for_update().get(pk=session.pk)
-    if session.status == CommunitySession.Status.PUBLISHED:
-        return session
-    if session.status != CommunitySession.Status.DRAFT:
-        raise ApplicationError(_("Only a draft can be published."))
-    if session.starts_at <= timezone.now():
-        raise ApplicationError(_("A session that has started cannot be published."), field="starts_at")
-    session.status, session.published_at = CommunitySession.Status.PUBLISHED, timezone.now()
-    session.save(update_fields=["status", "published_at", "updated_at"])
-    audit(actor=by, action="engagement.session.published", target=session, organization=session.organization)
-    return session
+
+    def publish(row: CommunitySession) -> list[str]:
+        if row.starts_at <= timezone.now():
+            raise ApplicationError(_("A session that has started cannot be published."), field="starts_at")
+        row.published_at = timezone.now()
+        return ["published_at"]
+
+    return transition(session, from_states={CommunitySession.Status.DRAFT},
+                      done_states={CommunitySession.Status.PUBLISHED}, to_state=CommunitySession.Status.PUBLISHED,
+                      refused=_("Only a draft can be published."), apply=publish, actor=by,
+                      action="engagement.session.published", organization=session.organization)
 
 
-@transaction.atomic
 def session_cancel(*, by, session: CommunitySession, reason: str) -> CommunitySession:
     _require(can_manage_session(by, session), _("Only a moderator of this department can cancel the session."))
     if not reason.strip():
         raise ApplicationError(_("Say why the session is cancelled: registrants are told."), field="reason")
-    session = CommunitySession.objects.select_for_update().get(pk=session.pk)
-    if session.status == CommunitySession.Status.CANCELLED:
-        return session
-    if session.status == CommunitySession.Status.COMPLETED:
-        raise ApplicationError(_("A completed session cannot be cancelled."))
-    session.status, session.cancelled_at = CommunitySession.Status.CANCELLED, timezone.now()
-    session.cancellation_reason = reason.strip()
-    session.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
-    active = session.registrations.filter(status__in=[Registration.Status.REGISTERED,
-                                                       Registration.Status.WAITLISTED]).select_related("language")
-    for registration in active:
-        _notify_registrant(registration, kind="engagement.session_cancelled", intent="session-cancelled",
-                           extra={"reason": session.cancellation_reason})
-    notification_cancel(dedupe_key_prefix=f"engagement.reminder:{session.pk}:")
-    audit(actor=by, action="engagement.session.cancelled", target=session, organization=session.organization,
-          after={"reason": session.cancellation_reason})
-    return session
+
+    def cancel(row: CommunitySession) -> list[str]:
+        row.cancelled_at, row.cancellation_reason = timezone.now(), reason.strip()
+        return ["cancelled_at", "cancellation_reason"]
+
+    def tell_registrants(row: CommunitySession) -> None:
+        active = row.registrations.filter(status__in=[Registration.Status.REGISTERED,
+                                                      Registration.Status.WAITLISTED]).select_related("language")
+        for registration in active:
+            _notify_registrant(registration, kind="engagement.session_cancelled", intent="session-cancelled",
+                               extra={"reason": row.cancellation_reason})
+        notification_cancel(dedupe_key_prefix=f"engagement.reminder:{row.pk}:")
+
+    return transition(session, from_states={CommunitySession.Status.DRAFT, CommunitySession.Status.PUBLISHED},
+                      done_states={CommunitySession.Status.CANCELLED}, to_state=CommunitySession.Status.CANCELLED,
+                      refused=_("A completed session cannot be cancelled."), apply=cancel, actor=by,
+                      action="engagement.session.cancelled", organization=session.organization,
+                      after=lambda row: {"reason": row.cancellation_reason}, then=tell_registrants)
 
 
 @transaction.atomic
@@ -170,28 +169,29 @@ def walk_in_record(*, by, session: CommunitySession, count: int) -> CommunitySes
     return session
 
 
-@transaction.atomic
 def session_close(*, by, session: CommunitySession, summary_notes: str, materials_url: str = "") -> CommunitySession:
     """Close a held session: attendance is those checked in plus the walk-ins."""
     _require(can_manage_session(by, session), _("Only a moderator of this department can close the session."))
-    session = CommunitySession.objects.select_for_update().get(pk=session.pk)
-    if session.status != CommunitySession.Status.PUBLISHED:
-        raise ApplicationError(_("Only a published session can be closed."))
-    if session.starts_at > timezone.now():
-        raise ApplicationError(_("A session can be closed once it has started."))
-    checked_in = session.registrations.filter(checked_in_at__isnull=False).count()
-    session.attendance_count = checked_in + session.walk_in_count
-    session.summary_notes = summary_notes.strip()
-    if materials_url:
-        session.materials_url = materials_url
-    session.status, session.closed_at = CommunitySession.Status.COMPLETED, timezone.now()
-    session.save(update_fields=["attendance_count", "summary_notes", "materials_url", "status", "closed_at",
-                                "updated_at"])
-    notification_cancel(dedupe_key_prefix=f"engagement.reminder:{session.pk}:")
-    audit(actor=by, action="engagement.session.closed", target=session, organization=session.organization,
-          after={"attendance": session.attendance_count, "checked_in": checked_in,
-                 "walk_ins": session.walk_in_count})
-    return session
+    checked_in = {}
+
+    def close(row: CommunitySession) -> list[str]:
+        if row.starts_at > timezone.now():
+            raise ApplicationError(_("A session can be closed once it has started."))
+        checked_in["n"] = row.registrations.filter(checked_in_at__isnull=False).count()
+        row.attendance_count = checked_in["n"] + row.walk_in_count
+        row.summary_notes = summary_notes.strip()
+        if materials_url:
+            row.materials_url = materials_url
+        row.closed_at = timezone.now()
+        return ["attendance_count", "summary_notes", "materials_url", "closed_at"]
+
+    return transition(session, from_states={CommunitySession.Status.PUBLISHED},
+                      to_state=CommunitySession.Status.COMPLETED,
+                      refused=_("Only a published session can be closed."), apply=close, actor=by,
+                      action="engagement.session.closed", organization=session.organization,
+                      after=lambda row: {"attendance": row.attendance_count, "checked_in": checked_in["n"],
+                                         "walk_ins": row.walk_in_count},
+                      then=lambda row: notification_cancel(dedupe_key_prefix=f"engagement.reminder:{row.pk}:"))
 
 
 # --- registrations -------------------------------------------------------------------------------
@@ -305,13 +305,18 @@ def _promote_waitlist(session: CommunitySession) -> list[Registration]:
     promoted = list(session.registrations.filter(status=Registration.Status.WAITLISTED)
                     .select_related("language").order_by("created_at", "id")[:free])
     now = timezone.now()
-    for registration in promoted:
-        registration.status, registration.promoted_at = Registration.Status.REGISTERED, now
-        registration.save(update_fields=["status", "promoted_at"])
-        _notify_registrant(registration, kind="engagement.waitlist_promoted", intent="promoted")
-        audit(actor=None, action="engagement.registration.promoted", target=registration,
-              organization=session.organization, after={"status": registration.status})
-    return promoted
+
+    def stamp(row: Registration) -> list[str]:
+        row.promoted_at = now
+        return ["promoted_at"]
+
+    return [transition(registration, from_states={Registration.Status.WAITLISTED},
+                       to_state=Registration.Status.REGISTERED, apply=stamp, actor=None,
+                       action="engagement.registration.promoted", organization=session.organization,
+                       after={"status": Registration.Status.REGISTERED}, select_related=("language",),
+                       then=lambda row: _notify_registrant(row, kind="engagement.waitlist_promoted",
+                                                           intent="promoted"))
+            for registration in promoted]
 
 
 @transaction.atomic
@@ -320,17 +325,23 @@ def registration_cancel(*, registration: Registration, by=None) -> Registration:
     session = CommunitySession.objects.select_for_update().get(pk=registration.session_id)
     if by is not None:
         _require(can_manage_session(by, session), _("Only a moderator of this department can cancel it."))
-    registration = Registration.objects.select_related("language", "session").get(pk=registration.pk)
-    if registration.status == Registration.Status.CANCELLED:
-        return registration
-    if session.status != CommunitySession.Status.PUBLISHED:
-        raise ApplicationError(_("This session is no longer open for changes."))
-    registration.status, registration.cancelled_at = Registration.Status.CANCELLED, timezone.now()
-    registration.save(update_fields=["status", "cancelled_at"])
-    notification_cancel(dedupe_key_prefix=f"engagement.reminder:{session.pk}:{registration.pk}:")
-    _notify_registrant(registration, kind="engagement.registration_cancelled", intent="cancelled")
-    audit(actor=by, action="engagement.registration.cancelled", target=registration,
-          organization=session.organization, after={"status": registration.status})
+
+    def stamp(row: Registration) -> list[str]:
+        if session.status != CommunitySession.Status.PUBLISHED:
+            raise ApplicationError(_("This session is no longer open for changes."))
+        row.cancelled_at = timezone.now()
+        return ["cancelled_at"]
+
+    def tell(row: Registration) -> None:
+        notification_cancel(dedupe_key_prefix=f"engagement.reminder:{session.pk}:{row.pk}:")
+        _notify_registrant(row, kind="engagement.registration_cancelled", intent="cancelled")
+
+    registration = transition(Registration, registration.pk,
+                              from_states={Registration.Status.REGISTERED, Registration.Status.WAITLISTED},
+                              done_states={Registration.Status.CANCELLED}, to_state=Registration.Status.CANCELLED,
+                              apply=stamp, actor=by, action="engagement.registration.cancelled",
+                              organization=session.organization, after={"status": Registration.Status.CANCELLED},
+                              select_related=("language", "session"), then=tell)
     _promote_waitlist(session)
     return registration
 

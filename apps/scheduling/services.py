@@ -597,28 +597,31 @@ def assignment_record_hours(*, by, assignment: Assignment, checked_in_at: dateti
         raise ApplicationError(_("The end is in the future."), field="checked_out_at")
     if checked_out_at - checked_in_at > timedelta(hours=24):
         raise ApplicationError(_("At most 24 hours can be recorded for one shift."), field="checked_out_at")
-    with transaction.atomic():
-        assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
-            "shift__organization", "responder").get(pk=assignment.pk)
-        shift = assignment.shift
-        if shift.status == Shift.Status.CANCELLED or assignment.status not in Assignment.ACTIVE:
-            raise ApplicationError(_("Hours are recorded only for someone on a shift that took place."))
+    refused = _("Hours are recorded only for someone on a shift that took place.")
+
+    def record(row: Assignment) -> list[str]:
+        shift = row.shift
+        if shift.status == Shift.Status.CANCELLED:
+            raise ApplicationError(refused)
         if shift.starts_at > now:
             raise ApplicationError(_("The shift has not started yet."))
         if checked_in_at < shift.starts_at - CHECK_IN_OPENS or checked_in_at > shift.ends_at:
             raise ApplicationError(_("The start must fall between an hour before the shift and its end."),
                                    field="checked_in_at")
-        before = {"status": assignment.status,
-                  "checked_in_at": _iso(assignment.checked_in_at) if assignment.checked_in_at else None,
-                  "checked_out_at": _iso(assignment.checked_out_at) if assignment.checked_out_at else None}
-        assignment.status = Assignment.Status.COMPLETED
-        assignment.checked_in_at, assignment.checked_out_at = checked_in_at, checked_out_at
-        assignment.save(update_fields=["status", "checked_in_at", "checked_out_at", "updated_at"])
-        audit(actor=by, action="scheduling.assignment.hours_recorded", target=assignment,
-              organization=shift.organization, before=before,
-              after={"status": assignment.status, "checked_in_at": _iso(checked_in_at),
-                     "checked_out_at": _iso(checked_out_at), "reason": reason})
-    return assignment
+        row.checked_in_at, row.checked_out_at = checked_in_at, checked_out_at
+        return ["checked_in_at", "checked_out_at"]
+
+    def times(row: Assignment) -> dict:
+        return {"status": row.status,
+                "checked_in_at": _iso(row.checked_in_at) if row.checked_in_at else None,
+                "checked_out_at": _iso(row.checked_out_at) if row.checked_out_at else None}
+
+    # From any active state, completed included: a correction of hours already recorded.
+    return transition(assignment, from_states=set(Assignment.ACTIVE), to_state=Assignment.Status.COMPLETED,
+                      refused=refused, apply=record, actor=by, action="scheduling.assignment.hours_recorded",
+                      organization=assignment.shift.organization, before=times,
+                      after=lambda row: {**times(row), "reason": reason},
+                      select_related=("shift__organization", "responder"))
 
 
 def assignment_mark_no_show(*, by, assignment: Assignment, no_lead_reason: str = "") -> Assignment:
@@ -626,20 +629,21 @@ def assignment_mark_no_show(*, by, assignment: Assignment, no_lead_reason: str =
     others without a lead needs `no_lead_reason` and alerts the coordinators."""
     _require(can_manage_schedule(by, assignment.shift.organization_id),
              _("Only a coordinator of this organization can record a no-show."))
+    refused = _("A no-show is recorded only for a started shift nobody checked into.")
     if assignment.status != Assignment.Status.ASSIGNED or assignment.starts_at > timezone.now():
-        raise ApplicationError(_("A no-show is recorded only for a started shift nobody checked into."))
+        raise ApplicationError(refused)
     with transaction.atomic():
         shift = _lock_shift(assignment.shift_id)
-        assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
-            "shift__organization", "responder").get(pk=assignment.pk)
-        if assignment.status != Assignment.Status.ASSIGNED:
-            raise ApplicationError(_("A no-show is recorded only for a started shift nobody checked into."))
-        leaderless = _guard_last_lead(by=by, shift=shift, leaving=[assignment], no_lead_reason=no_lead_reason)
-        assignment.status = Assignment.Status.NO_SHOW
-        assignment.save(update_fields=["status", "updated_at"])
-        audit(actor=by, action="scheduling.assignment.no_show", target=assignment,
-              organization=assignment.shift.organization)
-        if leaderless:
+        leaderless = []
+
+        def guard(row: Assignment) -> None:
+            leaderless.append(_guard_last_lead(by=by, shift=shift, leaving=[row], no_lead_reason=no_lead_reason))
+
+        assignment = transition(assignment, from_states={Assignment.Status.ASSIGNED},
+                                to_state=Assignment.Status.NO_SHOW, refused=refused, apply=guard, actor=by,
+                                action="scheduling.assignment.no_show", organization=shift.organization,
+                                select_related=("shift__organization", "responder"))
+        if leaderless[0]:
             _alert_no_lead(by=by, shift=shift, assignment=assignment, action="no_show", reason=no_lead_reason)
     return assignment
 
@@ -759,13 +763,17 @@ def swap_decide(*, by, swap: SwapRequest, approve: bool) -> SwapRequest:
         _require(can_decide_swap(by, swap), _("Only a coordinator of this organization can decide on swaps."))
         if swap.status != SwapRequest.Status.PENDING_APPROVAL:
             raise ApplicationError(_("This swap is not waiting for a decision."))
-        swap.decided_by, swap.decided_at = by, timezone.now()
         if approve:
+            swap.decided_by, swap.decided_at = by, timezone.now()
             return _complete_swap(swap=swap, by=by)
-        swap.status = SwapRequest.Status.DECLINED
-        swap.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-        audit(actor=by, action="scheduling.swap.declined", target=swap, organization=swap.assignment.shift.organization)
-    return swap
+
+        def decide(row: SwapRequest) -> list[str]:
+            row.decided_by, row.decided_at = by, timezone.now()
+            return ["decided_by", "decided_at"]
+
+        return transition(swap, from_states={SwapRequest.Status.PENDING_APPROVAL}, to_state=SwapRequest.Status.DECLINED,
+                          refused=_("This swap is not waiting for a decision."), apply=decide, actor=by,
+                          action="scheduling.swap.declined", organization=swap.assignment.shift.organization)
 
 
 def swap_withdraw(*, by, swap: SwapRequest) -> SwapRequest:

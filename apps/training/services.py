@@ -15,6 +15,7 @@ from apps.accounts.roles import Role
 from apps.core.audit import audit, audit_many
 from apps.core.errors import ApplicationError
 from apps.core.queue import enqueue_on_commit
+from apps.core.transitions import transition
 from apps.core.uploads import CERTIFICATES, check_upload
 from apps.notifications.services import notification_cancel, notify
 
@@ -160,18 +161,18 @@ def _notify_record_decision(record: TrainingRecord, kind: str) -> list:
 def record_verify(*, record: TrainingRecord, by: User) -> TrainingRecord:
     if not can_verify_record(by, record):
         raise ApplicationError(_("Only a trainer or coordinator of this organization can verify it."))
-    with transaction.atomic():
-        record = TrainingRecord.objects.select_for_update().select_related("course", "responder").get(pk=record.pk)
-        if record.status == TrainingRecord.Status.VERIFIED:
-            return record  # verifying twice is harmless
-        before = {"status": record.status}
-        record.status, record.verified_by, record.verified_at = TrainingRecord.Status.VERIFIED, by, timezone.now()
-        record.rejection_reason = ""
-        record.save(update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"])
-        audit(actor=by, action="training.record.verified", target=record, organization=record.organization,
-              before=before, after={"status": record.status})
-        _notify_record_decision(record, "training.record_verified")
-    return record
+
+    def verify(row: TrainingRecord) -> list[str]:
+        row.verified_by, row.verified_at, row.rejection_reason = by, timezone.now(), ""
+        return ["verified_by", "verified_at", "rejection_reason"]
+
+    # verifying twice is harmless: the second finds it verified and changes nothing
+    return transition(record, from_states={TrainingRecord.Status.PENDING, TrainingRecord.Status.REJECTED},
+                      done_states={TrainingRecord.Status.VERIFIED}, to_state=TrainingRecord.Status.VERIFIED,
+                      apply=verify, actor=by, action="training.record.verified", organization=record.organization,
+                      before=lambda row: {"status": row.status}, after={"status": TrainingRecord.Status.VERIFIED},
+                      select_related=("course", "responder"),
+                      then=lambda row: _notify_record_decision(row, "training.record_verified"))
 
 
 def record_reject(*, record: TrainingRecord, by: User, reason: str) -> TrainingRecord:
@@ -180,17 +181,18 @@ def record_reject(*, record: TrainingRecord, by: User, reason: str) -> TrainingR
         raise ApplicationError(_("Only a trainer or coordinator of this organization can reject it."))
     if not reason:
         raise ApplicationError(_("Say why the record is rejected, so the responder can fix it."), field="reason")
-    with transaction.atomic():
-        record = TrainingRecord.objects.select_for_update().select_related("course", "responder").get(pk=record.pk)
-        if record.status != TrainingRecord.Status.PENDING:
-            raise ApplicationError(_("Only a record waiting for verification can be rejected."))
-        record.status, record.rejection_reason = TrainingRecord.Status.REJECTED, reason[:500]
-        record.verified_by, record.verified_at = by, timezone.now()
-        record.save(update_fields=["status", "rejection_reason", "verified_by", "verified_at", "updated_at"])
-        audit(actor=by, action="training.record.rejected", target=record, organization=record.organization,
-              before={"status": "pending"}, after={"status": record.status, "reason": record.rejection_reason})
-        _notify_record_decision(record, "training.record_rejected")
-    return record
+
+    def reject(row: TrainingRecord) -> list[str]:
+        row.rejection_reason, row.verified_by, row.verified_at = reason[:500], by, timezone.now()
+        return ["rejection_reason", "verified_by", "verified_at"]
+
+    return transition(record, from_states={TrainingRecord.Status.PENDING}, to_state=TrainingRecord.Status.REJECTED,
+                      refused=_("Only a record waiting for verification can be rejected."), apply=reject, actor=by,
+                      action="training.record.rejected", organization=record.organization,
+                      before={"status": "pending"},
+                      after=lambda row: {"status": row.status, "reason": row.rejection_reason},
+                      select_related=("course", "responder"),
+                      then=lambda row: _notify_record_decision(row, "training.record_rejected"))
 
 
 # --- field hours ---------------------------------------------------------------------------------
@@ -220,19 +222,19 @@ def field_hours_log(*, by: User, organization: Organization, worked_on: date, ho
 def field_hours_sign_off(*, by: User, entry: FieldHours, approve: bool, note: str = "") -> FieldHours:
     if not can_sign_off_field_hours(by, entry):
         raise ApplicationError(_("Only the named preceptor can sign off these hours."))
-    with transaction.atomic():
-        entry = FieldHours.objects.select_for_update().get(pk=entry.pk)
-        if entry.status != FieldHours.Status.PENDING:
-            raise ApplicationError(_("These hours have already been decided."))
-        if not approve and not note.strip():
-            raise ApplicationError(_("Say why the hours are not signed off."), field="note")
-        entry.status = FieldHours.Status.SIGNED_OFF if approve else FieldHours.Status.REJECTED
-        entry.signed_off_at, entry.decision_note = timezone.now(), note.strip()[:300]
-        entry.save(update_fields=["status", "signed_off_at", "decision_note", "updated_at"])
-        audit(actor=by, action="training.field_hours.signed_off" if approve else "training.field_hours.rejected",
-              target=entry, organization=entry.organization, before={"status": "pending"},
-              after={"status": entry.status, "hours": entry.hours})
-    return entry
+    if not approve and not note.strip():
+        raise ApplicationError(_("Say why the hours are not signed off."), field="note")
+
+    def decide(row: FieldHours) -> list[str]:
+        row.signed_off_at, row.decision_note = timezone.now(), note.strip()[:300]
+        return ["signed_off_at", "decision_note"]
+
+    return transition(entry, from_states={FieldHours.Status.PENDING},
+                      to_state=FieldHours.Status.SIGNED_OFF if approve else FieldHours.Status.REJECTED,
+                      refused=_("These hours have already been decided."), apply=decide, actor=by,
+                      action="training.field_hours.signed_off" if approve else "training.field_hours.rejected",
+                      organization=entry.organization, before={"status": "pending"},
+                      after=lambda row: {"status": row.status, "hours": row.hours})
 
 
 # --- sessions and enrollment ---------------------------------------------------------------------
@@ -261,16 +263,12 @@ def session_create(*, by: User, organization: Organization, course: Course, trai
 def session_cancel(*, by: User, session: TrainingSession) -> TrainingSession:
     if not can_manage_session(by, session):
         raise ApplicationError(_("Only the trainer or a coordinator can cancel this session."))
-    with transaction.atomic():
-        session = TrainingSession.objects.select_for_update().get(pk=session.pk)
-        if session.status != TrainingSession.Status.SCHEDULED:
-            raise ApplicationError(_("Only a scheduled session can be cancelled."))
-        session.status = TrainingSession.Status.CANCELLED
-        session.save(update_fields=["status", "updated_at"])
-        audit(actor=by, action="training.session.cancelled", target=session, organization=session.organization,
-              before={"status": "scheduled"}, after={"status": "cancelled"})
-        notification_cancel(dedupe_key_prefix=f"training-session-reminder:{session.pk}:")
-    return session
+    return transition(session, from_states={TrainingSession.Status.SCHEDULED},
+                      to_state=TrainingSession.Status.CANCELLED,
+                      refused=_("Only a scheduled session can be cancelled."), actor=by,
+                      action="training.session.cancelled", organization=session.organization,
+                      before={"status": "scheduled"}, after={"status": "cancelled"},
+                      then=lambda row: notification_cancel(dedupe_key_prefix=f"training-session-reminder:{row.pk}:"))
 
 
 def _locked_session(session: TrainingSession) -> TrainingSession:
@@ -319,15 +317,17 @@ def enrollment_withdraw(*, by: User, enrollment: Enrollment) -> Enrollment:
         raise ApplicationError(_("You cannot withdraw this enrollment."))
     with transaction.atomic():
         session = _locked_session(session)
-        enrollment = Enrollment.objects.get(pk=enrollment.pk)
-        if enrollment.status == Enrollment.Status.WITHDRAWN:
-            return enrollment
-        was = enrollment.status
-        enrollment.status = Enrollment.Status.WITHDRAWN
-        enrollment.save(update_fields=["status", "updated_at"])
-        audit(actor=by, action="training.enrollment.withdrawn", target=enrollment,
-              organization=session.organization, before={"status": was}, after={"status": "withdrawn"})
-        if was == Enrollment.Status.ENROLLED:
+        was = {}
+
+        def withdraw(row: Enrollment) -> None:
+            was["status"] = row.status
+
+        enrollment = transition(enrollment, from_states={Enrollment.Status.ENROLLED, Enrollment.Status.WAITLISTED},
+                                done_states={Enrollment.Status.WITHDRAWN}, to_state=Enrollment.Status.WITHDRAWN,
+                                apply=withdraw, actor=by, action="training.enrollment.withdrawn",
+                                organization=session.organization, before=lambda row: {"status": row.status},
+                                after={"status": "withdrawn"})
+        if was.get("status") == Enrollment.Status.ENROLLED:
             _promote_waitlist(session)
     return enrollment
 
@@ -339,10 +339,10 @@ def _promote_waitlist(session: TrainingSession) -> None:
     waiting = list(Enrollment.objects.filter(session=session, status=Enrollment.Status.WAITLISTED)
                    .select_related("responder").order_by("queued_at", "id")[:free])
     for enrollment in waiting:
-        enrollment.status = Enrollment.Status.ENROLLED
-        enrollment.save(update_fields=["status", "updated_at"])
-        audit(actor=None, action="training.enrollment.promoted", target=enrollment,
-              organization=session.organization, before={"status": "waitlisted"}, after={"status": "enrolled"})
+        enrollment = transition(enrollment, from_states={Enrollment.Status.WAITLISTED},
+                                to_state=Enrollment.Status.ENROLLED, actor=None, action="training.enrollment.promoted",
+                                organization=session.organization, before={"status": "waitlisted"},
+                                after={"status": "enrolled"}, select_related=("responder",))
         notify(kind="training.enrollment_promoted", to=enrollment.responder,
                dedupe_key=f"training-enrollment-promoted:{enrollment.pk}:{enrollment.updated_at:%Y%m%d%H%M%S}",
                target=session, link=reverse("training:session-detail", args=[session.pk]),

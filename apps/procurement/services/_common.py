@@ -25,13 +25,22 @@ def lock_solicitation(solicitation: Solicitation) -> Solicitation:
     return Solicitation.objects.select_for_update().get(pk=solicitation.pk)
 
 
+def status_refusal(*statuses: str, action: str):
+    """The refusal of a solicitation not in one of `statuses`, as a function of the locked row (the
+    `refused` of core.transitions.transition)."""
+
+    def message(solicitation: Solicitation) -> str:
+        allowed = ", ".join(str(Solicitation.Status(s).label) for s in statuses)
+        return (_("You cannot %(action)s: the solicitation is %(status)s (needs: %(allowed)s).")
+                % {"action": action, "status": solicitation.get_status_display(), "allowed": allowed})
+
+    return message
+
+
 def require_status(solicitation: Solicitation, *statuses: str, action: str) -> None:
     if solicitation.status not in statuses:
-        allowed = ", ".join(str(Solicitation.Status(s).label) for s in statuses)
-        raise ApplicationError(
-            _("You cannot %(action)s: the solicitation is %(status)s (needs: %(allowed)s).")
-            % {"action": action, "status": solicitation.get_status_display(), "allowed": allowed},
-            field="status", code="invalid_transition")
+        raise ApplicationError(status_refusal(*statuses, action=action)(solicitation), field="status",
+                               code="invalid_transition")
 
 
 def require_open_for_proposals(solicitation: Solicitation, *, now=None) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Role
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
+from apps.core.transitions import transition
 from apps.notifications.services import notify
 
 from ..models import (
@@ -26,7 +27,7 @@ from ..models import (
     Solicitation,
 )
 from ..permissions import assignment_for, can_evaluate_proposal, is_officer, recused_proposal_ids
-from ._common import coordinators_of, lock_solicitation, require_status, require_text, site_path
+from ._common import coordinators_of, lock_solicitation, require_status, require_text, site_path, status_refusal
 
 S = Solicitation.Status
 ATTESTATION_STATEMENT = (
@@ -150,18 +151,19 @@ def responsiveness_record(*, proposal: Proposal, criterion: Criterion, by, passe
 
 def solicitation_evaluation_start(*, solicitation: Solicitation, by) -> Solicitation:
     _require_officer(by)
-    with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        require_status(solicitation, S.OPENED, action=_("start the evaluation"))
-        if not solicitation.assignments.exists():
+
+    def start(row: Solicitation) -> list[str]:
+        if not row.assignments.exists():
             raise ApplicationError(_("Appoint at least one evaluator first."))
-        if _submitted(solicitation).filter(responsive__isnull=True).exists():
+        if _submitted(row).filter(responsive__isnull=True).exists():
             raise ApplicationError(_("Record responsiveness on every minimum criterion for every proposal first."))
-        solicitation.status, solicitation.evaluation_started_at = S.EVALUATION, timezone.now()
-        solicitation.save(update_fields=["status", "evaluation_started_at", "updated_at"])
-        audit(actor=by, action="procurement.solicitation.evaluation_started", target=solicitation,
-              after={"responsive": _responsive(solicitation).count()})
-    return solicitation
+        row.evaluation_started_at = timezone.now()
+        return ["evaluation_started_at"]
+
+    return transition(solicitation, from_states={S.OPENED}, to_state=S.EVALUATION,
+                      refused=status_refusal(S.OPENED, action=_("start the evaluation")), apply=start, actor=by,
+                      action="procurement.solicitation.evaluation_started",
+                      after=lambda row: {"responsive": _responsive(row).count()})
 
 
 def _check_value(solicitation: Solicitation, criterion: Criterion, points, rating: str):
@@ -232,15 +234,16 @@ def scoresheet_submit(*, proposal: Proposal, by) -> ScoreSheet:
 def solicitation_consensus_start(*, solicitation: Solicitation, by) -> Solicitation:
     """Starting consensus locks every individual score, submitted or not."""
     _require_officer(by)
-    with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        require_status(solicitation, S.EVALUATION, action=_("start consensus"))
-        if not ScoreSheet.objects.filter(assignment__solicitation=solicitation, submitted_at__isnull=False).exists():
+
+    def start(row: Solicitation) -> list[str]:
+        if not ScoreSheet.objects.filter(assignment__solicitation=row, submitted_at__isnull=False).exists():
             raise ApplicationError(_("No evaluator has submitted scores yet."))
-        solicitation.status, solicitation.consensus_started_at = S.CONSENSUS, timezone.now()
-        solicitation.save(update_fields=["status", "consensus_started_at", "updated_at"])
-        audit(actor=by, action="procurement.solicitation.consensus_started", target=solicitation)
-    return solicitation
+        row.consensus_started_at = timezone.now()
+        return ["consensus_started_at"]
+
+    return transition(solicitation, from_states={S.EVALUATION}, to_state=S.CONSENSUS,
+                      refused=status_refusal(S.EVALUATION, action=_("start consensus")), apply=start, actor=by,
+                      action="procurement.solicitation.consensus_started")
 
 
 def consensus_score_record(*, proposal: Proposal, criterion: Criterion, by, rationale: str,
@@ -267,19 +270,21 @@ def consensus_score_record(*, proposal: Proposal, criterion: Criterion, by, rati
 def solicitation_price_open(*, solicitation: Solicitation, by) -> Solicitation:
     """Only after the technical consensus is complete: the price cannot sway the technical ratings."""
     _require_officer(by)
-    with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        require_status(solicitation, S.CONSENSUS, action=_("open the price proposals"))
-        criteria = solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE).count()
-        for proposal in _responsive(solicitation):
+
+    def open_prices(row: Solicitation) -> list[str]:
+        criteria = row.criteria.filter(kind=Criterion.Kind.COMPARATIVE).count()
+        for proposal in _responsive(row):
             if proposal.consensus_scores.count() < criteria:
                 raise ApplicationError(_("Record a consensus rating on every criterion for every proposal first."),
                                        code="incomplete")
-        solicitation.status, solicitation.price_opened_at = S.PRICE_OPENED, timezone.now()
-        solicitation.save(update_fields=["status", "price_opened_at", "updated_at"])
-        audit(actor=by, action="procurement.solicitation.price_opened", target=solicitation,
-              after={"prices": {p.code: str(p.price.total) for p in _responsive(solicitation).select_related("price")}})
-    return solicitation
+        row.price_opened_at = timezone.now()
+        return ["price_opened_at"]
+
+    return transition(solicitation, from_states={S.CONSENSUS}, to_state=S.PRICE_OPENED,
+                      refused=status_refusal(S.CONSENSUS, action=_("open the price proposals")), apply=open_prices,
+                      actor=by, action="procurement.solicitation.price_opened",
+                      after=lambda row: {"prices": {p.code: str(p.price.total)
+                                                    for p in _responsive(row).select_related("price")}})
 
 
 def solicitation_award_recommend(*, solicitation: Solicitation, proposal: Proposal, by,
@@ -288,18 +293,17 @@ def solicitation_award_recommend(*, solicitation: Solicitation, proposal: Propos
     reasons = require_text(reasons, field="reasons", message=_("Write the reasons for the recommendation."))
     if proposal.solicitation_id != solicitation.pk:
         raise ApplicationError(_("Choose a proposal of this solicitation."), field="proposal")
-    with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        require_status(solicitation, S.PRICE_OPENED, action=_("recommend an award"))
+
+    def recommend(row: Solicitation) -> list[str]:
         if proposal.status != Proposal.Status.SUBMITTED or proposal.responsive is False:
             raise ApplicationError(_("Only a responsive proposal can be recommended."), field="proposal")
-        solicitation.status, solicitation.recommended_proposal = S.AWARD_RECOMMENDED, proposal
-        solicitation.recommendation_reasons, solicitation.recommended_at = reasons, timezone.now()
-        solicitation.save(update_fields=["status", "recommended_proposal", "recommendation_reasons",
-                                         "recommended_at", "updated_at"])
-        audit(actor=by, action="procurement.solicitation.award_recommended", target=solicitation,
-              after={"proposal": proposal.code, "reasons": reasons})
-    return solicitation
+        row.recommended_proposal, row.recommendation_reasons, row.recommended_at = proposal, reasons, timezone.now()
+        return ["recommended_proposal", "recommendation_reasons", "recommended_at"]
+
+    return transition(solicitation, from_states={S.PRICE_OPENED}, to_state=S.AWARD_RECOMMENDED,
+                      refused=status_refusal(S.PRICE_OPENED, action=_("recommend an award")), apply=recommend,
+                      actor=by, action="procurement.solicitation.award_recommended",
+                      after={"proposal": proposal.code, "reasons": reasons})
 
 
 def solicitation_award(*, solicitation: Solicitation, by, justification: str = "") -> Solicitation:
@@ -307,27 +311,25 @@ def solicitation_award(*, solicitation: Solicitation, by, justification: str = "
     from ..selectors import solicitation_ranking
 
     _require_officer(by)
-    with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        require_status(solicitation, S.AWARD_RECOMMENDED, action=_("award"))
-        winner = solicitation.recommended_proposal
-        ranking = solicitation_ranking(solicitation=solicitation)
+    justification = (justification or "").strip()
+
+    def award(row: Solicitation) -> list[str]:
+        winner = row.recommended_proposal
+        ranking = solicitation_ranking(solicitation=row)
         lowest = min((r["price"] for r in ranking if r["price"] is not None), default=None)
         winner_row = next(r for r in ranking if r["proposal"].pk == winner.pk)
-        justification = (justification or "").strip()
         if lowest is not None and winner_row["price"] > lowest and not justification:
             raise ApplicationError(_("The award is not to the lowest price: write the justification."),
                                    field="justification")
-        solicitation.status, solicitation.awarded_proposal = S.AWARDED, winner
-        solicitation.award_justification = justification or solicitation.recommendation_reasons
-        solicitation.awarded_at = timezone.now()
-        solicitation.save(update_fields=["status", "awarded_proposal", "award_justification", "awarded_at",
-                                         "updated_at"])
-        audit(actor=by, action="procurement.solicitation.awarded", target=solicitation,
-              organization=winner.organization,
-              after={"proposal": winner.code, "justification": solicitation.award_justification})
-        link = site_path("procurement:solicitation-detail", solicitation.reference)
-        for proposal in _submitted(solicitation).select_related("organization").prefetch_related(
+        row.awarded_proposal = winner
+        row.award_justification = justification or row.recommendation_reasons
+        row.awarded_at = timezone.now()
+        return ["awarded_proposal", "award_justification", "awarded_at"]
+
+    def tell_proposers(row: Solicitation) -> None:
+        winner = row.awarded_proposal
+        link = site_path("procurement:solicitation-detail", row.reference)
+        for proposal in _submitted(row).select_related("organization").prefetch_related(
                 "consensus_scores__criterion"):
             won = proposal.pk == winner.pk
             feedback = [{"criterion": c.criterion.title, "rating": c.get_rating_display() if c.rating else "",
@@ -335,11 +337,18 @@ def solicitation_award(*, solicitation: Solicitation, by, justification: str = "
             for user in coordinators_of([proposal.organization_id]):
                 notify(kind="procurement.award" if won else "procurement.non_award", to=user,
                        dedupe_key=f"procurement.award_notice:{proposal.pk}:{user.pk}",
-                       context={"solicitation": solicitation.title, "reference": solicitation.reference,
+                       context={"solicitation": row.title, "reference": row.reference,
                                 "organization": proposal.organization.name, "winner": winner.organization.name,
                                 "feedback": feedback, "responsive": proposal.responsive is not False},
                        target=proposal, link=link)
-    return solicitation
+
+    return transition(solicitation, from_states={S.AWARD_RECOMMENDED}, to_state=S.AWARDED,
+                      refused=status_refusal(S.AWARD_RECOMMENDED, action=_("award")), apply=award, actor=by,
+                      action="procurement.solicitation.awarded",
+                      organization=lambda row: row.awarded_proposal.organization,
+                      after=lambda row: {"proposal": row.awarded_proposal.code,
+                                         "justification": row.award_justification},
+                      select_related=("recommended_proposal__organization",), then=tell_proposers)
 
 
 def scoring_reminders_send(*, now: datetime) -> int:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Organization
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
+from apps.core.transitions import transition
 from apps.notifications.services import notify
 
 from ..models import (
@@ -29,7 +30,7 @@ from ..models import (
 )
 from ..permissions import can_manage_solicitation, can_participate, is_coordinator_of
 from ..uploads import check_upload
-from ._common import coordinators_of, lock_solicitation, require_status, require_text, site_path
+from ._common import coordinators_of, lock_solicitation, require_status, require_text, site_path, status_refusal
 
 S = Solicitation.Status
 EDITABLE_FIELDS = ("title", "summary", "scope", "procurement_type", "rating_method", "price_points", "budget_ceiling",
@@ -178,41 +179,43 @@ def document_add(*, solicitation: Solicitation, by, title: str, upload) -> Solic
 
 def solicitation_publish(*, solicitation: Solicitation, by) -> Solicitation:
     _require_officer(by)
-    with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        require_status(solicitation, S.DRAFT, action=_("publish"))
+
+    def publish(row: Solicitation) -> list[str]:
         now = timezone.now()
-        if solicitation.questions_due_at <= now:
+        if row.questions_due_at <= now:
             raise ApplicationError(_("The questions deadline is already past; set new dates before publishing."),
                                    field="questions_due_at")
-        comparative = list(solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE))
+        comparative = list(row.criteria.filter(kind=Criterion.Kind.COMPARATIVE))
         if not comparative:
             raise ApplicationError(_("Add at least one comparative criterion before publishing."))
-        if not solicitation.questions.exists():
+        if not row.questions.exists():
             raise ApplicationError(_("Add at least one question the technical proposal must answer."))
-        if solicitation.rating_method == RatingMethod.POINTS and any(c.max_points == 0 for c in comparative):
+        if row.rating_method == RatingMethod.POINTS and any(c.max_points == 0 for c in comparative):
             raise ApplicationError(_("Every comparative criterion needs points with the weighted-points method."))
-        solicitation.status, solicitation.published_at = S.PUBLISHED, now
-        solicitation.save(update_fields=["status", "published_at", "updated_at"])
-        audit(actor=by, action="procurement.solicitation.published", target=solicitation,
-              after={"status": solicitation.status, "proposals_due_at": solicitation.proposals_due_at})
-    return solicitation
+        row.published_at = now
+        return ["published_at"]
+
+    return transition(solicitation, from_states={S.DRAFT}, to_state=S.PUBLISHED,
+                      refused=status_refusal(S.DRAFT, action=_("publish")), apply=publish, actor=by,
+                      action="procurement.solicitation.published",
+                      after=lambda row: {"status": row.status, "proposals_due_at": row.proposals_due_at})
 
 
 def solicitation_close(*, solicitation: Solicitation, by=None) -> Solicitation:
     """Close at the deadline (the scanner does it; the opening does it too if it has not run yet)."""
-    with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        require_status(solicitation, S.PUBLISHED, action=_("close"))
+
+    def close(row: Solicitation) -> list[str]:
         now = timezone.now()
-        if now < solicitation.proposals_due_at:
+        if now < row.proposals_due_at:
             raise ApplicationError(_("The proposal deadline has not passed yet."), code="too_early")
-        solicitation.status, solicitation.closed_at = S.CLOSED, now
-        solicitation.save(update_fields=["status", "closed_at", "updated_at"])
-        audit(actor=by, action="procurement.solicitation.closed", target=solicitation,
-              after={"status": S.CLOSED, "submitted": solicitation.proposals.filter(
-                  status=Proposal.Status.SUBMITTED).count()})
-    return solicitation
+        row.closed_at = now
+        return ["closed_at"]
+
+    return transition(solicitation, from_states={S.PUBLISHED}, to_state=S.CLOSED,
+                      refused=status_refusal(S.PUBLISHED, action=_("close")), apply=close, actor=by,
+                      action="procurement.solicitation.closed",
+                      after=lambda row: {"status": S.CLOSED, "submitted": row.proposals.filter(
+                          status=Proposal.Status.SUBMITTED).count()})
 
 
 def solicitation_close_due(*, now: datetime) -> int:
@@ -234,21 +237,24 @@ def solicitation_open(*, solicitation: Solicitation, by) -> Solicitation:
         solicitation = lock_solicitation(solicitation)
         if solicitation.status == S.PUBLISHED:
             solicitation = solicitation_close(solicitation=solicitation, by=by)
-        require_status(solicitation, S.CLOSED, action=_("open the proposals"))
-        now = timezone.now()
-        if solicitation.opening_at and now < solicitation.opening_at:
-            raise ApplicationError(_("The opening is scheduled later; it cannot happen before its time."),
-                                   code="too_early")
-        register = [
-            {"code": p.code, "organization": p.organization.name, "submitted_at": p.submitted_at,
-             "receipt": p.submissions.first().receipt_hash}
-            for p in solicitation.proposals.filter(status=Proposal.Status.SUBMITTED).select_related("organization")
-        ]
-        solicitation.status, solicitation.opened_at = S.OPENED, now
-        solicitation.save(update_fields=["status", "opened_at", "updated_at"])
-        audit(actor=by, action="procurement.solicitation.opened", target=solicitation,
-              after={"register": register})
-    return solicitation
+
+        def open_(row: Solicitation) -> list[str]:
+            now = timezone.now()
+            if row.opening_at and now < row.opening_at:
+                raise ApplicationError(_("The opening is scheduled later; it cannot happen before its time."),
+                                       code="too_early")
+            row.opened_at = now
+            return ["opened_at"]
+
+        def register(row: Solicitation) -> dict:
+            return {"register": [
+                {"code": p.code, "organization": p.organization.name, "submitted_at": p.submitted_at,
+                 "receipt": p.submissions.first().receipt_hash}
+                for p in row.proposals.filter(status=Proposal.Status.SUBMITTED).select_related("organization")]}
+
+        return transition(solicitation, from_states={S.CLOSED}, to_state=S.OPENED,
+                          refused=status_refusal(S.CLOSED, action=_("open the proposals")), apply=open_, actor=by,
+                          action="procurement.solicitation.opened", after=register)
 
 
 def addendum_publish(*, solicitation: Solicitation, by, title: str, body: str,
@@ -327,21 +333,21 @@ def clarification_answer(*, clarification: Clarification, by, answer: str, quest
 def solicitation_cancel(*, solicitation: Solicitation, by, reason: str) -> Solicitation:
     _require_officer(by)
     reason = require_text(reason, field="reason", message=_("Give the reason for cancelling."))
-    with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        if solicitation.status in (S.AWARDED, S.CANCELLED):
-            raise ApplicationError(_("An awarded or cancelled solicitation cannot be cancelled."),
-                                   code="invalid_transition")
-        before = solicitation.status
-        solicitation.status, solicitation.cancel_reason, solicitation.cancelled_at = S.CANCELLED, reason, timezone.now()
-        solicitation.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
-        audit(actor=by, action="procurement.solicitation.cancelled", target=solicitation,
-              before={"status": before}, after={"status": S.CANCELLED, "reason": reason})
-        org_ids = set(solicitation.proposals.values_list("organization_id", flat=True))
-        link = site_path("procurement:solicitation-detail", solicitation.reference)
+
+    def cancel(row: Solicitation) -> list[str]:
+        row.cancel_reason, row.cancelled_at = reason, timezone.now()
+        return ["cancel_reason", "cancelled_at"]
+
+    def tell_proposers(row: Solicitation) -> None:
+        org_ids = set(row.proposals.values_list("organization_id", flat=True))
+        link = site_path("procurement:solicitation-detail", row.reference)
         for user in coordinators_of(org_ids):
             notify(kind="procurement.cancelled", to=user,
-                   dedupe_key=f"procurement.cancelled:{solicitation.pk}:{user.pk}",
-                   context={"solicitation": solicitation.title, "reference": solicitation.reference,
-                            "reason": reason}, target=solicitation, link=link)
-    return solicitation
+                   dedupe_key=f"procurement.cancelled:{row.pk}:{user.pk}",
+                   context={"solicitation": row.title, "reference": row.reference, "reason": reason},
+                   target=row, link=link)
+
+    return transition(solicitation, from_states=set(S.values) - {S.AWARDED, S.CANCELLED}, to_state=S.CANCELLED,
+                      refused=_("An awarded or cancelled solicitation cannot be cancelled."), apply=cancel, actor=by,
+                      action="procurement.solicitation.cancelled", before=lambda row: {"status": row.status},
+                      after={"status": S.CANCELLED, "reason": reason}, then=tell_proposers)
