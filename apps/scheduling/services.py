@@ -505,21 +505,44 @@ def _cancel_reminders(assignment: Assignment) -> None:
         notification_cancel(dedupe_key_prefix=f"{prefix}:{assignment.pk}:")
 
 
-def _cancel(*, assignment: Assignment, by, reason: str) -> Assignment:
-    assignment.status, assignment.cancelled_at, assignment.cancel_reason = (
-        Assignment.Status.CANCELLED, timezone.now(), reason[:300])
-    assignment.sequence += 1
-    assignment.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence", "updated_at"])
-    _cancel_reminders(assignment)
-    SwapRequest.objects.filter(assignment=assignment, status__in=[SwapRequest.Status.OPEN,
-                                                                   SwapRequest.Status.PENDING_APPROVAL]).update(
-        status=SwapRequest.Status.WITHDRAWN)
-    audit(actor=by, action="scheduling.assignment.cancelled", target=assignment,
-          organization=assignment.shift.organization, after={"reason": reason})
-    notify(kind="scheduling.assignment_cancelled", to=assignment.responder,
-           dedupe_key=f"shift-cancelled:{assignment.pk}", target=assignment, link=reverse("scheduling:my-shifts"),
-           context={**_notification_context(assignment), "reason": reason})
-    return assignment
+def _withdraw_offers(assignment: Assignment, *, by, reason: str, keep: SwapRequest | None = None) -> None:
+    """An assignment that leaves takes its open offers with it (each withdrawn and audited), but
+    the one it is handed over by (`keep`)."""
+    offers = SwapRequest.objects.filter(assignment=assignment, status__in=[SwapRequest.Status.OPEN,
+                                                                            SwapRequest.Status.PENDING_APPROVAL])
+    if keep is not None:
+        offers = offers.exclude(pk=keep.pk)
+    for swap in offers:
+        transition(swap, from_states={SwapRequest.Status.OPEN, SwapRequest.Status.PENDING_APPROVAL},
+                   done_states={SwapRequest.Status.WITHDRAWN, SwapRequest.Status.APPROVED,
+                                SwapRequest.Status.DECLINED}, to_state=SwapRequest.Status.WITHDRAWN, actor=by,
+                   action="scheduling.swap.withdrawn", organization=assignment.shift.organization,
+                   after={"reason": reason})
+
+
+def _cancel(*, assignment: Assignment, by, reason: str, action: str = "scheduling.assignment.cancelled",
+            handed_over_by: SwapRequest | None = None) -> Assignment:
+    """Take someone off a shift: they are told, unless the place is handed over by a swap (whose
+    notices say so). The caller holds the shift's lock (the lock order: shift first)."""
+
+    def cancel(row: Assignment) -> list[str]:
+        row.cancelled_at, row.cancel_reason = timezone.now(), reason[:300]
+        row.sequence += 1
+        return ["cancelled_at", "cancel_reason", "sequence"]
+
+    def follow_on(row: Assignment) -> None:
+        _cancel_reminders(row)
+        _withdraw_offers(row, by=by, reason=reason, keep=handed_over_by)
+        if handed_over_by is None:
+            notify(kind="scheduling.assignment_cancelled", to=row.responder,
+                   dedupe_key=f"shift-cancelled:{row.pk}", target=row, link=reverse("scheduling:my-shifts"),
+                   context={**_notification_context(row), "reason": reason})
+
+    return transition(assignment, from_states={Assignment.Status.ASSIGNED}, to_state=Assignment.Status.CANCELLED,
+                      refused=_("Only an upcoming assignment can be cancelled."), apply=cancel, actor=by,
+                      action=action, organization=assignment.shift.organization, after={"reason": reason},
+                      select_related=("shift__team", "shift__organization", "position", "responder"),
+                      then=follow_on)
 
 
 def assignment_cancel(*, by, assignment: Assignment, reason: str = "", no_lead_reason: str = "") -> Assignment:
@@ -696,7 +719,8 @@ def _complete_swap(*, swap: SwapRequest, by) -> SwapRequest:
     old = swap.assignment
     position = _locked_position(old.position)
     taker = swap.taken_by
-    old_assignment = Assignment.objects.select_for_update().get(pk=old.pk)
+    old_assignment = Assignment.objects.select_for_update(of=("self",)).select_related(
+        "shift__team", "shift__organization", "position", "responder").get(pk=old.pk)
     if old_assignment.status != Assignment.Status.ASSIGNED:
         raise ApplicationError(_("The offered assignment is no longer active."))
     # The taker is checked as if the offerer's place were free; it is, once this commits.
@@ -708,11 +732,8 @@ def _complete_swap(*, swap: SwapRequest, by) -> SwapRequest:
     if lead_missing_after(shift=position.shift, leaving=[old_assignment.pk], joining_roles=[position.role]):
         raise ApplicationError(_("This swap would leave the shift without a team lead. Ask your coordinator."),
                                code=Code.LAST_LEAD)
-    old_assignment.status, old_assignment.cancelled_at = Assignment.Status.CANCELLED, timezone.now()
-    old_assignment.cancel_reason = _("Handed over in a swap")
-    old_assignment.sequence += 1
-    old_assignment.save(update_fields=["status", "cancelled_at", "cancel_reason", "sequence", "updated_at"])
-    _cancel_reminders(old_assignment)
+    old_assignment = _cancel(assignment=old_assignment, by=by, reason=_("Handed over in a swap"),
+                             action="scheduling.assignment.handed_over", handed_over_by=swap)
     shift = position.shift
     new = _insert(position=position, shift=shift, responder=taker, starts_at=shift.starts_at, ends_at=shift.ends_at,
                   source=Assignment.Source.SWAP, assigned_by=by)

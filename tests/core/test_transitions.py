@@ -124,3 +124,45 @@ def test_transition_whose_audit_fails_does_not_commit_the_change(row, monkeypatc
         _withdraw(row)
 
     assert TimeOff.objects.get(pk=row.pk).status == "pending"
+
+
+def test_then_runs_once_in_the_transaction_and_not_when_already_done(row):
+    followed: list[tuple[str, int]] = []
+
+    def follow(locked):
+        # after the audit, inside the same transaction
+        followed.append((locked.status, AuditEvent.objects.filter(action="test.time_off.withdrawn").count()))
+
+    _withdraw(row, done_states={S.WITHDRAWN}, then=follow)
+    _withdraw(TimeOff.objects.get(pk=row.pk), done_states={S.WITHDRAWN}, then=follow)
+
+    assert followed == [("withdrawn", 1)]
+
+
+def test_then_failing_rolls_the_change_and_its_audit_back(row):
+    def fail(locked):
+        raise ApplicationError("The notice could not be queued.")
+
+    with pytest.raises(ApplicationError):
+        _withdraw(row, then=fail)
+
+    assert (TimeOff.objects.get(pk=row.pk).status, _events()) == ("pending", [])
+
+
+def test_before_and_organization_may_be_read_from_the_locked_row(row, org):
+    TimeOff.objects.filter(pk=row.pk).update(status=S.APPROVED)  # `row` still says pending
+
+    _withdraw(row, before=lambda locked: {"status": locked.status}, organization=lambda locked: locked.organization)
+
+    event = AuditEvent.objects.get(action="test.time_off.withdrawn")
+    assert (event.before, event.organization) == ({"status": "approved"}, org)
+
+
+def test_a_refusal_written_from_the_row_names_the_state_field(row):
+    TimeOff.objects.filter(pk=row.pk).update(status=S.DENIED)
+
+    with pytest.raises(ApplicationError) as refused:
+        _withdraw(row, refused=lambda locked: f"You cannot withdraw a {locked.status} request.")
+
+    assert (refused.value.message, refused.value.field, refused.value.code) == (
+        "You cannot withdraw a denied request.", "status", "invalid_transition")

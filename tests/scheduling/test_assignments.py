@@ -8,6 +8,7 @@ import time_machine
 
 from apps.accounts.roles import Role
 from apps.core.errors import ApplicationError
+from apps.core.models import AuditEvent
 from apps.notifications.models import Notification
 from apps.scheduling import selectors, services
 from apps.scheduling.models import Assignment, PositionRole, SchedulingPolicy, Shift, SwapRequest, TimeOff
@@ -111,6 +112,34 @@ def test_swap_with_coordinator_approval(team, coordinator, responder, peer, djan
                                        channel="in_app").count() == 1
     assert Notification.objects.filter(kind="scheduling.assignment_made", recipient_user=peer,
                                        channel="in_app").count() == 1
+
+
+def test_a_swap_handover_is_audited_on_the_place_given_away_and_does_not_tell_of_a_cancellation(
+        team, coordinator, responder, peer):
+    original = place(shift=make_shift(team=team, starts_at=WED), responder=responder)
+    swap = services.swap_accept(by=peer, swap=services.swap_offer(by=responder, assignment=original))
+
+    services.swap_decide(by=coordinator, swap=swap, approve=True)
+
+    handed = AuditEvent.objects.get(action="scheduling.assignment.handed_over", target_id=str(original.pk))
+    assert (handed.actor, handed.after) == (coordinator, {"reason": "Handed over in a swap"})
+    # the offer it was handed over by is approved, not withdrawn with the place
+    assert SwapRequest.objects.get(pk=swap.pk).status == "approved"
+    assert not AuditEvent.objects.filter(action="scheduling.swap.withdrawn").exists()
+    assert not Notification.objects.filter(kind="scheduling.assignment_cancelled").exists()
+
+
+def test_dropping_an_offered_shift_withdraws_the_offer_and_audits_it(team, responder, peer):
+    original = place(shift=make_shift(team=team, starts_at=WED), responder=responder)
+    offered = services.swap_offer(by=responder, assignment=original)
+
+    services.assignment_cancel(by=responder, assignment=original, reason="Moving away")
+
+    assert SwapRequest.objects.get(pk=offered.pk).status == "withdrawn"
+    withdrawn = AuditEvent.objects.get(action="scheduling.swap.withdrawn", target_id=str(offered.pk))
+    assert (withdrawn.actor, withdrawn.after) == (responder, {"reason": "Moving away"})
+    with pytest.raises(ApplicationError, match="This offer is no longer open."):
+        services.swap_accept(by=peer, swap=offered)
 
 
 def test_swap_without_approval_completes_on_accept(team, org, responder, peer):

@@ -6,12 +6,9 @@ in a known order; letting it go lets them run. The first in the queue commits; t
 what it committed, not the copy it was handed.
 """
 
-import threading
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
 
 from apps.core.errors import ApplicationError
 from apps.core.models import AuditEvent
@@ -19,63 +16,9 @@ from apps.scheduling import services
 from apps.scheduling.models import Assignment, SwapRequest, TimeOff
 from tests.factories.scheduling import make_shift, place
 from tests.scheduling.conftest import NOW, local
+from tests.support.races import queue_behind_a_lock
 
 WED = local(2026, 3, 4, 10)
-
-
-def _waiting_on_locks() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def _until_waiting(n: int) -> None:
-    for _ in range(1000):  # ten seconds (the clock is frozen, so count sleeps)
-        if _waiting_on_locks() >= n:
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"{n} racer(s) never queued on the row lock")
-
-
-class _Racer(threading.Thread):
-    def __init__(self, work) -> None:
-        super().__init__()
-        self.work, self.result, self.error = work, None, None
-
-    def run(self) -> None:
-        try:
-            self.result = self.work()
-        except BaseException as exc:  # asserted by the test
-            self.error = exc
-        finally:
-            connection.close()
-
-
-def _queue_behind_a_lock(model, pk, *works) -> list[_Racer]:
-    """Run `works` in this order against a row someone else has locked, then let the lock go."""
-    locked, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with transaction.atomic():
-            model.objects.select_for_update().get(pk=pk)
-            locked.set()
-            release.wait(timeout=20)
-
-    holder = _Racer(hold)
-    holder.start()
-    assert locked.wait(timeout=10)
-    racers = []
-    for n, work in enumerate(works, start=1):
-        racer = _Racer(work)
-        racer.start()
-        racers.append(racer)
-        _until_waiting(n)
-    release.set()
-    for thread in (holder, *racers):
-        thread.join(timeout=30)
-    assert holder.error is None
-    return racers
 
 
 def _events(action: str, target) -> int:
@@ -97,7 +40,7 @@ def pending_swap(team, responder, peer):
 def test_swap_withdraw_after_a_concurrent_approval_is_refused(pending_swap, coordinator, responder, peer):
     approving, withdrawing = (SwapRequest.objects.get(pk=pending_swap.pk) for _ in range(2))
 
-    approve, withdraw = _queue_behind_a_lock(
+    approve, withdraw = queue_behind_a_lock(
         SwapRequest, pending_swap.pk,
         lambda: services.swap_decide(by=coordinator, swap=approving, approve=True),
         lambda: services.swap_withdraw(by=responder, swap=withdrawing))
@@ -116,7 +59,7 @@ def test_swap_withdraw_after_a_concurrent_approval_is_refused(pending_swap, coor
 def test_swap_approve_after_a_concurrent_withdrawal_is_refused(pending_swap, coordinator, responder, peer):
     withdrawing, approving = (SwapRequest.objects.get(pk=pending_swap.pk) for _ in range(2))
 
-    withdraw, approve = _queue_behind_a_lock(
+    withdraw, approve = queue_behind_a_lock(
         SwapRequest, pending_swap.pk,
         lambda: services.swap_withdraw(by=responder, swap=withdrawing),
         lambda: services.swap_decide(by=coordinator, swap=approving, approve=True))
@@ -143,7 +86,7 @@ def pending_time_off(org, responder):
 def test_time_off_approval_after_a_concurrent_withdrawal_is_refused(pending_time_off, coordinator, responder):
     withdrawing, deciding = (TimeOff.objects.get(pk=pending_time_off.pk) for _ in range(2))
 
-    withdraw, decide = _queue_behind_a_lock(
+    withdraw, decide = queue_behind_a_lock(
         TimeOff, pending_time_off.pk,
         lambda: services.time_off_withdraw(by=responder, time_off=withdrawing),
         lambda: services.time_off_decide(by=coordinator, time_off=deciding, approve=True))
@@ -161,7 +104,7 @@ def test_time_off_approval_after_a_concurrent_withdrawal_is_refused(pending_time
 def test_time_off_withdrawal_after_a_concurrent_denial_is_refused(pending_time_off, coordinator, responder):
     deciding, withdrawing = (TimeOff.objects.get(pk=pending_time_off.pk) for _ in range(2))
 
-    decide, withdraw = _queue_behind_a_lock(
+    decide, withdraw = queue_behind_a_lock(
         TimeOff, pending_time_off.pk,
         lambda: services.time_off_decide(by=coordinator, time_off=deciding, approve=False, note="Short-staffed"),
         lambda: services.time_off_withdraw(by=responder, time_off=withdrawing))
@@ -182,7 +125,7 @@ def test_two_simultaneous_check_ins_record_one(team, responder, coordinator):
     first_at, second_at = NOW, NOW + timedelta(minutes=1)
     phone, desk = (Assignment.objects.get(pk=assignment.pk) for _ in range(2))
 
-    first, second = _queue_behind_a_lock(
+    first, second = queue_behind_a_lock(
         Assignment, assignment.pk,
         lambda: services.assignment_check_in(by=responder, assignment=phone, at=first_at),
         lambda: services.assignment_check_in(by=coordinator, assignment=desk, at=second_at))
@@ -206,7 +149,7 @@ def test_a_sign_up_queued_behind_a_shift_cancel_is_refused(team, coordinator, pe
     open_place = Position.objects.get(shift=shift, role="responder")
     cancelling = Shift.objects.get(pk=shift.pk)
 
-    cancel, sign_up = _queue_behind_a_lock(
+    cancel, sign_up = queue_behind_a_lock(
         Shift, shift.pk,
         lambda: services.shift_cancel(by=coordinator, shift=cancelling, reason="Storm"),
         lambda: services.assignment_sign_up(by=peer, position=open_place))
@@ -227,7 +170,7 @@ def test_cancelling_an_offered_assignment_while_its_swap_is_approved_never_deadl
     offered = Assignment.objects.get(pk=pending_swap.assignment_id)
     approving = SwapRequest.objects.get(pk=pending_swap.pk)
 
-    cancel, approve = _queue_behind_a_lock(
+    cancel, approve = queue_behind_a_lock(
         Shift, offered.shift_id,
         lambda: services.assignment_cancel(by=responder, assignment=offered, reason="Sick"),
         lambda: services.swap_decide(by=coordinator, swap=approving, approve=True))
