@@ -14,8 +14,9 @@ from time import perf_counter
 
 from django.db.models import Model, QuerySet
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+
+from apps.core.routes import walk_routes
 
 from .summary import ErrorLogCapture, Summary
 
@@ -41,17 +42,6 @@ class Route:
     kwargs: tuple
 
 
-def _walk(patterns, prefix="", namespace=None):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = namespace
-            if p.namespace:
-                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), (f"{namespace}:{p.name}" if namespace and p.name else p.name)
-
-
 def _template(pattern: str) -> tuple[str, tuple]:
     """A route pattern (path converters or DRF's regexes) as '/path/{kwarg}/' and its kwargs."""
     path = pattern.replace("^", "").replace("$", "")
@@ -68,7 +58,7 @@ def routes() -> list[Route]:
     global _ROUTES
     if _ROUTES is None:
         found = {}
-        for pattern, name in _walk(get_resolver().url_patterns):
+        for pattern, name in walk_routes():
             if pattern.startswith(SKIP_PREFIXES) or "(?P<format>" in pattern or name in SKIP_NAMES:
                 continue
             template, kwargs = _template(pattern)

@@ -18,9 +18,10 @@ from django.contrib import messages
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from apps.core.routes import walk_routes
 from tests.security import matrix_table as table
 from tests.security.matrix_world import CONTACT, PRICE_A, PRICE_B, ROLES, build_world, price_strings
 
@@ -46,23 +47,11 @@ A_ROLES = ("responder", "trainer", "coordinator_a")
 
 # --- discovery -------------------------------------------------------------------------------------
 
-def _walk(patterns, prefix="", namespace=None):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = namespace
-            if p.namespace:
-                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
-            yield prefix + str(p.pattern), name
-
-
 def discovered_routes() -> dict[str, str]:
     """Route name -> pattern for every URL pattern outside the admin and the API (DRF's format-suffix
     variants share their base route's name and collapse into it)."""
     routes = {}
-    for pattern, name in _walk(get_resolver().url_patterns):
+    for pattern, name in walk_routes():
         if pattern.startswith(("admin/", "api/v1/")):
             continue
         assert name, f"URL pattern {pattern!r} has no name: the matrix cannot list it"
@@ -72,13 +61,13 @@ def discovered_routes() -> dict[str, str]:
 
 def discovered_admin_routes() -> list[str]:
     """Every admin URL pattern (some, like the object-id redirect and the catch-all, have no name)."""
-    return sorted({pattern for pattern, _name in _walk(get_resolver().url_patterns) if pattern.startswith("admin/")})
+    return sorted({pattern for pattern, _name in walk_routes() if pattern.startswith("admin/")})
 
 
 def discovered_api_route_paths() -> set[str]:
     """The API's URL patterns as OpenAPI paths (`{pk}` written `{id}` as drf-spectacular does)."""
     paths = set()
-    for pattern, _name in _walk(get_resolver().url_patterns):
+    for pattern, _name in walk_routes():
         if not pattern.startswith("api/v1/") or "(?P<format>" in pattern:
             continue
         path = "/" + pattern.replace("^", "").replace("$", "")
