@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Membership
 from apps.accounts.roles import Role
+from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.training.readiness import readiness_for, records_expiring_between
 
@@ -46,10 +47,10 @@ def _coordinators(organization_ids: set[int]) -> dict[int, list]:
 def shift_reminders_scan(*, now: datetime) -> int:
     """Queue the 24-hour and 2-hour reminders of active assignments. A reminder whose moment has
     passed is skipped when the nearer one is already due (found late: only the 2-hour one)."""
-    created = 0
     assignments = (Assignment.objects.filter(status=Assignment.Status.ASSIGNED, shift__status=Shift.Status.PUBLISHED,
                                              starts_at__gt=now, starts_at__lte=now + REMINDERS[0][1] + LOOKAHEAD)
                    .select_related("shift__team", "position", "responder"))
+    due = []
     for assignment in assignments:
         for index, (label, ahead) in enumerate(REMINDERS):
             moment = assignment.starts_at - ahead
@@ -58,16 +59,25 @@ def shift_reminders_scan(*, now: datetime) -> int:
             nearer = REMINDERS[index + 1:] if index + 1 < len(REMINDERS) else ()
             if any(assignment.starts_at - n_ahead <= now for _, n_ahead in nearer):
                 continue
-            shift = assignment.shift
-            with transaction.atomic():
-                created += len(notify(
-                    kind="scheduling.shift_reminder", to=assignment.responder,
-                    dedupe_key=reminder_dedupe_key(label=label, assignment_id=assignment.pk,
-                                                   user_id=assignment.responder_id, sequence=assignment.sequence),
-                    target=assignment, scheduled_for=max(moment, now), link=reverse("scheduling:my-shifts"),
-                    context={"team": shift.team.name, "role": assignment.position.get_role_display(),
-                             "starts_at": shift.starts_at, "ends_at": shift.ends_at, "ahead": label,
-                             "notes": shift.notes}))
+            due.append((assignment, label, moment, reminder_dedupe_key(
+                label=label, assignment_id=assignment.pk, user_id=assignment.responder_id,
+                sequence=assignment.sequence)))
+    # One query tells which reminders were already recorded (the scan runs every five minutes and
+    # finds the same day of assignments each time), so a quiet run costs almost nothing.
+    done = set(Notification.objects.filter(dedupe_key__in=[key for *_, key in due])
+               .values_list("dedupe_key", flat=True).distinct())
+    created = 0
+    for assignment, label, moment, key in due:
+        if key in done:
+            continue
+        shift = assignment.shift
+        with transaction.atomic():
+            created += len(notify(
+                kind="scheduling.shift_reminder", to=assignment.responder, dedupe_key=key, target=assignment,
+                scheduled_for=max(moment, now), link=reverse("scheduling:my-shifts"),
+                context={"team": shift.team.name, "role": assignment.position.get_role_display(),
+                         "starts_at": shift.starts_at, "ends_at": shift.ends_at, "ahead": label,
+                         "notes": shift.notes}))
     return created
 
 

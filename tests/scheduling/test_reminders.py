@@ -40,6 +40,19 @@ def test_reminders_24h_then_2h_once_each(team, responder):
         (f"shift-reminder-2h:{a.pk}:{responder.pk}", "email"), (f"shift-reminder-2h:{a.pk}:{responder.pk}", "in_app")]
 
 
+def test_a_quiet_reminder_scan_costs_the_same_few_queries_however_many_shifts_are_near(
+        team, responder, django_assert_num_queries):
+    at_24 = NOW + timedelta(hours=6)
+    for hours in range(30, 36):
+        place(shift=make_shift(team=team, starts_at=NOW + timedelta(hours=hours)),
+              responder=user_with_role(Role.RESPONDER, team.organization))
+    assert shift_reminders_scan(now=at_24 + timedelta(hours=5)) == 12  # six shifts, email and in-app each
+
+    # Found again five minutes later: the assignments and the reminders already recorded, nothing else.
+    with django_assert_num_queries(2):
+        assert shift_reminders_scan(now=at_24 + timedelta(hours=5, minutes=5)) == 0
+
+
 def test_found_late_only_the_nearer_reminder_goes(team, responder):
     a = place(shift=make_shift(team=team, starts_at=NOW + timedelta(hours=1)), responder=responder)
     assert shift_reminders_scan(now=NOW) == 2
