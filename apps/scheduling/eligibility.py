@@ -224,6 +224,28 @@ def _span_text(start: datetime, end: datetime) -> str:
     return f"{first}–{last}"
 
 
+def _availability_text(rows: list[Availability], start: datetime, end: datetime) -> tuple[str, ...]:
+    """What the person said they can work on the days the shift touches (the day before too: a
+    window may run past midnight into it), one line a day: the refusal names it, not only its rule."""
+    first = timezone.localtime(start).date() - timedelta(days=1)
+    last = timezone.localtime(end).date()
+    days = []
+    day = first
+    while day <= last:
+        days.append(day.weekday())
+        day += timedelta(days=1)
+    lines = []
+    for weekday in dict.fromkeys(days):
+        windows = sorted((r for r in rows if r.weekday == weekday), key=lambda r: r.start_time)
+        name = str(dict(Availability._meta.get_field("weekday").choices)[weekday])
+        if windows:
+            spans = ", ".join(f"{r.start_time:%H:%M}–{r.end_time:%H:%M}" for r in windows)
+            lines.append(_("Available %(day)s %(spans)s.") % {"day": name, "spans": spans})
+        elif weekday != first.weekday():  # the day before matters only for a window into the shift
+            lines.append(_("Not available on %(day)s.") % {"day": name})
+    return tuple(lines)
+
+
 def _hours_text(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -378,7 +400,8 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
                tuple(_("Time off %(span)s.") % {"span": _span_text(s, e)} for s, e in away))
     rows = facts.availability.get(uid)
     if rows and not _availability_covers(rows, start, end):
-        refuse(Code.UNAVAILABLE, _("Outside the weekly availability this person gave."))
+        refuse(Code.UNAVAILABLE, _("Outside the weekly availability this person gave."),
+               _availability_text(rows, start, end))
 
     if any(responder_id == uid for _, _, responder_id, _ in on_shift):
         refuse(Code.ALREADY_ON_SHIFT, _("Already holds a position on this shift."))

@@ -141,9 +141,26 @@ def test_availability_limits_only_once_given(team, responder):
     assert codes(responder, position(shift)) == []
     Availability.objects.create(responder=responder, weekday=0, start_time=time(8), end_time=time(20))
     assert codes(responder, position(shift)) == ["unavailable"]
+    # The refusal says what the person did say: nothing on Wednesday.
+    assert check_eligibility(user=responder, position=position(shift)).reasons[0].details == (
+        "Not available on Wednesday.",)
     Availability.objects.create(responder=responder, weekday=2, start_time=time(9), end_time=time(14))
+    assert check_eligibility(user=responder, position=position(shift)).reasons[0].details == (
+        "Available Wednesday 09:00–14:00.",)
     Availability.objects.create(responder=responder, weekday=2, start_time=time(14), end_time=time(18))
     assert codes(responder, position(shift)) == []
+
+
+def test_an_availability_refusal_names_the_windows_of_each_day_a_night_shift_touches(team, responder):
+    night = make_shift(team=team, starts_at=local(2026, 3, 4, 22))  # Wednesday 22:00 – Thursday 06:00
+    Availability.objects.create(responder=responder, weekday=1, start_time=time(20), end_time=time(23, 30))
+    Availability.objects.create(responder=responder, weekday=2, start_time=time(18), end_time=time(0))
+    Availability.objects.create(responder=responder, weekday=2, start_time=time(8), end_time=time(12))
+    [reason] = check_eligibility(user=responder, position=position(night)).reasons
+    # Tuesday's window ends before the shift: the day before is named only when it has a window.
+    assert (reason.code, reason.details) == ("unavailable", (
+        "Available Tuesday 20:00–23:30.", "Available Wednesday 08:00–12:00, 18:00–00:00.",
+        "Not available on Thursday."))
 
 
 def test_availability_window_past_midnight_covers_a_night_shift(team, responder):
