@@ -24,7 +24,7 @@ from apps.training.models import TrainingRecord
 from tests.factories import OrganizationFactory, user_with_role
 from tests.factories.engagement import RegistrationFactory, SessionFactory, moderator_of
 from tests.factories.training import CourseFactory, TrainingRecordFactory
-from tests.support.races import queue_behind_a_lock
+from tests.support.races import queue_behind_a_lock, two_copies
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_a_record_rejected_after_a_concurrent_verification_is_refused():
     coordinator, trainer = user_with_role(Role.COORDINATOR, org), user_with_role(Role.TRAINER, org)
     record = TrainingRecordFactory(responder=responder, organization=org, course=CourseFactory(),
                                    status=TrainingRecord.Status.PENDING, verified_at=None)
-    verifying, rejecting = (TrainingRecord.objects.get(pk=record.pk) for _ in range(2))
+    verifying, rejecting = two_copies(record)
 
     verify, reject = queue_behind_a_lock(
         TrainingRecord, record.pk,
@@ -61,7 +61,7 @@ def test_two_simultaneous_verifications_audit_and_notify_once():
     coordinator, trainer = user_with_role(Role.COORDINATOR, org), user_with_role(Role.TRAINER, org)
     record = TrainingRecordFactory(responder=responder, organization=org, course=CourseFactory(),
                                    status=TrainingRecord.Status.PENDING, verified_at=None)
-    first_copy, second_copy = (TrainingRecord.objects.get(pk=record.pk) for _ in range(2))
+    first_copy, second_copy = two_copies(record)
 
     first, second = queue_behind_a_lock(
         TrainingRecord, record.pk,
@@ -80,7 +80,7 @@ def test_a_session_cancelled_after_a_concurrent_close_is_refused_and_nobody_is_t
                              ends_at=timezone.now() + timedelta(hours=1))
     RegistrationFactory(session=session, email="resident@example.org", contact_consent=True)
     moderator = moderator_of(session.organization)
-    closing, cancelling = (CommunitySession.objects.get(pk=session.pk) for _ in range(2))
+    closing, cancelling = two_copies(session)
 
     close, cancel = queue_behind_a_lock(
         CommunitySession, session.pk,

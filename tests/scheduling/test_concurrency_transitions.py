@@ -16,7 +16,7 @@ from apps.scheduling import services
 from apps.scheduling.models import Assignment, SwapRequest, TimeOff
 from tests.factories.scheduling import make_shift, place
 from tests.scheduling.conftest import NOW, local
-from tests.support.races import queue_behind_a_lock
+from tests.support.races import queue_behind_a_lock, two_copies
 
 WED = local(2026, 3, 4, 10)
 
@@ -38,7 +38,7 @@ def pending_swap(team, responder, peer):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_swap_withdraw_after_a_concurrent_approval_is_refused(pending_swap, coordinator, responder, peer):
-    approving, withdrawing = (SwapRequest.objects.get(pk=pending_swap.pk) for _ in range(2))
+    approving, withdrawing = two_copies(pending_swap)
 
     approve, withdraw = queue_behind_a_lock(
         SwapRequest, pending_swap.pk,
@@ -57,7 +57,7 @@ def test_swap_withdraw_after_a_concurrent_approval_is_refused(pending_swap, coor
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_swap_approve_after_a_concurrent_withdrawal_is_refused(pending_swap, coordinator, responder, peer):
-    withdrawing, approving = (SwapRequest.objects.get(pk=pending_swap.pk) for _ in range(2))
+    withdrawing, approving = two_copies(pending_swap)
 
     withdraw, approve = queue_behind_a_lock(
         SwapRequest, pending_swap.pk,
@@ -84,7 +84,7 @@ def pending_time_off(org, responder):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_time_off_approval_after_a_concurrent_withdrawal_is_refused(pending_time_off, coordinator, responder):
-    withdrawing, deciding = (TimeOff.objects.get(pk=pending_time_off.pk) for _ in range(2))
+    withdrawing, deciding = two_copies(pending_time_off)
 
     withdraw, decide = queue_behind_a_lock(
         TimeOff, pending_time_off.pk,
@@ -102,7 +102,7 @@ def test_time_off_approval_after_a_concurrent_withdrawal_is_refused(pending_time
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_time_off_withdrawal_after_a_concurrent_denial_is_refused(pending_time_off, coordinator, responder):
-    deciding, withdrawing = (TimeOff.objects.get(pk=pending_time_off.pk) for _ in range(2))
+    deciding, withdrawing = two_copies(pending_time_off)
 
     decide, withdraw = queue_behind_a_lock(
         TimeOff, pending_time_off.pk,
@@ -123,7 +123,7 @@ def test_time_off_withdrawal_after_a_concurrent_denial_is_refused(pending_time_o
 def test_two_simultaneous_check_ins_record_one(team, responder, coordinator):
     assignment = place(shift=make_shift(team=team, starts_at=NOW + timedelta(minutes=30)), responder=responder)
     first_at, second_at = NOW, NOW + timedelta(minutes=1)
-    phone, desk = (Assignment.objects.get(pk=assignment.pk) for _ in range(2))
+    phone, desk = two_copies(assignment)
 
     first, second = queue_behind_a_lock(
         Assignment, assignment.pk,

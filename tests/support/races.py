@@ -66,3 +66,8 @@ def queue_behind_a_lock(model, pk, *works) -> list[Racer]:
     return racers
 
 
+
+
+def two_copies(obj) -> tuple:
+    """Two copies of `obj` read from the database, as two requests' views would each hold one."""
+    return tuple(type(obj)._default_manager.get(pk=obj.pk) for _ in range(2))
