@@ -6,6 +6,14 @@ write: a withdrawal lands on a swap whose handover a coordinator approved a mome
 check-ins each write and each audit. So a transition locks the row, re-reads it, checks the state it
 is in now, saves and audits, all in one transaction: the second request waits for the first to
 commit, then sees its state and is refused (or finds the work done).
+
+Every service that moves one row's status goes through it. The few status writes that do not are
+of other shapes, each as safe: a worker's claim is one conditional UPDATE (`...filter(status=QUEUED)
+.update(status=RUNNING)`: reports, notifications), which needs no read and has nothing to audit; a
+batch (a week's drafts published, a page of feedback moderated) locks its rows in id order and writes
+one UPDATE and one audit event, so its queries do not grow with the batch; and the changes that
+create rows on the way (a proposal's sealed submission, an invitation accepted into an account,
+feedback moderated again) take the same row lock and re-check inside one transaction by hand.
 """
 
 from collections.abc import Callable, Collection, Iterable

@@ -765,13 +765,17 @@ def swap_accept(*, by, swap: SwapRequest) -> SwapRequest:
         eligibility = check_eligibility(user=by, position=position, replacing=swap.assignment)
         if not eligibility.allowed:
             _refuse(eligibility)
-        swap.taken_by, swap.taken_at = by, timezone.now()
         if policy_for(swap.assignment.shift.organization_id).swap_requires_approval:
-            swap.status = SwapRequest.Status.PENDING_APPROVAL
-            swap.save(update_fields=["taken_by", "taken_at", "status", "updated_at"])
-            audit(actor=by, action="scheduling.swap.accepted", target=swap,
-                  organization=swap.assignment.shift.organization)
-            return swap
+
+            def take(row: SwapRequest) -> list[str]:
+                row.taken_by, row.taken_at = by, timezone.now()
+                return ["taken_by", "taken_at"]
+
+            return transition(swap, from_states={SwapRequest.Status.OPEN},
+                              to_state=SwapRequest.Status.PENDING_APPROVAL, refused=_("This offer is no longer open."),
+                              apply=take, actor=by, action="scheduling.swap.accepted",
+                              organization=swap.assignment.shift.organization)
+        swap.taken_by, swap.taken_at = by, timezone.now()
         swap.save(update_fields=["taken_by", "taken_at", "updated_at"])
         return _complete_swap(swap=swap, by=by)
 

@@ -302,12 +302,19 @@ def enrollment_create(*, by: User, session: TrainingSession, responder: User) ->
                                                            queued_at=now)
             except IntegrityError as exc:
                 raise ApplicationError(_("Already enrolled or on the waitlist.")) from exc
-        else:
-            enrollment.status, enrollment.queued_at = status, now
-            enrollment.save(update_fields=["status", "queued_at", "updated_at"])
-        audit(actor=by, action="training.enrollment.created", target=enrollment, organization=session.organization,
-              after={"status": status, "responder": responder.pk})
-    return enrollment
+            audit(actor=by, action="training.enrollment.created", target=enrollment,
+                  organization=session.organization, after={"status": status, "responder": responder.pk})
+            return enrollment
+
+        def requeue(row: Enrollment) -> list[str]:
+            row.queued_at = now
+            return ["queued_at"]
+
+        # Back after withdrawing: the same row, at the end of the queue.
+        return transition(enrollment, from_states={Enrollment.Status.WITHDRAWN}, to_state=status, apply=requeue,
+                          refused=_("Already enrolled or on the waitlist."), actor=by,
+                          action="training.enrollment.created", organization=session.organization,
+                          after={"status": status, "responder": responder.pk})
 
 
 def enrollment_withdraw(*, by: User, enrollment: Enrollment) -> Enrollment:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Organization
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
+from apps.core.transitions import transition
 from apps.notifications.services import notify
 
 from ..models import (
@@ -280,13 +281,10 @@ def proposal_submit(*, proposal: Proposal, by) -> ProposalSubmission:
 def proposal_withdraw(*, proposal: Proposal, by) -> Proposal:
     _require_editor(by, proposal)
     with transaction.atomic():
-        _solicitation, proposal = _lock(proposal)
-        if proposal.status != Proposal.Status.SUBMITTED:
-            raise ApplicationError(_("Only a submitted proposal can be withdrawn."), code="invalid_transition")
-        proposal.status = Proposal.Status.WITHDRAWN
-        proposal.save(update_fields=["status", "updated_at"])
-        audit(actor=by, action="procurement.proposal.withdrawn", target=proposal, organization=proposal.organization)
-    return proposal
+        _solicitation, proposal = _lock(proposal)  # the solicitation's lock first, as every proposal change
+        return transition(proposal, from_states={Proposal.Status.SUBMITTED}, to_state=Proposal.Status.WITHDRAWN,
+                          refused=_("Only a submitted proposal can be withdrawn."), actor=by,
+                          action="procurement.proposal.withdrawn", organization=proposal.organization)
 
 
 def proposal_sealed_read_record(*, proposal: Proposal, by, envelope: str) -> None:
