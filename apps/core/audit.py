@@ -165,16 +165,37 @@ class ChainBreak:
     reason: str
 
 
-def verify_chain(*, chunk_size: int = 2000) -> tuple[int, ChainBreak | None]:
-    """Walk the chain in order. Returns (events checked, the first break or None)."""
-    expected_prev = GENESIS_HASH
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+@dataclass(frozen=True)
+class ChainPoint:
+    """An event already verified: a later walk may start after it (its id, its hash)."""
+
+    event_id: int
+    hash: str
+
+
+def verify_chain(*, chunk_size: int = 2000, after: ChainPoint | None = None) -> tuple[int, ChainBreak | None]:
+    """Walk the chain in order, from the start or from just after `after`. Returns (events checked,
+    the first break or None)."""
+    checked, broken, _last = walk_chain(chunk_size=chunk_size, after=after)
+    return checked, broken
+
+
+def walk_chain(*, chunk_size: int = 2000,
+               after: ChainPoint | None = None) -> tuple[int, ChainBreak | None, ChainPoint | None]:
+    """verify_chain, also returning the last event verified, where a later walk can pick up (a
+    monitor checking each new stretch of the chain without reading it all again)."""
+    expected_prev = after.hash if after is not None else GENESIS_HASH
+    events = AuditEvent.objects.order_by("id")
+    if after is not None:
+        events = events.filter(id__gt=after.event_id)
+    checked, last = 0, after
+    for event in events.iterator(chunk_size=chunk_size):
         if event.prev_hash != expected_prev:
             return checked, ChainBreak(event.id, "its previous-hash does not match the event before it "
-                                                 "(an event was deleted or inserted)")
+                                                 "(an event was deleted or inserted)"), last
         if compute_hash(prev_hash=event.prev_hash, fields=_hashed_fields(event)) != event.hash:
-            return checked, ChainBreak(event.id, "its content does not match its hash (the row was edited)")
+            return checked, ChainBreak(event.id, "its content does not match its hash (the row was edited)"), last
         expected_prev = event.hash
+        last = ChainPoint(event.id, event.hash)
         checked += 1
-    return checked, None
+    return checked, None, last

@@ -62,6 +62,7 @@ class Simulation:
         self.messages_counted_until = start
         self.timing: Counter = Counter()
         self.good_months: set[str] = set()  # monthly reports already found built, with figures
+        self.chain = invariants.AuditChainWatch()
 
     def say(self, text: str) -> None:
         if self.stdout is not None and self.verbose:
@@ -285,6 +286,7 @@ class Simulation:
             self.summary.checkpoints += 1
         began = wallclock.monotonic()
         results, facts = invariants.check_all(subscriber=self.world.users["admin"], subscribed_at=self.subscribed_at,
+                                              chain=self.chain, whole_chain=label == "end",
                                               known_good=self.good_months)
         self.summary.reports_built = facts["reports_built"]
         self.summary.audit_events_verified = facts["audit_events_verified"]

@@ -63,7 +63,7 @@ class Summary:
         lines.append(f"Messages sent ({sum(self.messages_sent.values())}):")
         lines += [f"  {kind:<44} {n:>6}" for kind, n in sorted(self.messages_sent.items())]
         lines.append(f"Monthly reports built: {self.reports_built}")
-        lines.append(f"Audit events verified (the whole chain, at each checkpoint): {self.audit_events_verified}")
+        lines.append(f"Audit events verified (new at each checkpoint, all at the end): {self.audit_events_verified}")
         codes = ", ".join(f"{code}: {n}" for code, n in sorted(self.status_codes.items()))
         lines.append(f"Checkpoints: {self.checkpoints}, requests: {self.checkpoint_requests} ({codes})")
         asked, total = self.sweep_coverage

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from apps.core.audit import GENESIS_HASH, audit, verify_chain
+from apps.core.audit import GENESIS_HASH, ChainPoint, audit, verify_chain, walk_chain
 from apps.core.models import AuditEvent
 from tests.factories import OrganizationFactory, UserFactory
 
@@ -76,3 +76,33 @@ def test_audit_rows_cannot_be_updated_or_deleted_on_postgres():
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=first.pk).delete()
     assert AuditEvent.objects.get(pk=first.pk).action == "test.one"
+
+
+def test_walk_chain_picks_up_after_the_last_event_it_verified():
+    first, second, third = _three_events()
+    checked, broken, point = walk_chain()
+    assert (checked, broken, point) == (3, None, ChainPoint(third.id, third.hash))
+    fourth = audit(actor=None, action="test.four")
+
+    assert walk_chain(after=point) == (1, None, ChainPoint(fourth.id, fourth.hash))
+    assert verify_chain(after=ChainPoint(first.id, first.hash)) == (3, None)
+
+
+def test_a_walk_from_a_point_still_finds_an_event_deleted_just_after_it():
+    first, second, third = _three_events()
+    _tamper("DELETE FROM core_auditevent WHERE id = %s", [second.id])
+    checked, broken, point = walk_chain(after=ChainPoint(first.id, first.hash))
+    assert (checked, broken.event_id, point) == (0, third.id, ChainPoint(first.id, first.hash))
+
+
+def test_the_simulations_chain_watch_finds_an_old_edit_at_the_whole_walk():
+    from apps.simulation.invariants import AuditChainWatch
+
+    first, _second, _third = _three_events()
+    watch = AuditChainWatch()
+    assert (watch.check(), watch.verified) == ([], 3)
+    _tamper("UPDATE core_auditevent SET action = %s WHERE id = %s", ["test.forged", first.id])
+    audit(actor=None, action="test.four")
+    assert (watch.check(), watch.verified) == ([], 4)  # the new stretch is sound
+    assert watch.check(whole=True) == [f"audit chain broken at event {first.id}: its content does not match its "
+                                       "hash (the row was edited)"]

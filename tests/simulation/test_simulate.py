@@ -22,6 +22,6 @@ def test_simulate_one_day_across_the_spring_change_is_clean(settings, tmp_path):
     assert "checkpoint 2027-03-14 03:30 EDT (DST change 2027-03-14)" in text
     assert "notifications.run_scanners" in text and "engagement.retention_purge" in text
     assert "scheduling.shift_reminder (email)" in text
-    assert re.search(r"Audit events verified \(the whole chain, at each checkpoint\): [1-9]\d*\n", text)
+    assert re.search(r"Audit events verified \(new at each checkpoint, all at the end\): [1-9]\d*\n", text)
     assert "Failures: 0" in text
     assert text.rstrip().endswith("Simulation clean.")
