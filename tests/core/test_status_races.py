@@ -33,12 +33,18 @@ def _events(action: str, target) -> int:
     return AuditEvent.objects.filter(action=action, target_id=str(target.pk)).count()
 
 
-def test_a_record_rejected_after_a_concurrent_verification_is_refused():
+@pytest.fixture
+def pending_record():
+    """A record waiting for verification, with a coordinator and a trainer who may each decide it."""
     org = OrganizationFactory()
     responder = user_with_role(Role.RESPONDER, org)
-    coordinator, trainer = user_with_role(Role.COORDINATOR, org), user_with_role(Role.TRAINER, org)
     record = TrainingRecordFactory(responder=responder, organization=org, course=CourseFactory(),
                                    status=TrainingRecord.Status.PENDING, verified_at=None)
+    return record, user_with_role(Role.COORDINATOR, org), user_with_role(Role.TRAINER, org)
+
+
+def test_a_record_rejected_after_a_concurrent_verification_is_refused(pending_record):
+    record, coordinator, trainer = pending_record
     verifying, rejecting = two_copies(record)
 
     verify, reject = queue_behind_a_lock(
@@ -55,12 +61,8 @@ def test_a_record_rejected_after_a_concurrent_verification_is_refused():
     assert not Notification.objects.filter(kind="training.record_rejected").exists()
 
 
-def test_two_simultaneous_verifications_audit_and_notify_once():
-    org = OrganizationFactory()
-    responder = user_with_role(Role.RESPONDER, org)
-    coordinator, trainer = user_with_role(Role.COORDINATOR, org), user_with_role(Role.TRAINER, org)
-    record = TrainingRecordFactory(responder=responder, organization=org, course=CourseFactory(),
-                                   status=TrainingRecord.Status.PENDING, verified_at=None)
+def test_two_simultaneous_verifications_audit_and_notify_once(pending_record):
+    record, coordinator, trainer = pending_record
     first_copy, second_copy = two_copies(record)
 
     first, second = queue_behind_a_lock(
