@@ -172,13 +172,12 @@ def walk_in_record(*, by, session: CommunitySession, count: int) -> CommunitySes
 def session_close(*, by, session: CommunitySession, summary_notes: str, materials_url: str = "") -> CommunitySession:
     """Close a held session: attendance is those checked in plus the walk-ins."""
     _require(can_manage_session(by, session), _("Only a moderator of this department can close the session."))
-    checked_in = {}
 
     def close(row: CommunitySession) -> list[str]:
         if row.starts_at > timezone.now():
             raise ApplicationError(_("A session can be closed once it has started."))
-        checked_in["n"] = row.registrations.filter(checked_in_at__isnull=False).count()
-        row.attendance_count = checked_in["n"] + row.walk_in_count
+        checked_in = row.registrations.filter(checked_in_at__isnull=False).count()
+        row.attendance_count = checked_in + row.walk_in_count
         row.summary_notes = summary_notes.strip()
         if materials_url:
             row.materials_url = materials_url
@@ -189,7 +188,8 @@ def session_close(*, by, session: CommunitySession, summary_notes: str, material
                       to_state=CommunitySession.Status.COMPLETED,
                       refused=_("Only a published session can be closed."), apply=close, actor=by,
                       action="engagement.session.closed", organization=session.organization,
-                      after=lambda row: {"attendance": row.attendance_count, "checked_in": checked_in["n"],
+                      after=lambda row: {"attendance": row.attendance_count,
+                                         "checked_in": row.attendance_count - row.walk_in_count,
                                          "walk_ins": row.walk_in_count},
                       then=lambda row: notification_cancel(dedupe_key_prefix=f"engagement.reminder:{row.pk}:"))
 
