@@ -23,20 +23,20 @@ def is_program_admin(user) -> bool:
 def can_invite(user, organization, role: str) -> bool:
     if not user.is_authenticated or organization.kind not in ROLE_ORGANIZATION_KINDS.get(role, ()):
         return False
-    if user.has_role(Role.PROGRAM_ADMIN):
+    if is_program_admin(user):
         return True
     return role in COORDINATOR_INVITABLE_ROLES and user.has_role(Role.COORDINATOR, organization.pk)
 
 
 def can_manage_members(user, organization) -> bool:
     return user.is_authenticated and (
-        user.has_role(Role.PROGRAM_ADMIN) or user.has_role(Role.COORDINATOR, organization.pk)
+        is_program_admin(user) or user.has_role(Role.COORDINATOR, organization.pk)
     )
 
 
 def can_view_organization(user, organization) -> bool:
     return user.is_authenticated and (
-        user.has_role(Role.PROGRAM_ADMIN) or organization.pk in user.organization_ids()
+        is_program_admin(user) or organization.pk in user.organization_ids()
     )
 
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from .models import Invitation, Membership, Organization
+from .permissions import is_program_admin
 from .roles import Role
 
 
@@ -12,7 +13,7 @@ def organization_list(*, user) -> QuerySet[Organization]:
     qs = Organization.objects.annotate(
         member_count=Count("memberships__user", filter=Q(memberships__is_active=True), distinct=True)
     )
-    if user.has_role(Role.PROGRAM_ADMIN):
+    if is_program_admin(user):
         return qs
     return qs.filter(pk__in=user.organization_ids(), is_active=True)
 
@@ -26,7 +27,7 @@ def membership_list(*, user, organization: Organization | None = None) -> QueryS
     if not user.is_authenticated:
         return Membership.objects.none()
     qs = Membership.objects.select_related("user", "organization", "invited_by")
-    if not user.has_role(Role.PROGRAM_ADMIN):
+    if not is_program_admin(user):
         qs = qs.filter(organization_id__in=user.organization_ids())
     if organization is not None:
         qs = qs.filter(organization=organization)
@@ -38,7 +39,7 @@ def invitation_list(*, user, status: str | None = None) -> QuerySet[Invitation]:
     if not user.is_authenticated:
         return Invitation.objects.none()
     qs = Invitation.objects.select_related("organization", "invited_by", "accepted_by")
-    if not user.has_role(Role.PROGRAM_ADMIN):
+    if not is_program_admin(user):
         qs = qs.filter(organization_id__in=user.organization_ids(Role.COORDINATOR))
     if status:
         qs = qs.filter(status=status)

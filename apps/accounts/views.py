@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
+from apps.core.pages import apply_error, run_action
 
 from . import selectors, services
 from .forms import ApiTokenForm, InvitationAcceptForm, InvitationForm, ProfileForm
 from .models import ApiToken, Invitation, Organization
-from .permissions import can_invite, can_manage_members, invitable_roles
+from .permissions import can_invite, can_manage_members, invitable_roles, is_program_admin
 from .roles import Role
 
 
@@ -24,10 +25,6 @@ def _organization_or_404(user, slug: str) -> Organization:
         return selectors.organization_get(user=user, slug=slug)
     except Organization.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- organizations and members -------------------------------------------------------------------
@@ -58,12 +55,8 @@ def membership_deactivate(request, pk: int):
     membership = get_object_or_404(selectors.membership_list(user=request.user), pk=pk)
     if not can_manage_members(request.user, membership.organization):
         raise PermissionDenied
-    try:
-        services.membership_deactivate(by=request.user, membership=membership)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(user)s no longer holds the role %(role)s.")
+    run_action(request, lambda: services.membership_deactivate(by=request.user, membership=membership),
+               _("%(user)s no longer holds the role %(role)s.")
                          % {"user": membership.user, "role": membership.get_role_display()})
     return redirect("accounts:organization-detail", slug=membership.organization.slug)
 
@@ -72,7 +65,7 @@ def membership_deactivate(request, pk: int):
 
 def _invitable_organizations(user):
     organizations = selectors.organization_list(user=user).filter(is_active=True).order_by("name")
-    if user.has_role(Role.PROGRAM_ADMIN):
+    if is_program_admin(user):
         return organizations
     return organizations.filter(pk__in=user.organization_ids(Role.COORDINATOR))
 
@@ -89,7 +82,7 @@ def invitation_list(request):
         try:
             invitation = services.invitation_create(by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("accounts:invitation-list")
@@ -106,12 +99,8 @@ def invitation_list(request):
 @require_POST
 def invitation_revoke(request, pk: int):
     invitation = get_object_or_404(selectors.invitation_list(user=request.user), pk=pk)
-    try:
-        services.invitation_revoke(by=request.user, invitation=invitation)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
+    run_action(request, lambda: services.invitation_revoke(by=request.user, invitation=invitation),
+               _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email})
     return redirect("accounts:invitation-list")
 
 
@@ -136,7 +125,7 @@ def invitation_accept(request, token: str):
             )
         except ApplicationError as exc:
             if form is not None and exc.field:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 error = exc.message
         else:
@@ -163,7 +152,7 @@ def profile(request):
         try:
             services.user_update_profile(user=user, **form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")

@@ -9,3 +9,9 @@ class ApplicationError(Exception):
         self.message = message
         self.field = field
         self.code = code
+
+
+def require(allowed: bool, message: str) -> None:
+    """A service's permission re-check: refuse with `message` (code "forbidden") unless `allowed`."""
+    if not allowed:
+        raise ApplicationError(message, code="forbidden")

@@ -5,34 +5,16 @@ Rules live in services.py (writes) and permissions.py (who may read what); the d
 one-row-per-thing invariants.
 """
 
-import os
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under MEDIA_ROOT/private: never served by URL, only through a permission-checked view."""
-
-    @property
-    def base_location(self):
-        return os.path.join(settings.MEDIA_ROOT, "private")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
+from apps.core.storage import PrivateStorage
 
 _private_storage = PrivateStorage()
 

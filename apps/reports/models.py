@@ -5,37 +5,18 @@ queued → running → succeeded (a private PDF with its checksum and page count
 error). The PDF lives in private storage and is only ever served through a permission check.
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
+from apps.core.storage import PrivateStorage
+
+_storage = PrivateStorage("reports")
 
 
-class PrivateReportStorage(FileSystemStorage):
-    """MEDIA_ROOT/private/reports: never served by URL, only through the download views."""
-
-    @property
-    def base_location(self):
-        return os.path.join(settings.MEDIA_ROOT, "private", "reports")
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
-_storage = PrivateReportStorage()
-
-
-def report_storage() -> PrivateReportStorage:
+def report_storage() -> PrivateStorage:
     return _storage
 
 

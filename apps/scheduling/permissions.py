@@ -1,10 +1,7 @@
 """Who may do what with the schedule. Plain predicates, used by views, the API and templates."""
 
+from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
-
-
-def is_program_admin(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.PROGRAM_ADMIN)
 
 
 def coordinated_organization_ids(user) -> set[int]:

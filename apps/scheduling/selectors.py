@@ -28,10 +28,11 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from apps.accounts.models import Organization, User
+from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
 
 from .models import Assignment, Availability, Position, Shift, ShiftTemplate, SwapRequest, Team, TeamType, TimeOff
-from .permissions import coordinated_organization_ids, is_program_admin, responder_organization_ids
+from .permissions import coordinated_organization_ids, responder_organization_ids
 
 NIGHT_START, NIGHT_END = time(22, 0), time(6, 0)
 

@@ -1,13 +1,10 @@
 """Who may do what with training data. Plain predicates, used by views, the API and templates."""
 
+from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
 
 # Roles that look after an organization's training: they see its records, verify and run sessions.
 STAFF_ROLES = (Role.COORDINATOR, Role.TRAINER)
-
-
-def is_program_admin(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.PROGRAM_ADMIN)
 
 
 def managed_organization_ids(user) -> set[int]:

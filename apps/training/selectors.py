@@ -3,10 +3,11 @@
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import Organization, User
+from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
 
 from .models import Course, Enrollment, FieldHours, RoleRequirement, TrainingRecord, TrainingSession
-from .permissions import is_program_admin, managed_organization_ids
+from .permissions import managed_organization_ids
 
 
 def course_list(*, active_only: bool = True) -> QuerySet[Course]:

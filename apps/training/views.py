@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Organization, User
+from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
 from apps.core.errors import ApplicationError
+from apps.core.pages import apply_error, run_action
 
 from . import selectors, services
 from .forms import AttendanceForm, FieldHoursForm, RecordForm, RejectForm, RequirementForm, SessionForm, SignOffForm
@@ -27,17 +29,12 @@ from .permissions import (
     can_edit_requirements,
     can_manage_session,
     can_verify_record,
-    is_program_admin,
     managed_organization_ids,
 )
 from .readiness import readiness_batch, readiness_in_organizations, records_expiring_between
 
 PAGE_SIZE = 50
 MATRIX_PAGE_SIZE = 25
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _record_or_404(user, pk: int) -> TrainingRecord:
@@ -79,7 +76,7 @@ def record_create(request):
                                             evidence=data["evidence"],
                                             certificate_number=data["certificate_number"])
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Your certificate was uploaded; a trainer or coordinator will verify it."))
             return redirect("training:record-detail", pk=record.pk)
@@ -112,12 +109,8 @@ def record_verify(request, pk: int):
     record = _record_or_404(request.user, pk)
     if not can_verify_record(request.user, record):
         raise PermissionDenied
-    try:
-        services.record_verify(record=record, by=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Verified."))
+    run_action(request, lambda: services.record_verify(record=record, by=request.user),
+               _("Verified."))
     return redirect("training:verification-queue")
 
 
@@ -213,7 +206,7 @@ def readiness_export(request):
 @login_required
 def expiring_list(request):
     organization_ids = managed_organization_ids(request.user)
-    if not organization_ids and not request.user.has_role(Role.PROGRAM_ADMIN):
+    if not organization_ids and not is_program_admin(request.user):
         raise PermissionDenied
     try:
         days = int(request.GET.get("days", 90))
@@ -222,7 +215,7 @@ def expiring_list(request):
     days = days if days in (7, 30, 60, 90) else 90
     today = timezone.localdate()
     records = records_expiring_between(today, today + timedelta(days=days))
-    if not request.user.has_role(Role.PROGRAM_ADMIN):
+    if not is_program_admin(request.user):
         records = records.filter(organization_id__in=organization_ids)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "training/expiring_list.html", {
@@ -253,7 +246,7 @@ def requirement_list(request):
                                          effective_from=data["effective_from"], courses=list(data["courses"]),
                                          min_field_hours=data["min_field_hours"], note=data["note"])
             except ApplicationError as error:
-                _apply_error(form, error)
+                apply_error(form, error)
             else:
                 messages.success(request, _("The requirement was saved."))
                 return redirect("training:requirement-list")
@@ -291,7 +284,7 @@ def session_create(request):
         try:
             session = services.session_create(by=user, **form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("The session is scheduled."))
             return redirect("training:session-detail", pk=session.pk)
@@ -337,12 +330,8 @@ def session_cancel(request, pk: int):
     session = get_object_or_404(selectors.session_list(user=request.user), pk=pk)
     if not can_manage_session(request.user, session):
         raise PermissionDenied
-    try:
-        services.session_cancel(by=request.user, session=session)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The session was cancelled."))
+    run_action(request, lambda: services.session_cancel(by=request.user, session=session),
+               _("The session was cancelled."))
     return redirect("training:session-detail", pk=session.pk)
 
 
@@ -359,12 +348,8 @@ def enrollment_withdraw(request, pk: int):
     enrollment = _enrollment_or_404(request.user, pk)
     if not (enrollment.responder_id == request.user.pk or can_manage_session(request.user, enrollment.session)):
         raise PermissionDenied
-    try:
-        services.enrollment_withdraw(by=request.user, enrollment=enrollment)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Withdrawn."))
+    run_action(request, lambda: services.enrollment_withdraw(by=request.user, enrollment=enrollment),
+               _("Withdrawn."))
     return redirect("training:session-detail", pk=enrollment.session_id)
 
 
@@ -376,14 +361,10 @@ def enrollment_attendance(request, pk: int):
         raise PermissionDenied
     form = AttendanceForm(request.POST)
     if form.is_valid():
-        try:
-            services.enrollment_mark_attendance(by=request.user, enrollment=enrollment,
-                                                attendance=form.cleaned_data["attendance"],
-                                                hours=form.cleaned_data["hours"])
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Attendance saved for %(name)s.") % {"name": enrollment.responder})
+        run_action(request, lambda: services.enrollment_mark_attendance(by=request.user, enrollment=enrollment,
+                                                                        attendance=form.cleaned_data["attendance"],
+                                                                        hours=form.cleaned_data["hours"]),
+                   _("Attendance saved for %(name)s.") % {"name": enrollment.responder})
     else:
         messages.error(request, _("Choose present, absent or partial."))
     return redirect("training:session-detail", pk=enrollment.session_id)
@@ -399,12 +380,8 @@ def enrollment_assess(request, pk: int):
     if request.POST.get("result") not in ("passed", "failed"):
         messages.error(request, _("Choose passed or did not pass."))
         return redirect("training:session-detail", pk=enrollment.session_id)
-    try:
-        services.enrollment_assess(by=request.user, enrollment=enrollment, passed=passed)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Assessment saved for %(name)s.") % {"name": enrollment.responder})
+    run_action(request, lambda: services.enrollment_assess(by=request.user, enrollment=enrollment, passed=passed),
+               _("Assessment saved for %(name)s.") % {"name": enrollment.responder})
     return redirect("training:session-detail", pk=enrollment.session_id)
 
 
@@ -422,7 +399,7 @@ def field_hours(request):
             try:
                 services.field_hours_log(by=user, **form.cleaned_data)
             except ApplicationError as error:
-                _apply_error(form, error)
+                apply_error(form, error)
             else:
                 messages.success(request, _("Hours logged; your preceptor will be asked to sign them off."))
                 return redirect("training:field-hours")
@@ -444,13 +421,9 @@ def field_hours_sign_off(request, pk: int):
     if entry.preceptor_id != request.user.pk:
         raise PermissionDenied
     if form.is_valid():
-        try:
-            services.field_hours_sign_off(by=request.user, entry=entry, approve=form.cleaned_data["approve"],
-                                          note=form.cleaned_data["note"])
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Decision saved."))
+        run_action(request, lambda: services.field_hours_sign_off(
+            by=request.user, entry=entry, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]),
+            _("Decision saved."))
     else:
         messages.error(request, _("Choose a decision."))
     return redirect("training:field-hours")

@@ -1,12 +1,6 @@
 from django.http import FileResponse, Http404
 
-from apps.core.errors import ApplicationError
-
 from ..models import Solicitation
-
-
-def apply_error(form, error: ApplicationError) -> None:
-    form.add_error(error.field if form is not None and error.field in form.fields else None, error.message)
 
 
 def public_solicitation_or_404(user, reference: str) -> Solicitation:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Role
-from apps.core.errors import ApplicationError
+from apps.core.pages import run_action
 
 from .. import selectors, services
 from ..forms import ScoreForm
@@ -64,13 +64,9 @@ def evaluation_attest(request, pk: int):
     if request.POST.get("affirm") != "on":
         messages.error(request, _("Confirm the statement to sign."))
         return redirect("procurement:evaluation-detail", pk=pk)
-    try:
-        services.attestation_sign(solicitation=solicitation, by=request.user, conflicts=conflicts,
-                                  signed_name=request.POST.get("signed_name", ""))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Attestation signed."))
+    run_action(request, lambda: services.attestation_sign(
+        solicitation=solicitation, by=request.user, conflicts=conflicts,
+        signed_name=request.POST.get("signed_name", "")), _("Attestation signed."))
     return redirect("procurement:evaluation-detail", pk=pk)
 
 
@@ -116,14 +112,10 @@ def evaluation_score(request, pk: int, criterion_pk: int):
     if not form.is_valid():
         messages.error(request, _("Give a score and a written rationale."))
     else:
-        try:
-            services.score_save(proposal=proposal, criterion=criterion, by=request.user,
-                                rationale=form.cleaned_data["rationale"], points=form.cleaned_data.get("points"),
-                                rating=form.cleaned_data.get("rating", ""))
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Score saved."))
+        data = form.cleaned_data
+        run_action(request, lambda: services.score_save(
+            proposal=proposal, criterion=criterion, by=request.user, rationale=data["rationale"],
+            points=data.get("points"), rating=data.get("rating", "")), _("Score saved."))
     return redirect("procurement:evaluation-proposal", pk=proposal.pk)
 
 
@@ -131,10 +123,6 @@ def evaluation_score(request, pk: int, criterion_pk: int):
 @require_POST
 def evaluation_submit(request, pk: int):
     proposal = _evaluable_or_404(request.user, pk)
-    try:
-        services.scoresheet_submit(proposal=proposal, by=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your scores for %(code)s are submitted.") % {"code": proposal.code})
+    run_action(request, lambda: services.scoresheet_submit(proposal=proposal, by=request.user),
+               _("Your scores for %(code)s are submitted.") % {"code": proposal.code})
     return redirect("procurement:evaluation-detail", pk=proposal.solicitation_id)

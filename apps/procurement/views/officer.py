@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
+from apps.core.pages import apply_error, run_action
 
 from .. import selectors, services
 from ..forms import (
@@ -33,7 +34,6 @@ from ..forms import (
 from ..models import Criterion, Proposal, Solicitation
 from ..permissions import can_manage_solicitation, can_read_price, can_read_technical
 from ..procurement_file import procurement_file
-from ._common import apply_error
 
 
 def _officer_or_403(user) -> None:
@@ -57,12 +57,7 @@ def solicitation_manage_url(solicitation: Solicitation) -> str:
 
 
 def _run(request, solicitation, action: Callable, success: str, anchor: str = ""):
-    try:
-        action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    run_action(request, action, success)
     return _back(solicitation, anchor)
 
 
@@ -320,14 +315,10 @@ def consensus_record(request, pk: int, proposal_pk: int, criterion_pk: int):
         messages.error(request, _("Give the consensus rating and its rationale."))
         return back
     data = form.cleaned_data
-    try:
-        services.consensus_score_record(proposal=proposal, criterion=criterion, by=request.user,
-                                        rationale=data["rationale"], points=data.get("points"),
-                                        rating=data.get("rating", ""))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Consensus recorded."))
+    run_action(request, lambda: services.consensus_score_record(proposal=proposal, criterion=criterion, by=request.user,
+                                                                rationale=data["rationale"], points=data.get("points"),
+                                                                rating=data.get("rating", "")),
+               _("Consensus recorded."))
     return back
 
 

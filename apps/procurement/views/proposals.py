@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
+from apps.core.pages import run_action
 
 from .. import selectors, services
 from ..forms import AttachmentForm, PriceForm
@@ -59,12 +60,7 @@ def proposal_detail(request, pk: int):
 
 
 def _run(request, proposal, action, success: str):
-    try:
-        action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    run_action(request, action, success)
     return redirect("procurement:proposal-detail", pk=proposal.pk)
 
 

@@ -15,6 +15,7 @@ from apps.accounts.models import Organization
 from apps.accounts.roles import Role
 from apps.core.decorators import public_page
 from apps.core.errors import ApplicationError
+from apps.core.pages import run_action
 
 from .. import selectors, services
 from ..forms import ClarificationForm
@@ -76,13 +77,10 @@ def clarification_create(request, reference: str):
     form = ClarificationForm(request.POST, organizations=organizations)
     if form.is_valid():
         organization = next(o for o in organizations if o.pk == form.cleaned_data["organization"])
-        try:
-            services.clarification_ask(solicitation=solicitation, organization=organization, by=request.user,
-                                       question=form.cleaned_data["question"])
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Your question was sent. The answer will be published on this page."))
+        run_action(request, lambda: services.clarification_ask(
+            solicitation=solicitation, organization=organization, by=request.user,
+            question=form.cleaned_data["question"]),
+            _("Your question was sent. The answer will be published on this page."))
     else:
         messages.error(request, _("Write your question and choose the organization."))
     return redirect("procurement:solicitation-detail", reference=solicitation.reference)

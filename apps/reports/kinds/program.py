@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
 from apps.accounts.models import Organization
+from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import OrganizationKind, Role
 from apps.engagement import selectors as engagement
 from apps.procurement import selectors as procurement
@@ -102,7 +103,7 @@ class MonthForm(ReportForm):
 
 def gather_monthly(*, user, data, progress) -> dict:
     start, end = month_bounds(data["month"])
-    admin = user.has_role(Role.PROGRAM_ADMIN)
+    admin = is_program_admin(user)
 
     def people(n: int):
         return n if admin else engagement.suppress(n)

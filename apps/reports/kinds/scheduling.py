@@ -7,9 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
+from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import OrganizationKind, Role
 from apps.scheduling import selectors as scheduling
-from apps.scheduling.permissions import is_program_admin
 
 from ..charts import bar_chart, line_chart
 from . import ReportForm, ReportKind, register_report_kind

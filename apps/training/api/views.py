@@ -9,12 +9,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Organization, User
+from apps.accounts.permissions import is_program_admin
 from apps.core.api.parsers import JSONParser
 from apps.core.api.serializers import ErrorSerializer
 from apps.core.errors import ApplicationError
 from apps.training import selectors, services
 from apps.training.models import Enrollment, FieldHours, RoleRequirement, TrainingRecord, TrainingSession
-from apps.training.permissions import can_verify_record, can_view_readiness, is_program_admin
+from apps.training.permissions import can_verify_record, can_view_readiness
 from apps.training.readiness import readiness_for
 
 from .serializers import (

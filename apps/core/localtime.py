@@ -1,0 +1,26 @@
+"""The city's wall clock and the instants it names: the one place a local date and time becomes an
+aware UTC datetime, so every app reads a DST change the same way."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.utils import timezone
+
+
+def local_moment(day: date, at: time = time.min) -> datetime:
+    """`at` on `day` in the city's zone, as a UTC instant. A wall time skipped by the spring change
+    (02:30) is read with the offset before the change (03:30 EDT); a repeated one (01:30 in November)
+    is its first occurrence (EDT). UTC because aware datetimes sharing one zoneinfo subtract by wall
+    clock (a 25-hour day would come out 24)."""
+    return datetime.combine(day, at, tzinfo=timezone.get_default_timezone()).astimezone(UTC)
+
+
+def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """From `start` on `day` to `end`, the next day when `end` is not after `start` (a night shift)."""
+    end_day = day if end > start else day + timedelta(days=1)
+    return local_moment(day, start), local_moment(end_day, end)
+
+
+def week_bounds(day: date) -> tuple[date, datetime, datetime]:
+    """The Monday of `day`'s week and the instants of its first and the next Monday's midnight."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, local_moment(monday), local_moment(monday + timedelta(days=7))
