@@ -83,7 +83,7 @@ def targets() -> list[tuple[str, str, str]]:
     assignment = Assignment.objects.filter(shift__organization=nonprofit).order_by("starts_at", "id").first()
     first_day = timezone.localdate().replace(day=1)
     period = f"organization={nonprofit.pk}&start={first_day:%Y-%m-%d}&end={timezone.localdate():%Y-%m-%d}"
-    # Every page a role reaches from the navigation (apps/*/shell.py NavItems), plus the detail pages
+    # Every page a role reaches from the navigation (apps/*/registrations.py NavItems), plus the detail pages
     # and API endpoints behind them; tests/perf/test_query_budgets.py guards the same pages' query counts.
     return [
         ("anonymous", "sessions list", "/sessions/"),

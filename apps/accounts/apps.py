@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organizations"
 
     def ready(self) -> None:
-        from . import shell  # noqa: F401  registers navigation and dashboard cards
+        from . import registrations  # noqa: F401  registers navigation and dashboard cards

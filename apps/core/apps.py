@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from . import shell  # noqa: F401  registers the core navigation entries
+        from . import registrations  # noqa: F401  registers the core navigation entries

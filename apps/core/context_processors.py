@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .shell import navigation_for
+from .registry import navigation_for
 
 
 def shell(request) -> dict:

@@ -14,8 +14,8 @@ from .filters import AuditEventFilter
 from .health import run_checks, worker_heartbeat_age
 from .middleware import DATABASE_DOWN_ERRORS, database_unavailable_response
 from .permissions import can_view_audit
+from .registry import cards_for
 from .selectors import audit_event_list
-from .shell import cards_for
 
 
 @require_GET

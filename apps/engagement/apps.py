@@ -7,4 +7,4 @@ class EngagementConfig(AppConfig):
     verbose_name = "Community sessions and feedback"
 
     def ready(self) -> None:
-        from . import shell  # noqa: F401  registers navigation, cards, notification kinds, scanner, seeder
+        from . import registrations  # noqa: F401  registers navigation, cards, notification kinds, scanner, seeder

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from apps.core.models import Language, Neighborhood
-from apps.core.shell import register_demo_seeder
+from apps.core.registry import register_demo_seeder
 
 from . import services
 from .models import CommunitySession, Decision, FeedbackItem, Registration, Theme

@@ -381,7 +381,7 @@ def staff_task_complete(*, by, task: StaffTask) -> StaffTask:
 
 # --- reminders -----------------------------------------------------------------------------------
 
-def scan_reminders(*, now: datetime) -> int:
+def session_reminders_scan(*, now: datetime) -> int:
     """Two days before, and the morning of the session (from 7:00 city time). Each once per person."""
     local_now = timezone.localtime(now, timezone.get_default_timezone())
     morning = timezone.make_aware(datetime.combine(local_now.date(), time(7, 0)), timezone.get_default_timezone())

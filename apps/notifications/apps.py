@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from . import shell  # noqa: F401  navigation entry and the unread count
+        from . import registrations  # noqa: F401  navigation entry and the unread count

@@ -7,4 +7,4 @@ class ProcurementConfig(AppConfig):
     verbose_name = "Procurement (RFP and facilitator selection)"
 
     def ready(self) -> None:
-        from . import shell  # noqa: F401  registers navigation, cards, notification kinds, scanners, demo data
+        from . import registrations  # noqa: F401  registers navigation, cards, notification kinds, scanners, demo data

@@ -1,7 +1,7 @@
 """Demo data for `seed_demo`, the procurement past: last year's facilitator RFP, awarded after a full
 evaluation by a committee of three, and this year's training-academy RFP in evaluation (proposals
 opened three weeks ago, Morgan Lee part-way through scoring, one colleague done, one who has not yet
-signed the attestation). The open RFP is `shell.seed_demo`. Dates are relative to today, at office
+signed the attestation). The open RFP is `registrations.seed_demo`. Dates are relative to today, at office
 hours in the city's zone. Idempotent: each solicitation is found by its title.
 
 Every step goes through the procurement services, in the order the process runs. The services keep
@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from apps.core.shell import register_demo_seeder
+from apps.core.registry import register_demo_seeder
 
 from .models import (
     ConflictAttestation,

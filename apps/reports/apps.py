@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        from . import shell  # noqa: F401
+        from . import registrations  # noqa: F401

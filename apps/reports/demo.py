@@ -3,14 +3,14 @@ external evaluator (de-identified), built from the other seeders' history. Runs 
 
 Both are subscribed to the monthly report and get it the way beat's monthly scan makes it: one
 `report_request` per subscriber for the previous month, queued after commit and built by a Celery
-worker (eagerly under the test settings; by the worker `make run` starts). `monthly_reports_generate`
+worker (eagerly under the test settings; by the worker `make run` starts). `monthly_reports_scan`
 itself only acts on the 1st of the month, so this does its per-subscriber step for any day.
 Idempotent: a subscriber's report for that month is requested once.
 """
 
 from django.utils import timezone
 
-from apps.core.shell import register_demo_seeder
+from apps.core.registry import register_demo_seeder
 
 from . import services
 from .models import ReportRequest

@@ -71,7 +71,7 @@ def report_request(*, by, kind: str, parameters: dict, period: str = "", enqueue
         if enqueue:
             from .tasks import run_report
 
-            # If the broker is down the request stays queued; reports_sweep hands it out again.
+            # If the broker is down the request stays queued; abandoned_reports_scan hands it out again.
             enqueue_on_commit(run_report, report_id=report.pk)
     return report
 
@@ -152,7 +152,7 @@ def report_run(*, report_id: int) -> ReportRequest | None:
     return report
 
 
-def reports_sweep(*, now) -> int:
+def abandoned_reports_scan(*, now) -> int:
     """Fail requests a worker abandoned: running past the hard time limit, or never picked up."""
     limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + SWEEP_GRACE
     stuck = ReportRequest.objects.filter(status=ReportRequest.Status.RUNNING, started_at__lt=now - limit).update(
@@ -189,7 +189,7 @@ def previous_month(now) -> str:
     return f"{last_month:%Y-%m}"
 
 
-def monthly_reports_generate(*, now) -> int:
+def monthly_reports_scan(*, now) -> int:
     """On the 1st (city time), last month's program report for each subscriber, once per month."""
     if timezone.localtime(now).day != 1:
         return 0

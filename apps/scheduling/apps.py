@@ -7,4 +7,4 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Shift scheduling"
 
     def ready(self) -> None:
-        from . import shell  # noqa: F401  (registers nav, cards, notification kinds, scanners, demo data)
+        from . import registrations  # noqa: F401  (registers nav, cards, notification kinds, scanners, demo data)

@@ -1,4 +1,4 @@
-"""Periodic scanners (registered in shell.py): shift reminders, unfilled positions, shifts at risk.
+"""Periodic scanners (registered in registrations.py): shift reminders, unfilled positions, shifts at risk.
 
 Each looks at a time window and sends through `notify` with a dedupe key, so running twice (or
 twice at once) sends nothing twice. Reminders are queued a few minutes ahead of their time, so a

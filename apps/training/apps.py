@@ -7,4 +7,4 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training and readiness"
 
     def ready(self) -> None:
-        from . import shell  # noqa: F401  registers navigation, cards, notification kinds, scanners, demo data
+        from . import registrations  # noqa: F401  registers navigation, cards, notification kinds, scanners, demo data

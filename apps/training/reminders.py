@@ -1,4 +1,4 @@
-"""Periodic scanners (registered in shell.py): expiry warnings and training-session reminders.
+"""Periodic scanners (registered in registrations.py): expiry warnings and training-session reminders.
 
 Each looks at a window and sends through `notify` with a dedupe key, so running twice (or twice
 at once) sends nothing twice.

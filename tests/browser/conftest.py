@@ -116,7 +116,7 @@ def demo(city):
 
     from apps.accounts.roles import Role
     from apps.engagement.demo import seed as engagement_seed
-    from apps.procurement.shell import seed_demo as procurement_seed
+    from apps.procurement.registrations import seed_demo as procurement_seed
     from tests.factories import OrganizationFactory, user_with_role
 
     collective = OrganizationFactory(name="Neighborhood Peer Response Collective", slug="collective",

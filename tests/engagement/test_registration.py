@@ -122,12 +122,12 @@ def test_reminders_two_days_before_and_same_morning_once_each():
     RegistrationFactory(session=session)  # no contact: nothing to send
     RegistrationFactory(session=session, email="w@example.org", contact_consent=True, status="waitlisted")
     with time_machine.travel(datetime(2026, 3, 8, 12, 0, tzinfo=BOSTON), tick=False):
-        assert services.scan_reminders(now=datetime(2026, 3, 7, 12, 0, tzinfo=BOSTON)) == 0
-        assert services.scan_reminders(now=datetime(2026, 3, 8, 20, 0, tzinfo=BOSTON)) == 1
-        assert services.scan_reminders(now=datetime(2026, 3, 8, 20, 5, tzinfo=BOSTON)) == 0
-    assert services.scan_reminders(now=datetime(2026, 3, 10, 6, 55, tzinfo=BOSTON)) == 0
-    assert services.scan_reminders(now=datetime(2026, 3, 10, 7, 0, tzinfo=BOSTON)) == 1
-    assert services.scan_reminders(now=datetime(2026, 3, 10, 9, 0, tzinfo=BOSTON)) == 0
+        assert services.session_reminders_scan(now=datetime(2026, 3, 7, 12, 0, tzinfo=BOSTON)) == 0
+        assert services.session_reminders_scan(now=datetime(2026, 3, 8, 20, 0, tzinfo=BOSTON)) == 1
+        assert services.session_reminders_scan(now=datetime(2026, 3, 8, 20, 5, tzinfo=BOSTON)) == 0
+    assert services.session_reminders_scan(now=datetime(2026, 3, 10, 6, 55, tzinfo=BOSTON)) == 0
+    assert services.session_reminders_scan(now=datetime(2026, 3, 10, 7, 0, tzinfo=BOSTON)) == 1
+    assert services.session_reminders_scan(now=datetime(2026, 3, 10, 9, 0, tzinfo=BOSTON)) == 0
     keys = sorted(Notification.objects.values_list("dedupe_key", flat=True))
     assert keys == [f"engagement.reminder:{session.pk}:{registration.pk}:2d",
                     f"engagement.reminder:{session.pk}:{registration.pk}:day"]

@@ -538,7 +538,7 @@ def test_every_main_navigation_page_is_guarded():
     """A page added to the navigation gets a budget here (and a row in bench/pages.py)."""
     from django.urls import reverse
 
-    from apps.core.shell import _nav
+    from apps.core.registry import _nav
 
     guarded = {page.nav_path for page in PAGES}
     unguarded = sorted(reverse(item.url_name) for item in _nav.values()

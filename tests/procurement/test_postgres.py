@@ -43,7 +43,7 @@ def test_submit_racing_the_close_is_all_or_nothing(officer, coordinator, harbor)
             barrier.wait()
             while timezone.now() < due:
                 pass
-            outcome["close"] = services.solicitation_close_due(now=timezone.now())
+            outcome["close"] = services.solicitations_due_scan(now=timezone.now())
         finally:
             connection.close()
 
@@ -71,7 +71,7 @@ def test_submission_after_close_is_refused_whatever_the_order(officer, coordinat
     solicitation = published_solicitation(officer, reference="RFP-AFTER")
     proposal = complete_proposal(solicitation, coordinator, harbor)
     time_machine.move_to(solicitation.proposals_due_at + timedelta(seconds=1), tick=False)
-    assert services.solicitation_close_due(now=timezone.now()) == 1
+    assert services.solicitations_due_scan(now=timezone.now()) == 1
     with pytest.raises(ApplicationError) as refused:
         services.proposal_submit(proposal=proposal, by=coordinator)
     assert refused.value.code == "deadline_passed"

@@ -336,12 +336,12 @@ def test_close_scanner_closes_due_solicitations(solicitation, officer, time_mach
     services.addendum_publish(solicitation=other, by=officer, title="Extension", body="Later.",
                               new_proposals_due_at=other.proposals_due_at + timedelta(days=5))
     assert "procurement.close_due" in registered_scanners()
-    assert services.solicitation_close_due(now=timezone.now()) == 0
+    assert services.solicitations_due_scan(now=timezone.now()) == 0
     time_machine.move_to(solicitation.proposals_due_at + timedelta(seconds=1), tick=False)
     assert registered_scanners()["procurement.close_due"](now=timezone.now()) == 1
     assert Solicitation.objects.get(pk=solicitation.pk).status == S.CLOSED
     assert Solicitation.objects.get(pk=other.pk).status == S.PUBLISHED
-    assert services.solicitation_close_due(now=timezone.now()) == 0
+    assert services.solicitations_due_scan(now=timezone.now()) == 0
 
 
 def test_scoring_without_attestation_is_refused(opened, two_submitted, officer, evaluator):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from apps.core.models import AuditEvent
 from apps.procurement import services
 from apps.procurement.models import ProposalSubmission, Solicitation
-from apps.procurement.shell import DEMO_REFERENCE, seed_demo
+from apps.procurement.registrations import DEMO_REFERENCE, seed_demo
 
 from ..factories.procurement import complete_proposal, draft_solicitation, pdf_upload, published_solicitation
 from .conftest import attest, pass_all, score_all

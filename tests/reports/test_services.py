@@ -163,14 +163,14 @@ def test_monthly_scanner_makes_last_months_report_once_on_the_first(admin, time_
         "program_monthly", "2026-11", {"month": "2026-11"}, "succeeded")
     assert Notification.objects.filter(kind="reports.ready", recipient_user=admin, channel="in_app").count() == 1
     second = datetime(2026, 12, 2, 6, 0, tzinfo=NY)
-    assert services.monthly_reports_generate(now=second) == 0
+    assert services.monthly_reports_scan(now=second) == 0
 
 
 def test_monthly_scanner_skips_stopped_subscriptions_and_lost_rights(admin, responder):
     services.subscription_set(user=admin, kind="program_monthly", active=False)
     ReportSubscription.objects.create(user=responder, kind="program_monthly")  # no longer entitled
     first = datetime(2026, 12, 1, 6, 0, tzinfo=NY)
-    assert services.monthly_reports_generate(now=first) == 0
+    assert services.monthly_reports_scan(now=first) == 0
     assert not ReportRequest.objects.exists()
 
 
@@ -233,6 +233,6 @@ def test_sweep_hands_out_again_a_request_whose_publish_was_lost(responder):
     assert ReportRequest.objects.get(pk=report.pk).status == ReportRequest.Status.QUEUED
     now = timezone.now()
     with mock.patch("apps.reports.services.enqueue", return_value=True) as enqueue:
-        assert services.reports_sweep(now=now) == 0  # too fresh: its publish may still be in flight
-        assert services.reports_sweep(now=now + timedelta(minutes=3)) == 1
+        assert services.abandoned_reports_scan(now=now) == 0  # too fresh: its publish may still be in flight
+        assert services.abandoned_reports_scan(now=now + timedelta(minutes=3)) == 1
     assert enqueue.call_args.kwargs == {"report_id": report.pk}

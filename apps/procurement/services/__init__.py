@@ -9,7 +9,7 @@ from .evaluation import (
     responsiveness_record,
     score_save,
     scoresheet_submit,
-    scoring_reminders_send,
+    scoring_reminders_scan,
     solicitation_award,
     solicitation_award_recommend,
     solicitation_consensus_start,
@@ -39,12 +39,12 @@ from .solicitations import (
     required_attachment_add,
     solicitation_cancel,
     solicitation_close,
-    solicitation_close_due,
     solicitation_create,
     solicitation_item_remove,
     solicitation_open,
     solicitation_publish,
     solicitation_update,
+    solicitations_due_scan,
 )
 
 __all__ = [
@@ -53,8 +53,8 @@ __all__ = [
     "document_add", "evaluator_assign", "price_proposal_save", "proposal_answers_save", "proposal_attachment_add",
     "proposal_attachment_remove", "proposal_missing", "proposal_question_add", "proposal_sealed_read_record",
     "proposal_start", "proposal_submit", "proposal_withdraw", "receipt_hash_for", "required_attachment_add",
-    "responsiveness_record", "score_save", "scoresheet_submit", "scoring_reminders_send", "solicitation_award",
-    "solicitation_award_recommend", "solicitation_cancel", "solicitation_close", "solicitation_close_due",
+    "responsiveness_record", "score_save", "scoresheet_submit", "scoring_reminders_scan", "solicitation_award",
+    "solicitation_award_recommend", "solicitation_cancel", "solicitation_close", "solicitations_due_scan",
     "solicitation_consensus_start", "solicitation_create", "solicitation_evaluation_start",
     "solicitation_item_remove", "solicitation_open", "solicitation_price_open", "solicitation_publish",
     "solicitation_update",

@@ -351,7 +351,7 @@ def solicitation_award(*, solicitation: Solicitation, by, justification: str = "
                       select_related=("recommended_proposal__organization",), then=tell_proposers)
 
 
-def scoring_reminders_send(*, now: datetime) -> int:
+def scoring_reminders_scan(*, now: datetime) -> int:
     """The scanner: remind evaluators with unsubmitted sheets when scoring is due within 48 hours."""
     sent = 0
     solicitations = Solicitation.objects.filter(status=S.EVALUATION, scoring_due_at__gt=now,

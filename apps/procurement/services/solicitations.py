@@ -218,7 +218,7 @@ def solicitation_close(*, solicitation: Solicitation, by=None) -> Solicitation:
                           status=Proposal.Status.SUBMITTED).count()})
 
 
-def solicitation_close_due(*, now: datetime) -> int:
+def solicitations_due_scan(*, now: datetime) -> int:
     """The scanner: close every published solicitation whose deadline has passed. Returns how many."""
     closed = 0
     for solicitation in Solicitation.objects.filter(status=S.PUBLISHED, proposals_due_at__lte=now):

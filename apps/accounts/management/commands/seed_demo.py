@@ -10,7 +10,7 @@ from django.db import transaction
 from apps.accounts.models import Membership, Organization, User
 from apps.accounts.roles import CITY_STAFF_ROLES, OrganizationKind, Role
 from apps.accounts.services import membership_grant, organization_create
-from apps.core.shell import demo_seeders
+from apps.core.registry import demo_seeders
 
 DEMO_PASSWORD = "crisisprog-demo-2026"
 DOMAIN = "demo.crisisprog.org"

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from apps.accounts.roles import Role
-from apps.core.shell import navigation_for
+from apps.core.registry import navigation_for
 from apps.engagement.demo import seed
 from apps.engagement.models import CommunitySession, Decision, FeedbackItem
 from apps.notifications.kinds import get_kind

@@ -1,14 +1,13 @@
-"""The page shell: navigation and dashboard cards, contributed by each app.
+"""The registries every app contributes to: navigation, dashboard cards and demo-data seeders.
 
-Apps register here from `AppConfig.ready()`; core imports none of them. An entry names the roles
-that see it (any role, in any organization) or a predicate on the user.
+Apps register here from their `registrations.py`, imported by `AppConfig.ready()`; core imports none
+of them. An entry names the roles that see it (any role, in any organization) or a predicate on the user.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -66,12 +65,6 @@ def cards_for(request) -> list[Card]:
     return sorted(cards, key=lambda c: (c.order, c.key))
 
 
-register_nav(NavItem(key="dashboard", label=_("Dashboard"), url_name="core:dashboard", order=0))
-register_nav(
-    NavItem(key="audit", label=_("Audit log"), url_name="core:audit-list", order=900,
-            roles=frozenset({"program_admin"}))
-)
-register_nav(NavItem(key="api-docs", label=_("API"), url_name="api-docs", order=950))
 
 
 # --- demo data -------------------------------------------------------------------------------------

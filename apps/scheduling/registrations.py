@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
-from apps.core.shell import Card, NavItem, register_cards, register_demo_seeder, register_nav
+from apps.core.registry import Card, NavItem, register_cards, register_demo_seeder, register_nav
 from apps.notifications.kinds import Channel, Kind, register_kind
 from apps.notifications.scanners import register_scanner
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
-from apps.core.shell import Card, NavItem, register_cards, register_demo_seeder, register_nav
+from apps.core.registry import Card, NavItem, register_cards, register_demo_seeder, register_nav
 from apps.notifications.kinds import Channel, Kind, register_kind
 from apps.notifications.scanners import register_scanner
 
@@ -69,9 +69,9 @@ register_kind(Kind(key="engagement.safety_alert", label=_("Safety alert: feedbac
 
 
 def _scan(*, now) -> int:
-    from .services import scan_reminders
+    from .services import session_reminders_scan
 
-    return scan_reminders(now=now)
+    return session_reminders_scan(now=now)
 
 
 register_scanner("engagement.reminders", _scan)

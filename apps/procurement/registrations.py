@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
-from apps.core.shell import Card, NavItem, register_cards, register_demo_seeder, register_nav
+from apps.core.registry import Card, NavItem, register_cards, register_demo_seeder, register_nav
 from apps.notifications.kinds import Channel, Kind, register_kind
 from apps.notifications.scanners import register_scanner
 
@@ -90,15 +90,15 @@ register_kind(Kind(key="procurement.scoring_reminder", label=_("Reminder: scores
 
 
 def _close_due(*, now) -> int:
-    from .services import solicitation_close_due
+    from .services import solicitations_due_scan
 
-    return solicitation_close_due(now=now)
+    return solicitations_due_scan(now=now)
 
 
 def _scoring_reminders(*, now) -> int:
-    from .services import scoring_reminders_send
+    from .services import scoring_reminders_scan
 
-    return scoring_reminders_send(now=now)
+    return scoring_reminders_scan(now=now)
 
 
 register_scanner("procurement.close_due", _close_due)

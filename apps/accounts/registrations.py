@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.shell import Card, NavItem, register_cards, register_nav
+from apps.core.registry import Card, NavItem, register_cards, register_nav
 from apps.notifications.kinds import Channel, Kind, register_kind
 
 from . import selectors

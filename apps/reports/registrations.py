@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.shell import Card, NavItem, register_cards, register_nav
+from apps.core.registry import Card, NavItem, register_cards, register_nav
 from apps.notifications.kinds import Channel, Kind, register_kind
 from apps.notifications.scanners import register_scanner
 
@@ -30,5 +30,5 @@ register_cards("reports", _cards)
 register_kind(Kind(key="reports.ready", label=_("Your report is ready"), template="reports_ready",
                    channels=(Channel.EMAIL, Channel.IN_APP)))
 
-register_scanner("reports.sweep", services.reports_sweep)
-register_scanner("reports.monthly", services.monthly_reports_generate)
+register_scanner("reports.sweep", services.abandoned_reports_scan)
+register_scanner("reports.monthly", services.monthly_reports_scan)
