@@ -34,12 +34,5 @@ def can_manage_members(user, organization) -> bool:
     )
 
 
-def can_view_organization(user, organization) -> bool:
-    return user.is_authenticated and (
-        is_program_admin(user) or organization.pk in user.organization_ids()
-    )
-
-
-
 def invitable_roles(user, organization) -> list[str]:
     return [role for role in Role.values if can_invite(user, organization, role)]

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from .models import Invitation, Membership, Organization
 from .permissions import is_program_admin
-from .roles import Role
+from .roles import OrganizationKind, Role
 
 
 def organization_list(*, user) -> QuerySet[Organization]:
@@ -16,6 +16,11 @@ def organization_list(*, user) -> QuerySet[Organization]:
     if is_program_admin(user):
         return qs
     return qs.filter(pk__in=user.organization_ids(), is_active=True)
+
+
+def nonprofit_list() -> QuerySet[Organization]:
+    """The program's active nonprofits (program admins' and program-wide reports' scope)."""
+    return Organization.objects.filter(kind=OrganizationKind.NONPROFIT, is_active=True).order_by("name")
 
 
 def organization_get(*, user, slug: str) -> Organization:

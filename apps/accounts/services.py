@@ -27,7 +27,7 @@ INVITATION_SALT = "crisisprog.accounts.invitation"
 
 
 def invitation_ttl() -> timedelta:
-    return timedelta(days=getattr(settings, "INVITATION_TTL_DAYS", 7))
+    return timedelta(days=settings.INVITATION_TTL_DAYS)
 
 
 # --- organizations -------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ KEY_TTL_SECONDS = 2 * 24 * 3600
 
 def client_ip(request) -> str:
     """The client address, trusting exactly TRUSTED_PROXY_COUNT X-Forwarded-For hops."""
-    trusted = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    trusted = settings.TRUSTED_PROXY_COUNT
     remote = request.META.get("REMOTE_ADDR", "")
     if trusted <= 0:
         return remote
@@ -82,22 +82,21 @@ def rate_limited(request, *, scope: str, limit: int) -> bool:
 # --- residents' per-client limits -----------------------------------------------------------------
 
 # Every public action a resident can take without an account, with the setting that caps it per
-# client and hour and its default. The pages and the API call `resident_limit` with the same
+# client and hour (defaults in settings). The pages and the API call `resident_limit` with the same
 # action, so they share one count: a client cannot get around the page's limit through the API.
 # Unsubscribe is generous: mail providers send one-click (RFC 8058) unsubscribes for many residents
 # from a few addresses, and refusing a legitimate opt-out is worse than a few extra writes.
 RESIDENT_LIMITS = {
-    "feedback": ("ENGAGEMENT_FEEDBACK_PER_HOUR", 10),
-    "register": ("ENGAGEMENT_REGISTRATIONS_PER_HOUR", 20),
-    "cancel": ("ENGAGEMENT_CANCEL_PER_HOUR", 20),
-    "forget": ("ENGAGEMENT_FORGET_PER_HOUR", 5),
-    "unsubscribe": ("ENGAGEMENT_UNSUBSCRIBE_PER_HOUR", 60),
+    "feedback": "ENGAGEMENT_FEEDBACK_PER_HOUR",
+    "register": "ENGAGEMENT_REGISTRATIONS_PER_HOUR",
+    "cancel": "ENGAGEMENT_CANCEL_PER_HOUR",
+    "forget": "ENGAGEMENT_FORGET_PER_HOUR",
+    "unsubscribe": "ENGAGEMENT_UNSUBSCRIBE_PER_HOUR",
 }
 
 
 def resident_limit_for(action: str) -> int:
-    name, default = RESIDENT_LIMITS[action]
-    return getattr(settings, name, default)
+    return getattr(settings, RESIDENT_LIMITS[action])
 
 
 def resident_limit(action: str, request) -> bool:

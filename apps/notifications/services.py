@@ -41,10 +41,6 @@ UNSUBSCRIBE_SALT = "crisisprog.notifications.unsubscribe"
 BATCH_SIZE = 100
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 @dataclass(frozen=True)
 class Contact:
     """A resident's consented contact: no account, only what they gave us to reach them."""
@@ -241,7 +237,7 @@ def _claim(ids: list[int], now: datetime) -> list[Notification]:
     The conditional UPDATE is the lock: a row another worker holds (lease running) or has sent is
     not matched, so two workers never both claim a row. The claim token tells our rows apart.
     """
-    lease = timedelta(seconds=_setting("NOTIFICATION_LEASE_SECONDS", 300))
+    lease = timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
     token = uuid.uuid4().hex
     claimable = Q(status=Notification.Status.QUEUED, scheduled_for__lte=now) | Q(
         status=Notification.Status.SENDING, lease_expires_at__lt=now)
@@ -256,7 +252,7 @@ def _email_message(n: Notification, connection) -> EmailMultiAlternatives:
     to = n.recipient_user.email if n.recipient_user_id else n.recipient_email
     headers = {
         # The same Message-ID on a resend lets mail systems drop the duplicate (see README).
-        "Message-ID": f"<notification-{n.pk}@{_setting('NOTIFICATION_MESSAGE_ID_DOMAIN', 'crisisprog.local')}>",
+        "Message-ID": f"<notification-{n.pk}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>",
         "X-Crisisprog-Kind": n.kind,
     }
     if n.unsubscribe_url:
@@ -278,13 +274,13 @@ def deliver(*, notification_ids: list[int]) -> dict[str, int]:
     counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
     connection = None
     sms_backend = None
-    max_attempts = _setting("NOTIFICATION_MAX_ATTEMPTS", 5)
+    max_attempts = settings.NOTIFICATION_MAX_ATTEMPTS
     claimed = _claim(notification_ids, timezone.now())
     counts["skipped"] = len(notification_ids) - len(claimed)
     # Never start a send that could outlast the lease: once it lapses another worker may take the row.
     # The margin covers one send (twice the mail timeout), at most a third of the lease.
-    margin = timedelta(seconds=min(2 * (getattr(settings, "EMAIL_TIMEOUT", None) or 15),
-                                   _setting("NOTIFICATION_LEASE_SECONDS", 300) / 3))
+    margin = timedelta(seconds=min(2 * settings.EMAIL_TIMEOUT,
+                                   settings.NOTIFICATION_LEASE_SECONDS / 3))
     _fast_commits(True)
     try:
         for n in claimed:

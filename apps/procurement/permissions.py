@@ -6,6 +6,8 @@ for that user; a part of one it returns (the price envelope) that these deny is 
 (the rule for every app is in apps/core/permissions.py).
 """
 
+from django.db.models import QuerySet
+
 from apps.accounts.roles import Role
 
 from .models import EvaluatorAssignment, Proposal, Solicitation
@@ -17,6 +19,24 @@ EVALUATION_STATUSES = frozenset({S.EVALUATION, S.CONSENSUS, S.PRICE_OPENED, S.AW
 
 def is_officer(user) -> bool:
     return user.is_authenticated and user.has_role(Role.PROCUREMENT_OFFICER)
+
+
+def committee_solicitation_ids(user):
+    """The solicitations whose committee the user sits on, as a subquery."""
+    return EvaluatorAssignment.objects.filter(evaluator=user).values("solicitation_id")
+
+
+def acts_as_officer(user, solicitation: Solicitation) -> bool:
+    """The officer wall, for one solicitation: an officer who sits on its committee is an evaluator
+    there, behind the evaluators' walls. `officer_solicitations` is the same rule as a list."""
+    return is_officer(user) and not is_assigned_evaluator(user, solicitation)
+
+
+def officer_solicitations(user) -> QuerySet[Solicitation]:
+    """The officer wall, as a list: the solicitations the user acts on as officer (`acts_as_officer`)."""
+    if not is_officer(user):
+        return Solicitation.objects.none()
+    return Solicitation.objects.exclude(pk__in=committee_solicitation_ids(user))
 
 
 def is_coordinator_of(user, organization_id: int) -> bool:
@@ -91,7 +111,7 @@ def can_read_technical(user, proposal: Proposal) -> bool:
     solicitation = proposal.solicitation
     if solicitation.is_sealed or proposal.status != Proposal.Status.SUBMITTED:
         return False
-    if is_officer(user) and not is_assigned_evaluator(user, solicitation):
+    if acts_as_officer(user, solicitation):
         return True
     return can_evaluate_proposal(user, proposal)
 
@@ -101,9 +121,7 @@ def can_read_price(user, proposal: Proposal) -> bool:
     if is_coordinator_of(user, proposal.organization_id):
         return True
     solicitation = proposal.solicitation
-    if is_assigned_evaluator(user, solicitation):
-        return False
-    return (is_officer(user) and solicitation.price_opened_at is not None
+    return (acts_as_officer(user, solicitation) and solicitation.price_opened_at is not None
             and proposal.status == Proposal.Status.SUBMITTED)
 
 
@@ -115,7 +133,3 @@ def can_see_identity(user, proposal: Proposal) -> bool:
     if is_assigned_evaluator(user, solicitation):
         return not solicitation.blind_review
     return is_officer(user)
-
-
-def can_view_register(user, solicitation: Solicitation) -> bool:
-    return is_officer(user) and solicitation.opened_at is not None

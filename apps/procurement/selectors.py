@@ -9,7 +9,6 @@ from apps.accounts.roles import Role
 
 from .models import (
     RATING_VALUES,
-    Addendum,
     Clarification,
     ConflictDeclaration,
     ConsensusScore,
@@ -22,7 +21,7 @@ from .models import (
     ScoreSheet,
     Solicitation,
 )
-from .permissions import EVALUATION_STATUSES, is_officer
+from .permissions import EVALUATION_STATUSES, committee_solicitation_ids, is_officer, officer_solicitations
 
 S = Solicitation.Status
 PAST_STATUSES = [s for s in S.values if s not in (S.DRAFT, S.PUBLISHED)]
@@ -44,6 +43,11 @@ def solicitation_list(*, user) -> QuerySet[Solicitation]:
     return qs.annotate(
         proposal_count=Count("proposals", filter=Q(proposals__status=Proposal.Status.SUBMITTED), distinct=True),
     ).order_by("-created_at", "reference")
+
+
+def officer_solicitation_list(*, user) -> QuerySet[Solicitation]:
+    """The solicitations the user acts on as officer: not those whose committee they sit on."""
+    return solicitation_list(user=user).filter(pk__in=officer_solicitations(user).values("pk"))
 
 
 def solicitation_public_detail(*, solicitation: Solicitation) -> dict:
@@ -79,10 +83,9 @@ def proposal_list(*, user) -> QuerySet[Proposal]:
     coordinator_orgs = user.organization_ids(Role.COORDINATOR)
     if coordinator_orgs:
         visible |= Q(organization_id__in=coordinator_orgs)
-    assigned = EvaluatorAssignment.objects.filter(evaluator=user).values("solicitation_id")
     if is_officer(user):
         visible |= (Q(solicitation__opened_at__isnull=False, status=Proposal.Status.SUBMITTED)
-                    & ~Q(solicitation_id__in=assigned))
+                    & ~Q(solicitation_id__in=committee_solicitation_ids(user)))
     if user.has_role(Role.RFP_EVALUATOR):
         attested = EvaluatorAssignment.objects.filter(
             evaluator=user, attestation__isnull=False, solicitation__status__in=EVALUATION_STATUSES,
@@ -96,6 +99,18 @@ def proposal_list(*, user) -> QuerySet[Proposal]:
 def proposal_get(*, user, pk: int) -> Proposal:
     """Raises Proposal.DoesNotExist for one the user may not see (a 404)."""
     return proposal_list(user=user).get(pk=pk)
+
+
+def proposal_packet_list(*, user) -> QuerySet[Proposal]:
+    """Submitted proposals whose packet the user may print: their organization's own, and those an
+    officer sees as officer (not on a committee they sit on)."""
+    qs = proposal_list(user=user).filter(status=Proposal.Status.SUBMITTED)
+    if not user.is_authenticated:
+        return qs
+    allowed = Q(organization_id__in=user.organization_ids(Role.COORDINATOR))
+    if is_officer(user):
+        allowed |= ~Q(solicitation_id__in=committee_solicitation_ids(user))
+    return qs.filter(allowed)
 
 
 def coordinator_proposal_list(*, user) -> QuerySet[Proposal]:
@@ -121,10 +136,6 @@ def proposal_workspace(*, proposal: Proposal) -> dict:
 
 def latest_submission(*, proposal: Proposal):
     return proposal.submissions.order_by("-number").first()
-
-
-def addendum_list(*, solicitation: Solicitation) -> QuerySet[Addendum]:
-    return solicitation.addenda.order_by("number")
 
 
 # --- officer -------------------------------------------------------------------------------------

@@ -43,8 +43,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from apps.training.readiness import Code as ReadinessCode
-from apps.training.readiness import Readiness, ReadinessFacts
+from apps.training.readiness import Readiness, ReadinessCode, ReadinessFacts
 
 from .models import Assignment, Availability, Position, PositionRole, SchedulingPolicy, Shift, TimeOff
 

@@ -16,11 +16,6 @@ def can_manage_training(user, organization_id: int) -> bool:
     return is_program_admin(user) or organization_id in managed_organization_ids(user)
 
 
-def can_view_record(user, record) -> bool:
-    return user.is_authenticated and (record.responder_id == user.pk
-                                      or can_manage_training(user, record.organization_id))
-
-
 def can_verify_record(user, record) -> bool:
     """A trainer or coordinator of the record's organization, never for their own record."""
     return (user.is_authenticated and record.responder_id != user.pk

@@ -38,8 +38,8 @@ from .models import FieldHours, RequirementRole, RoleRequirement, TrainingRecord
 EXPIRY_WARNING_DAYS = (30, 60, 90)
 
 
-class Code:
-    """Reason codes. Stable strings: the API, scheduling and tests rely on them."""
+class ReadinessCode:
+    """Readiness reason codes. Stable strings: the API, scheduling and tests rely on them."""
 
     NOT_RESPONDER = "not_responder"
     NO_REQUIREMENTS = "no_requirements"
@@ -60,7 +60,7 @@ class CourseState:
 
 
 @dataclass(frozen=True)
-class Reason:
+class ReadinessReason:
     """Why someone is not cleared. Unpacks as `(code, message)`; the rest says what to do about it."""
 
     code: str
@@ -106,7 +106,7 @@ class Readiness:
     at: datetime
     through: datetime
     cleared: bool
-    reasons: tuple[Reason, ...] = ()
+    reasons: tuple[ReadinessReason, ...] = ()
     courses: tuple[CourseStatus, ...] = ()
     field_hours: Decimal = Decimal("0")
     field_hours_required: Decimal = Decimal("0")
@@ -176,12 +176,6 @@ def _in_force(versions: dict[tuple[int | None, str], list[tuple[date, _Requireme
     return None
 
 
-def requirement_in_force(*, organization_id: int, role: str, on: date) -> _Requirement | None:
-    """The requirement for `role` in force on `on`: one query."""
-    versions = _requirement_versions(organization_ids=[organization_id], roles=[role], until=on)
-    return _in_force(versions, organization_id, role, on)
-
-
 def _later(a: _Row | None, b: _Row) -> _Row:
     """The later of two records of one course: the one valid longest (no expiry beats any), then the
     latest completion, then the latest row."""
@@ -193,7 +187,7 @@ def _later(a: _Row | None, b: _Row) -> _Row:
 
 
 def _course_status(course: _Course, verified: _Row | None, pending: _Row | None, *, at_date: date,
-                   through_date: date) -> tuple[CourseStatus, Reason | None]:
+                   through_date: date) -> tuple[CourseStatus, ReadinessReason | None]:
     """One course for one person, from the latest verified and the latest pending record completed
     on or before `at` (see `_later`). Those two decide alone: if any verified record covers
     `through`, the latest one does; if none does, the latest is the one closest to it; the same
@@ -211,7 +205,7 @@ def _course_status(course: _Course, verified: _Row | None, pending: _Row | None,
 
     if pending is not None and (pending[3] is None or pending[3] >= through_date):
         return (CourseStatus(**base, state=CourseState.PENDING, record_id=pending[0], expires_on=pending[3]),
-                Reason(Code.PENDING_VERIFICATION,
+                ReadinessReason(ReadinessCode.PENDING_VERIFICATION,
                        _("%(course)s: the record is waiting for verification by a trainer or coordinator.")
                        % {"course": course.title}, course_id=course.pk, course_code=course.code,
                        expires_on=pending[3]))
@@ -219,9 +213,10 @@ def _course_status(course: _Course, verified: _Row | None, pending: _Row | None,
     if verified is not None and verified[3] >= at_date:
         return (CourseStatus(**base, state=CourseState.EXPIRES_BEFORE, record_id=verified[0],
                              expires_on=verified[3], days_left=(verified[3] - at_date).days),
-                Reason(Code.EXPIRES_BEFORE, _("%(course)s expires on %(date)s, before the end of the period.")
-                       % {"course": course.title, "date": verified[3].isoformat()},
-                       course_id=course.pk, course_code=course.code, expires_on=verified[3]))
+                ReadinessReason(ReadinessCode.EXPIRES_BEFORE,
+                                _("%(course)s expires on %(date)s, before the end of the period.")
+                                % {"course": course.title, "date": verified[3].isoformat()},
+                                course_id=course.pk, course_code=course.code, expires_on=verified[3]))
 
     if verified is not None:
         window = course.recertification_window_days
@@ -233,24 +228,26 @@ def _course_status(course: _Course, verified: _Row | None, pending: _Row | None,
             message = _("%(course)s expired on %(date)s; recertification is accepted until %(until)s.")
         return (CourseStatus(**base, state=CourseState.EXPIRED, record_id=verified[0], expires_on=verified[3],
                              days_left=(verified[3] - at_date).days),
-                Reason(Code.EXPIRED, message % {"course": course.title, "date": verified[3].isoformat(),
-                                                "until": until.isoformat() if until else ""},
-                       course_id=course.pk, course_code=course.code, expires_on=verified[3],
-                       recertify_until=None if full else until, full_course_required=full))
+                ReadinessReason(ReadinessCode.EXPIRED,
+                                message % {"course": course.title, "date": verified[3].isoformat(),
+                                           "until": until.isoformat() if until else ""},
+                                course_id=course.pk, course_code=course.code, expires_on=verified[3],
+                                recertify_until=None if full else until, full_course_required=full))
 
     return (CourseStatus(**base, state=CourseState.MISSING),
-            Reason(Code.MISSING_COURSE, _("%(course)s has not been completed.") % {"course": course.title},
-                   course_id=course.pk, course_code=course.code))
+            ReadinessReason(ReadinessCode.MISSING_COURSE,
+                            _("%(course)s has not been completed.") % {"course": course.title},
+                            course_id=course.pk, course_code=course.code))
 
 
 def _evaluate(*, user_id: int, organization_id: int, role: str, at: datetime, through: datetime, at_date: date,
               through_date: date, is_member: bool, requirement: _Requirement | None,
               records: Mapping[int, tuple[_Row | None, _Row | None]], hours: Decimal) -> Readiness:
-    reasons: list[Reason] = []
+    reasons: list[ReadinessReason] = []
     if not is_member:
-        reasons.append(Reason(Code.NOT_RESPONDER, _("Not an active responder of this organization.")))
+        reasons.append(ReadinessReason(ReadinessCode.NOT_RESPONDER, _("Not an active responder of this organization.")))
     if requirement is None:
-        reasons.append(Reason(Code.NO_REQUIREMENTS,
+        reasons.append(ReadinessReason(ReadinessCode.NO_REQUIREMENTS,
                               _("No training requirement is defined for this role, so no one can be cleared.")))
         return Readiness(user_id=user_id, organization_id=organization_id, role=role, at=at, through=through,
                          cleared=False, reasons=tuple(reasons), field_hours=hours)
@@ -262,7 +259,7 @@ def _evaluate(*, user_id: int, organization_id: int, role: str, at: datetime, th
         if reason is not None:
             reasons.append(reason)
     if hours < requirement.min_field_hours:
-        reasons.append(Reason(Code.INSUFFICIENT_FIELD_HOURS,
+        reasons.append(ReadinessReason(ReadinessCode.INSUFFICIENT_FIELD_HOURS,
                               _("%(signed)s of %(required)s supervised field hours are signed off.")
                               % {"signed": _fmt_hours(hours), "required": _fmt_hours(requirement.min_field_hours)},
                               hours_signed=hours, hours_required=requirement.min_field_hours))

@@ -41,7 +41,7 @@ def _cards(request) -> list[Card]:
     if user.has_role(Role.COORDINATOR):
         groups = {organization: list(selectors.responder_list(user=user, organization=organization)
                                      .values_list("pk", flat=True))
-                  for organization in selectors.managed_organizations(user=user)}
+                  for organization in selectors.training_organizations(user=user)}
         answers = readiness_pass(groups=groups, at=now)  # one pass for every organization
         rows = []
         for organization in groups:

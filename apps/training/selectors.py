@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from apps.accounts.models import Organization, User
 from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
+from apps.accounts.selectors import nonprofit_list
 
 from .models import Course, Enrollment, FieldHours, RoleRequirement, TrainingRecord, TrainingSession
 from .permissions import managed_organization_ids
@@ -25,10 +26,10 @@ def requirement_list(*, user) -> QuerySet[RoleRequirement]:
     return qs.order_by("role", "organization__name", "-effective_from", "-id")
 
 
-def managed_organizations(*, user) -> QuerySet[Organization]:
-    """Organizations whose training the user looks after."""
+def training_organizations(*, user) -> QuerySet[Organization]:
+    """Organizations whose training the user looks after (program admins: every nonprofit)."""
     if is_program_admin(user):
-        return Organization.objects.filter(is_active=True, kind="nonprofit").order_by("name")
+        return nonprofit_list()
     return Organization.objects.filter(pk__in=managed_organization_ids(user), is_active=True).order_by("name")
 
 
@@ -63,6 +64,15 @@ def responder_list(*, user, organization: Organization) -> QuerySet[User]:
     return (User.objects.filter(memberships__organization=organization, memberships__role=Role.RESPONDER,
                                 memberships__is_active=True, is_active=True)
             .distinct().order_by("full_name", "email"))
+
+
+def transcript_people(*, user) -> QuerySet[User]:
+    """Whose transcript the user may print: their own (a responder) and the active responders of the
+    organizations whose training they look after."""
+    ids = {user.pk} if user.has_role(Role.RESPONDER) else set()
+    for organization in training_organizations(user=user):
+        ids |= set(responder_list(user=user, organization=organization).values_list("pk", flat=True))
+    return User.objects.filter(pk__in=ids).order_by("full_name", "email")
 
 
 def responder_organizations(*, user) -> QuerySet[Organization]:

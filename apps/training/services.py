@@ -32,13 +32,14 @@ from .permissions import (
     can_submit_record,
     can_verify_record,
 )
+from .selectors import preceptor_choices
 
 # Records whose notices one worker task renders and writes.
 IMPORT_NOTIFY_BATCH = 200
 
 
 def evidence_max_bytes() -> int:
-    return getattr(settings, "TRAINING_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+    return settings.TRAINING_EVIDENCE_MAX_BYTES
 
 
 # --- evidence ------------------------------------------------------------------------------------
@@ -203,8 +204,8 @@ def field_hours_log(*, by: User, organization: Organization, worked_on: date, ho
         raise ApplicationError(_("Only a responder of this organization can log field hours."))
     if preceptor.pk == by.pk:
         raise ApplicationError(_("Your preceptor must be someone else."), field="preceptor")
-    if not preceptor.has_any_role(Role.TRAINER, Role.COORDINATOR, Role.RESPONDER) or \
-            organization.pk not in preceptor.organization_ids(Role.TRAINER, Role.COORDINATOR, Role.RESPONDER):
+    preceptors = preceptor_choices(organizations=Organization.objects.filter(pk=organization.pk), exclude=by)
+    if not preceptors.filter(pk=preceptor.pk).exists():
         raise ApplicationError(_("The preceptor must belong to your organization."), field="preceptor")
     if not (Decimal("0") < hours <= Decimal("24")):
         raise ApplicationError(_("Enter between 0 and 24 hours."), field="hours")

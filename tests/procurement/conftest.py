@@ -8,11 +8,6 @@ from tests.factories import CityDepartmentFactory, OrganizationFactory, user_wit
 from tests.factories.procurement import published_solicitation, submitted_proposal
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 @pytest.fixture
 def city():
     return CityDepartmentFactory(name="City Health", slug="city-health")

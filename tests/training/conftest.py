@@ -15,11 +15,6 @@ def local(y, m, d, hour=12, minute=0) -> datetime:
     return datetime(y, m, d, hour, minute, tzinfo=BOSTON)
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 @pytest.fixture
 def org():
     return OrganizationFactory(name="Harbor Outreach", slug="harbor-outreach")

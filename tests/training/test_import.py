@@ -20,8 +20,8 @@ from apps.accounts.roles import Role
 from apps.core.audit import verify_chain
 from apps.core.models import AuditEvent
 from apps.notifications.models import Notification
-from apps.training import import_views
 from apps.training.models import TrainingRecord
+from apps.training.views import imports as import_views
 from tests.factories import MembershipFactory, OrganizationFactory, user_with_role
 from tests.factories.training import CourseFactory, TrainingRecordFactory
 from tests.training.conftest import local

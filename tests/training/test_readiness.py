@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Membership
 from apps.accounts.roles import Role
 from apps.training.models import FieldHours, TrainingRecord
-from apps.training.readiness import Reason, readiness_batch, readiness_for, records_expiring_between
+from apps.training.readiness import ReadinessReason, readiness_batch, readiness_for, records_expiring_between
 from tests.factories import UserFactory, user_with_role
 from tests.factories.training import CourseFactory, FieldHoursFactory, TrainingRecordFactory, requirement
 from tests.training.conftest import local
@@ -94,7 +94,7 @@ def test_reason_expired_inside_the_recertification_window(org, responder, baseli
 
     result = readiness_for(user=responder, organization=org, at=AT)
 
-    assert result.reasons == (Reason(
+    assert result.reasons == (ReadinessReason(
         code="expired",
         message="Mental Health First Aid expired on 2026-01-20; recertification is accepted until 2026-04-20.",
         course_id=mhfa.pk, course_code="mhfa", expires_on=date(2026, 1, 20), recertify_until=date(2026, 4, 20),
@@ -143,7 +143,7 @@ def test_reason_insufficient_field_hours_counts_only_signed_off(org, responder, 
 
     result = readiness_for(user=responder, organization=org, at=AT)
 
-    assert result.reasons == (Reason(code="insufficient_field_hours",
+    assert result.reasons == (ReadinessReason(code="insufficient_field_hours",
                                      message="6.5 of 10 supervised field hours are signed off.",
                                      hours_signed=Decimal("6.5"), hours_required=Decimal("10")),)
 

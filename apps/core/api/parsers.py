@@ -18,8 +18,7 @@ from rest_framework.utils import json
 # Deeper than any payload of this API (the deepest, a proposal's price lines or a shift's
 # overrides, is three levels), far below the decoder's recursion limit.
 MAX_DEPTH = 32
-# API bodies are small; uploads are multipart and never come through here.
-MAX_BYTES = 1024 * 1024
+# API bodies are small (settings.API_JSON_MAX_BYTES); uploads are multipart and never come through here.
 
 # A JSON string (unrolled, so it runs in linear time) or one bracket. Everything else is skipped.
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
@@ -46,7 +45,7 @@ class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
         encoding = get_encoding(parser_context)
-        limit = getattr(settings, "API_JSON_MAX_BYTES", MAX_BYTES)
+        limit = settings.API_JSON_MAX_BYTES
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
             raise ParseError(_("The request body is too large (at most %(limit)d bytes).") % {"limit": limit})

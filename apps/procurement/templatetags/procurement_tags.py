@@ -13,8 +13,3 @@ register = template.Library()
 def render_markdown(text: str) -> str:
     html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
     return mark_safe(nh3.clean(html, link_rel="noopener noreferrer nofollow"))  # noqa: S308  sanitized by nh3
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
 from apps.procurement import selectors as procurement
-from apps.procurement.models import RATING_VALUES, EvaluatorAssignment, Proposal, RatingMethod, Solicitation
-from apps.procurement.permissions import can_read_price, can_see_identity, is_coordinator_of, is_officer
+from apps.procurement.models import RATING_VALUES, Proposal, RatingMethod, Solicitation
+from apps.procurement.permissions import can_read_price, can_see_identity, is_coordinator_of
 from apps.procurement.procurement_file import procurement_file
 from apps.procurement.services import proposal_sealed_read_record
 
@@ -23,18 +23,12 @@ from ..charts import bar_chart
 from . import ReportForm, ReportKind, register_report_kind
 
 
-def _officer_solicitations(user):
-    committee = EvaluatorAssignment.objects.filter(evaluator=user).values("solicitation_id")
-    return procurement.solicitation_list(user=user).exclude(pk__in=committee) if is_officer(user) \
-        else Solicitation.objects.none()
-
-
 class SolicitationForm(ReportForm):
     solicitation = forms.ModelChoiceField(label=_("Solicitation"), queryset=Solicitation.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["solicitation"].queryset = _officer_solicitations(self.user)
+        self.fields["solicitation"].queryset = procurement.officer_solicitation_list(user=self.user)
         self.fields["solicitation"].label_from_instance = lambda s: f"{s.reference} — {s.title}"
 
     def describe(self) -> str:
@@ -106,21 +100,12 @@ PRICE_LINES = [("personnel", _("Personnel")), ("responder_stipends", _("Responde
                ("training", _("Training")), ("operations", _("Operations")), ("indirect", _("Indirect costs"))]
 
 
-def _packet_proposals(user):
-    qs = procurement.proposal_list(user=user).filter(status=Proposal.Status.SUBMITTED)
-    own = user.organization_ids(Role.COORDINATOR)
-    if is_officer(user):
-        committee = EvaluatorAssignment.objects.filter(evaluator=user).values("solicitation_id")
-        return qs.filter(organization_id__in=own) | qs.exclude(solicitation_id__in=committee)
-    return qs.filter(organization_id__in=own)
-
-
 class ProposalForm(ReportForm):
     proposal = forms.ModelChoiceField(label=_("Proposal"), queryset=Proposal.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].queryset = _packet_proposals(self.user)
+        self.fields["proposal"].queryset = procurement.proposal_packet_list(user=self.user)
         self.fields["proposal"].label_from_instance = (
             lambda p: f"{p.solicitation.reference} · {p.code} — {p.organization.name}")
 

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
-from apps.accounts.models import Organization
 from apps.accounts.permissions import is_program_admin
-from apps.accounts.roles import OrganizationKind, Role
+from apps.accounts.roles import Role
+from apps.accounts.selectors import nonprofit_list
 from apps.engagement import selectors as engagement
 from apps.procurement import selectors as procurement
 from apps.scheduling import selectors as scheduling
@@ -114,8 +114,7 @@ def gather_monthly(*, user, data, progress) -> dict:
 
     hi = local_bounds(start, end)[1]
     through = min(hi, timezone.now())
-    organizations = list(Organization.objects.filter(kind=OrganizationKind.NONPROFIT, is_active=True)
-                         .order_by("name"))
+    organizations = list(nonprofit_list())
     candidates = {o.pk: list(scheduling.responder_candidates(organization_id=o.pk).values_list("pk", flat=True))
                   for o in organizations}
     readiness = readiness_pass(groups=candidates, at=through)  # one pass for every organization

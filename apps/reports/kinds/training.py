@@ -20,21 +20,12 @@ STATE_MARKS = {CourseState.VALID: "✔", CourseState.EXPIRING: "!", CourseState.
                CourseState.EXPIRED: "✘", CourseState.PENDING: "…", CourseState.MISSING: "—"}
 
 
-def _transcript_people(user):
-    ids = set()
-    if user.has_role(Role.RESPONDER):
-        ids.add(user.pk)
-    for organization in training.managed_organizations(user=user):
-        ids |= set(training.responder_list(user=user, organization=organization).values_list("pk", flat=True))
-    return User.objects.filter(pk__in=ids).order_by("full_name", "email")
-
-
 class TranscriptForm(ReportForm):
     responder = forms.ModelChoiceField(label=_("Responder"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responder"].queryset = _transcript_people(self.user)
+        self.fields["responder"].queryset = training.transcript_people(user=self.user)
         self.fields["responder"].label_from_instance = lambda u: f"{u.full_name or u.email} ({u.email})"
         if self.user.has_role(Role.RESPONDER) and not self.is_bound:
             self.fields["responder"].initial = self.user.pk
@@ -50,7 +41,7 @@ def gather_transcript(*, user, data, progress) -> dict:
     records = list(training.record_list(user=user).filter(responder=person).order_by("course__title", "-completed_on"))
     progress(30)
     # Readiness in each organization the person serves that the requester may look at.
-    visible = {o.pk for o in training.managed_organizations(user=user)} | (
+    visible = {o.pk for o in training.training_organizations(user=user)} | (
         person.organization_ids(Role.RESPONDER) if person.pk == user.pk else set())
     organizations = [o for o in training.responder_organizations(user=person) if o.pk in visible]
     readiness = readiness_in_organizations(user=person, organizations=organizations, at=now)
@@ -70,7 +61,7 @@ class ComplianceForm(ReportForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = training.managed_organizations(user=self.user)
+        self.fields["organization"].queryset = training.training_organizations(user=self.user)
 
     def describe(self) -> str:
         return self.cleaned_data["organization"].name

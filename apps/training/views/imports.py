@@ -29,9 +29,9 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Organization
 from apps.core.errors import ApplicationError
 
-from . import services
-from .imports import max_bytes, max_rows, template_csv
-from .permissions import managed_organization_ids
+from .. import services
+from ..imports import max_bytes, max_rows, template_csv
+from ..permissions import managed_organization_ids
 
 TOKEN_SALT = "crisisprog.training.import"
 # How long a checked file waits for its confirmation.

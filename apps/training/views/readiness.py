@@ -1,0 +1,100 @@
+"""The readiness matrix, its CSV export and the expiring-records list."""
+
+import csv
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from apps.accounts.permissions import is_program_admin
+
+from .. import selectors
+from ..models import RequirementRole
+from ..permissions import managed_organization_ids
+from ..readiness import readiness_batch, records_expiring_between
+from ._common import MATRIX_PAGE_SIZE, PAGE_SIZE
+
+
+def _matrix_context(request):
+    """(organizations the user may look at, the chosen one or None, role). Program admins may see
+    every nonprofit, even before there is one; others need an organization whose training they look after."""
+    organizations = list(selectors.training_organizations(user=request.user))
+    if not organizations and not is_program_admin(request.user):
+        raise PermissionDenied
+    slug = request.GET.get("organization")
+    if slug:
+        organization = next((o for o in organizations if o.slug == slug), None)
+        if organization is None:
+            raise Http404
+    else:
+        organization = organizations[0] if organizations else None
+    role = request.GET.get("role") or RequirementRole.RESPONDER
+    if role not in RequirementRole.values:
+        role = RequirementRole.RESPONDER
+    return organizations, organization, role
+
+
+@login_required
+def readiness_matrix(request):
+    organizations, organization, role = _matrix_context(request)
+    rows, page = [], None
+    if organization is not None:
+        responders = selectors.responder_list(user=request.user, organization=organization)
+        page = Paginator(responders, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+        people = list(page.object_list)
+        results = readiness_batch(users=people, organization=organization, at=timezone.now(), role=role)
+        rows = [(person, results[person.pk]) for person in people]
+    courses = rows[0][1].courses if rows else ()
+    return render(request, "training/readiness_matrix.html", {
+        "organizations": organizations, "organization": organization, "role": role,
+        "roles": RequirementRole.choices, "page": page, "rows": rows, "courses": courses,
+        "query": urlencode({"organization": organization.slug, "role": role}) if organization else "",
+    })
+
+
+@login_required
+def readiness_export(request):
+    """The compliance matrix of one organization as CSV (every responder, not one page)."""
+    _organizations, organization, role = _matrix_context(request)
+    if organization is None:
+        raise Http404
+    people = list(selectors.responder_list(user=request.user, organization=organization))
+    results = readiness_batch(users=people, organization=organization, at=timezone.now(), role=role)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="readiness-{organization.slug}-{role}.csv"'
+    writer = csv.writer(response)
+    courses = next(iter(results.values())).courses if results else ()
+    writer.writerow(["name", "email", "cleared", "field_hours", "field_hours_required",
+                     *[c.course_code for c in courses], "reasons"])
+    for person in people:
+        r = results[person.pk]
+        writer.writerow([person.full_name, person.email, "yes" if r.cleared else "no", r.field_hours,
+                         r.field_hours_required,
+                         *[f"{c.state}{' ' + c.expires_on.isoformat() if c.expires_on else ''}" for c in r.courses],
+                         "; ".join(r.reason_codes)])
+    return response
+
+
+@login_required
+def expiring_list(request):
+    organization_ids = managed_organization_ids(request.user)
+    if not organization_ids and not is_program_admin(request.user):
+        raise PermissionDenied
+    try:
+        days = int(request.GET.get("days", 90))
+    except ValueError:
+        days = 90
+    days = days if days in (7, 30, 60, 90) else 90
+    today = timezone.localdate()
+    records = records_expiring_between(today, today + timedelta(days=days))
+    if not is_program_admin(request.user):
+        records = records.filter(organization_id__in=organization_ids)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "training/expiring_list.html", {
+        "page": page, "days": days, "choices": (7, 30, 60, 90), "today": today,
+        "query": urlencode({"days": days})})
