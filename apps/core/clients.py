@@ -82,10 +82,11 @@ def rate_limited(request, *, scope: str, limit: int) -> bool:
 # --- residents' per-client limits -----------------------------------------------------------------
 
 # Every public action a resident can take without an account, with the setting that caps it per
-# client and hour (defaults in settings). The pages and the API call `resident_limit` with the same
-# action, so they share one count: a client cannot get around the page's limit through the API.
-# Unsubscribe is generous: mail providers send one-click (RFC 8058) unsubscribes for many residents
-# from a few addresses, and refusing a legitimate opt-out is worse than a few extra writes.
+# client and hour (its default is in crisisprog/settings/base.py, and only there). The pages and
+# the API call `resident_limit` with the same action, so they share one count: a client cannot get
+# around the page's limit through the API. Unsubscribe is generous: mail providers send one-click
+# (RFC 8058) unsubscribes for many residents from a few addresses, and refusing a legitimate
+# opt-out is worse than a few extra writes.
 RESIDENT_LIMITS = {
     "feedback": "ENGAGEMENT_FEEDBACK_PER_HOUR",
     "register": "ENGAGEMENT_REGISTRATIONS_PER_HOUR",

@@ -6,13 +6,14 @@ price opening. Exporting it is audited, because after the opening it holds seale
 
 from django.contrib.contenttypes.models import ContentType
 
+from apps.accounts.models import User
 from apps.core.audit import audit
 from apps.notifications.models import Notification
 
 from .models import Proposal, Score, Solicitation
 
 
-def procurement_file(*, solicitation: Solicitation, by) -> dict:
+def procurement_file(*, solicitation: Solicitation, by: User) -> dict:
     opened = solicitation.opened_at is not None
     price_open = solicitation.price_opened_at is not None
     proposals = list(solicitation.proposals.filter(status=Proposal.Status.SUBMITTED)

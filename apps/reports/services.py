@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
 from apps.core.queue import enqueue, enqueue_on_commit
@@ -55,7 +56,7 @@ def _form(kind: ReportKind, *, user, parameters: dict):
     return form
 
 
-def report_request(*, by, kind: str, parameters: dict, period: str = "", enqueue: bool = True) -> ReportRequest:
+def report_request(*, by: User, kind: str, parameters: dict, period: str = "", enqueue: bool = True) -> ReportRequest:
     """Validate the parameters for this person and queue the report (built after commit)."""
     spec = _kind(kind)
     if not can_run_kind(by, spec):
@@ -76,7 +77,7 @@ def report_request(*, by, kind: str, parameters: dict, period: str = "", enqueue
     return report
 
 
-def report_rerun(*, report: ReportRequest, by) -> ReportRequest:
+def report_rerun(*, report: ReportRequest, by: User) -> ReportRequest:
     """The same kind and parameters, checked again for this person, as a new request."""
     if report.requested_by_id != by.pk:
         raise ApplicationError(_("You can only re-run your own reports."), code="forbidden")

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
@@ -50,7 +51,7 @@ def _responsive(solicitation: Solicitation):
     return _submitted(solicitation).exclude(responsive=False)
 
 
-def evaluator_assign(*, solicitation: Solicitation, evaluator, by) -> EvaluatorAssignment:
+def evaluator_assign(*, solicitation: Solicitation, evaluator, by: User) -> EvaluatorAssignment:
     _require_officer(by)
     if not evaluator.is_active or not evaluator.has_role(Role.RFP_EVALUATOR):
         raise ApplicationError(_("Only a city staff member with the RFP evaluator role can sit on the committee."),
@@ -84,7 +85,7 @@ def attestation_candidates(*, solicitation: Solicitation) -> list:
     return list(Organization.objects.filter(pk__in=ids).order_by("name"))
 
 
-def attestation_sign(*, solicitation: Solicitation, by, signed_name: str,
+def attestation_sign(*, solicitation: Solicitation, by: User, signed_name: str,
                      conflicts: dict[int, str]) -> ConflictAttestation:
     """Sign the attestation. `conflicts` maps each organization the evaluator has a relationship with
     to its description; a conflict with a proposer recuses the evaluator from that proposal."""
@@ -116,7 +117,7 @@ def attestation_sign(*, solicitation: Solicitation, by, signed_name: str,
     return attestation
 
 
-def responsiveness_record(*, proposal: Proposal, criterion: Criterion, by, passed: bool,
+def responsiveness_record(*, proposal: Proposal, criterion: Criterion, by: User, passed: bool,
                           reason: str) -> ResponsivenessReview:
     _require_officer(by)
     reason = require_text(reason, field="reason", message=_("Give the reason for the decision."))
@@ -149,7 +150,7 @@ def responsiveness_record(*, proposal: Proposal, criterion: Criterion, by, passe
     return review
 
 
-def solicitation_evaluation_start(*, solicitation: Solicitation, by) -> Solicitation:
+def solicitation_evaluation_start(*, solicitation: Solicitation, by: User) -> Solicitation:
     _require_officer(by)
 
     def start(row: Solicitation) -> list[str]:
@@ -179,7 +180,7 @@ def _check_value(solicitation: Solicitation, criterion: Criterion, points, ratin
     return None, rating
 
 
-def score_save(*, proposal: Proposal, criterion: Criterion, by, rationale: str, points: int | None = None,
+def score_save(*, proposal: Proposal, criterion: Criterion, by: User, rationale: str, points: int | None = None,
                rating: str = "") -> Score:
     solicitation = proposal.solicitation
     assignment = assignment_for(by, solicitation)
@@ -210,7 +211,7 @@ def score_save(*, proposal: Proposal, criterion: Criterion, by, rationale: str, 
     return score
 
 
-def scoresheet_submit(*, proposal: Proposal, by) -> ScoreSheet:
+def scoresheet_submit(*, proposal: Proposal, by: User) -> ScoreSheet:
     assignment = assignment_for(by, proposal.solicitation)
     if assignment is None or not can_evaluate_proposal(by, proposal):
         raise ApplicationError(_("You may not score this proposal."), code="forbidden")
@@ -231,7 +232,7 @@ def scoresheet_submit(*, proposal: Proposal, by) -> ScoreSheet:
     return sheet
 
 
-def solicitation_consensus_start(*, solicitation: Solicitation, by) -> Solicitation:
+def solicitation_consensus_start(*, solicitation: Solicitation, by: User) -> Solicitation:
     """Starting consensus locks every individual score, submitted or not."""
     _require_officer(by)
 
@@ -246,7 +247,7 @@ def solicitation_consensus_start(*, solicitation: Solicitation, by) -> Solicitat
                       action="procurement.solicitation.consensus_started")
 
 
-def consensus_score_record(*, proposal: Proposal, criterion: Criterion, by, rationale: str,
+def consensus_score_record(*, proposal: Proposal, criterion: Criterion, by: User, rationale: str,
                            points: int | None = None, rating: str = "") -> ConsensusScore:
     _require_officer(by)
     rationale = require_text(rationale, field="rationale", message=_("A written rationale is required."))
@@ -267,7 +268,7 @@ def consensus_score_record(*, proposal: Proposal, criterion: Criterion, by, rati
     return consensus
 
 
-def solicitation_price_open(*, solicitation: Solicitation, by) -> Solicitation:
+def solicitation_price_open(*, solicitation: Solicitation, by: User) -> Solicitation:
     """Only after the technical consensus is complete: the price cannot sway the technical ratings."""
     _require_officer(by)
 
@@ -287,7 +288,7 @@ def solicitation_price_open(*, solicitation: Solicitation, by) -> Solicitation:
                                                     for p in _responsive(row).select_related("price")}})
 
 
-def solicitation_award_recommend(*, solicitation: Solicitation, proposal: Proposal, by,
+def solicitation_award_recommend(*, solicitation: Solicitation, proposal: Proposal, by: User,
                                  reasons: str) -> Solicitation:
     _require_officer(by)
     reasons = require_text(reasons, field="reasons", message=_("Write the reasons for the recommendation."))
@@ -306,7 +307,7 @@ def solicitation_award_recommend(*, solicitation: Solicitation, proposal: Propos
                       after={"proposal": proposal.code, "reasons": reasons})
 
 
-def solicitation_award(*, solicitation: Solicitation, by, justification: str = "") -> Solicitation:
+def solicitation_award(*, solicitation: Solicitation, by: User, justification: str = "") -> Solicitation:
     """Award to the recommended proposal; notices go to every proposer with the consensus feedback."""
     from ..selectors import solicitation_ranking
 

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Organization
+from apps.accounts.models import Organization, User
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
 from apps.core.transitions import transition
@@ -55,7 +55,7 @@ def _lock(proposal: Proposal) -> tuple[Solicitation, Proposal]:
     return solicitation, proposal
 
 
-def proposal_start(*, solicitation: Solicitation, organization: Organization, by) -> Proposal:
+def proposal_start(*, solicitation: Solicitation, organization: Organization, by: User) -> Proposal:
     """One proposal per organization: starting twice returns the existing one."""
     if not is_coordinator_of(by, organization.pk):
         raise ApplicationError(_("Only a coordinator of the organization can start its proposal."), code="forbidden")
@@ -80,7 +80,7 @@ def proposal_start(*, solicitation: Solicitation, organization: Organization, by
     return proposal
 
 
-def proposal_answers_save(*, proposal: Proposal, by, answers: dict[int, str]) -> Proposal:
+def proposal_answers_save(*, proposal: Proposal, by: User, answers: dict[int, str]) -> Proposal:
     _require_editor(by, proposal)
     with transaction.atomic():
         solicitation, proposal = _lock(proposal)
@@ -101,7 +101,7 @@ def proposal_answers_save(*, proposal: Proposal, by, answers: dict[int, str]) ->
 
 
 def proposal_attachment_add(*, proposal: Proposal, required_attachment: RequiredAttachment, upload,
-                            by) -> ProposalAttachment:
+                            by: User) -> ProposalAttachment:
     _require_editor(by, proposal)
     if required_attachment.solicitation_id != proposal.solicitation_id:
         raise ApplicationError(_("That attachment is not asked for by this solicitation."), field="required_attachment")
@@ -144,7 +144,7 @@ def _detach(attachment: ProposalAttachment) -> None:
         transaction.on_commit(lambda: ProposalAttachment._meta.get_field("file").storage.delete(name))
 
 
-def proposal_attachment_remove(*, attachment: ProposalAttachment, by) -> None:
+def proposal_attachment_remove(*, attachment: ProposalAttachment, by: User) -> None:
     _require_editor(by, attachment.proposal)
     with transaction.atomic():
         _solicitation, proposal = _lock(attachment.proposal)
@@ -154,7 +154,7 @@ def proposal_attachment_remove(*, attachment: ProposalAttachment, by) -> None:
               organization=proposal.organization, before={"attachment": attachment.pk})
 
 
-def price_proposal_save(*, proposal: Proposal, by, lines: dict, notes: str = "") -> PriceProposal:
+def price_proposal_save(*, proposal: Proposal, by: User, lines: dict, notes: str = "") -> PriceProposal:
     _require_editor(by, proposal)
     values = {}
     for line in PriceProposal.LINES:
@@ -181,7 +181,7 @@ def price_proposal_save(*, proposal: Proposal, by, lines: dict, notes: str = "")
     return price
 
 
-def addendum_acknowledge(*, addendum: Addendum, organization: Organization, by) -> AddendumAcknowledgement:
+def addendum_acknowledge(*, addendum: Addendum, organization: Organization, by: User) -> AddendumAcknowledgement:
     if not is_coordinator_of(by, organization.pk):
         raise ApplicationError(_("Only a coordinator of the organization can acknowledge addenda."), code="forbidden")
     with transaction.atomic():
@@ -231,7 +231,7 @@ def proposal_missing(*, proposal: Proposal) -> list[str]:
     return missing
 
 
-def proposal_submit(*, proposal: Proposal, by) -> ProposalSubmission:
+def proposal_submit(*, proposal: Proposal, by: User) -> ProposalSubmission:
     """Seal the current content as a new submission, with a SHA-256 receipt, before the deadline."""
     _require_editor(by, proposal)
     with transaction.atomic():
@@ -278,7 +278,7 @@ def proposal_submit(*, proposal: Proposal, by) -> ProposalSubmission:
     return submission
 
 
-def proposal_withdraw(*, proposal: Proposal, by) -> Proposal:
+def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
     _require_editor(by, proposal)
     with transaction.atomic():
         _solicitation, proposal = _lock(proposal)  # the solicitation's lock first, as every proposal change
@@ -287,7 +287,7 @@ def proposal_withdraw(*, proposal: Proposal, by) -> Proposal:
                           action="procurement.proposal.withdrawn", organization=proposal.organization)
 
 
-def proposal_sealed_read_record(*, proposal: Proposal, by, envelope: str) -> None:
+def proposal_sealed_read_record(*, proposal: Proposal, by: User, envelope: str) -> None:
     """Every staff read of a proposal's content is on the record. The proposer's own reads are not
     sealed material and are not logged."""
     allowed = can_read_price(by, proposal) if envelope == "price" else can_read_technical(by, proposal)

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Organization
+from apps.accounts.models import Organization, User
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError
 from apps.core.transitions import transition
@@ -60,7 +60,7 @@ def _apply_type_rules(solicitation: Solicitation) -> None:
         raise ApplicationError(_("Questions must be due before proposals."), field="questions_due_at")
 
 
-def solicitation_create(*, by, reference: str, title: str, summary: str, budget_ceiling: Decimal,
+def solicitation_create(*, by: User, reference: str, title: str, summary: str, budget_ceiling: Decimal,
                         questions_due_at: datetime, proposals_due_at: datetime, **fields) -> Solicitation:
     _require_officer(by)
     reference = require_text(reference, field="reference", message=_("A reference number is required."))
@@ -77,7 +77,7 @@ def solicitation_create(*, by, reference: str, title: str, summary: str, budget_
     return solicitation
 
 
-def solicitation_update(*, solicitation: Solicitation, by, **fields) -> Solicitation:
+def solicitation_update(*, solicitation: Solicitation, by: User, **fields) -> Solicitation:
     _require_officer(by)
     with transaction.atomic():
         solicitation = lock_solicitation(solicitation)
@@ -93,7 +93,7 @@ def solicitation_update(*, solicitation: Solicitation, by, **fields) -> Solicita
     return solicitation
 
 
-def criterion_add(*, solicitation: Solicitation, by, kind: str, title: str, description: str = "",
+def criterion_add(*, solicitation: Solicitation, by: User, kind: str, title: str, description: str = "",
                   max_points: int = 0) -> Criterion:
     _require_officer(by)
     title = require_text(title, field="title", message=_("A criterion needs a title."))
@@ -115,7 +115,8 @@ def criterion_add(*, solicitation: Solicitation, by, kind: str, title: str, desc
     return criterion
 
 
-def proposal_question_add(*, solicitation: Solicitation, by, prompt: str, max_words: int = 500) -> ProposalQuestion:
+def proposal_question_add(*, solicitation: Solicitation, by: User, prompt: str,
+                          max_words: int = 500) -> ProposalQuestion:
     _require_officer(by)
     prompt = require_text(prompt, field="prompt", message=_("Write the question."))
     with transaction.atomic():
@@ -129,7 +130,8 @@ def proposal_question_add(*, solicitation: Solicitation, by, prompt: str, max_wo
     return question
 
 
-def required_attachment_add(*, solicitation: Solicitation, by, name: str, description: str = "") -> RequiredAttachment:
+def required_attachment_add(*, solicitation: Solicitation, by: User, name: str,
+                            description: str = "") -> RequiredAttachment:
     _require_officer(by)
     name = require_text(name, field="name", message=_("Name the attachment."))
     with transaction.atomic():
@@ -143,7 +145,7 @@ def required_attachment_add(*, solicitation: Solicitation, by, name: str, descri
     return required
 
 
-def solicitation_item_remove(*, solicitation: Solicitation, by, item) -> None:
+def solicitation_item_remove(*, solicitation: Solicitation, by: User, item) -> None:
     """Remove a criterion, a question or a required attachment from a draft."""
     _require_officer(by)
     if item.solicitation_id != solicitation.pk:
@@ -157,7 +159,7 @@ def solicitation_item_remove(*, solicitation: Solicitation, by, item) -> None:
               before={"item": label, "type": type(item).__name__})
 
 
-def document_add(*, solicitation: Solicitation, by, title: str, upload) -> SolicitationDocument:
+def document_add(*, solicitation: Solicitation, by: User, title: str, upload) -> SolicitationDocument:
     _require_officer(by)
     title = require_text(title, field="title", message=_("Give the document a title."))
     if solicitation.status not in (S.DRAFT, S.PUBLISHED):
@@ -177,7 +179,7 @@ def document_add(*, solicitation: Solicitation, by, title: str, upload) -> Solic
     return document
 
 
-def solicitation_publish(*, solicitation: Solicitation, by) -> Solicitation:
+def solicitation_publish(*, solicitation: Solicitation, by: User) -> Solicitation:
     _require_officer(by)
 
     def publish(row: Solicitation) -> list[str]:
@@ -201,7 +203,7 @@ def solicitation_publish(*, solicitation: Solicitation, by) -> Solicitation:
                       after=lambda row: {"status": row.status, "proposals_due_at": row.proposals_due_at})
 
 
-def solicitation_close(*, solicitation: Solicitation, by=None) -> Solicitation:
+def solicitation_close(*, solicitation: Solicitation, by: User | None = None) -> Solicitation:
     """Close at the deadline (the scanner does it; the opening does it too if it has not run yet)."""
 
     def close(row: Solicitation) -> list[str]:
@@ -230,7 +232,7 @@ def solicitations_due_scan(*, now: datetime) -> int:
     return closed
 
 
-def solicitation_open(*, solicitation: Solicitation, by) -> Solicitation:
+def solicitation_open(*, solicitation: Solicitation, by: User) -> Solicitation:
     """The opening: unseals the technical proposals for the officer and fixes the register."""
     _require_officer(by)
     with transaction.atomic():
@@ -257,7 +259,7 @@ def solicitation_open(*, solicitation: Solicitation, by) -> Solicitation:
                           action="procurement.solicitation.opened", after=register)
 
 
-def addendum_publish(*, solicitation: Solicitation, by, title: str, body: str,
+def addendum_publish(*, solicitation: Solicitation, by: User, title: str, body: str,
                      new_proposals_due_at: datetime | None = None) -> Addendum:
     _require_officer(by)
     title = require_text(title, field="title", message=_("Give the addendum a title."))
@@ -295,7 +297,8 @@ def addendum_publish(*, solicitation: Solicitation, by, title: str, body: str,
     return addendum
 
 
-def clarification_ask(*, solicitation: Solicitation, organization: Organization, by, question: str) -> Clarification:
+def clarification_ask(*, solicitation: Solicitation, organization: Organization, by: User,
+                      question: str) -> Clarification:
     if not can_participate(by) or not is_coordinator_of(by, organization.pk):
         raise ApplicationError(_("Only a coordinator of a nonprofit can ask questions for it."), code="forbidden")
     question = require_text(question, field="question", message=_("Write your question."))
@@ -310,7 +313,7 @@ def clarification_ask(*, solicitation: Solicitation, organization: Organization,
     return clarification
 
 
-def clarification_answer(*, clarification: Clarification, by, answer: str, question: str = "") -> Clarification:
+def clarification_answer(*, clarification: Clarification, by: User, answer: str, question: str = "") -> Clarification:
     """Publish the answer. The officer may reword the question to remove anything identifying."""
     _require_officer(by)
     answer = require_text(answer, field="answer", message=_("Write the answer."))
@@ -330,7 +333,7 @@ def clarification_answer(*, clarification: Clarification, by, answer: str, quest
     return clarification
 
 
-def solicitation_cancel(*, solicitation: Solicitation, by, reason: str) -> Solicitation:
+def solicitation_cancel(*, solicitation: Solicitation, by: User, reason: str) -> Solicitation:
     _require_officer(by)
     reason = require_text(reason, field="reason", message=_("Give the reason for cancelling."))
 
