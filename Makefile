@@ -41,19 +41,24 @@ test: install-dev messages
 	DJANGO_SETTINGS_MODULE=crisisprog.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks need PostgreSQL and Redis on this machine (BENCH_DATABASE_URL, BENCH_BROKER_URL,
-# BENCH_CACHE_URL) and wrk for load.py (installed here when missing). pages.py, scale_checks.py and
-# load.py exit 1 while a target is missed; the leading '-' lets the run go on so the whole table is
-# printed (see bench/results.json). load.py runs last: it loads the whole machine.
+# BENCH_CACHE_URL) and wrk for load.py (installed here when missing). Every script exits 1 while a
+# target is missed; the leading '-' lets the run go on so the whole table is printed (see
+# bench/results.json), each miss is noted in $(BENCH_MISSED) and the last line fails the target when
+# there is one. load.py runs last: it loads the whole machine.
+BENCH_MISSED := var/bench-missed
 bench: install-dev
 	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'crisisprog_bench'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE crisisprog_bench"
-	$(PY) bench/notifications.py
-	$(PY) bench/reports.py
-	-$(PY) bench/pages.py
-	-$(PY) bench/scale_checks.py
+	@mkdir -p var && rm -f $(BENCH_MISSED)
+	-$(PY) bench/notifications.py || { echo notifications >> $(BENCH_MISSED); exit 1; }
+	-$(PY) bench/reports.py || { echo reports >> $(BENCH_MISSED); exit 1; }
+	-$(PY) bench/pages.py || { echo pages >> $(BENCH_MISSED); exit 1; }
+	-$(PY) bench/scale_checks.py || { echo scale_checks >> $(BENCH_MISSED); exit 1; }
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; } \
 	  || sudo sh -c 'apt-get update -qq && apt-get install -y -qq wrk'
-	-$(PY) bench/load.py
+	-$(PY) bench/load.py || { echo load >> $(BENCH_MISSED); exit 1; }
+	@if [ -s $(BENCH_MISSED) ]; then echo "make bench: target missed by $$(paste -sd ' ' $(BENCH_MISSED))" >&2; \
+	  exit 1; fi
 
 # A year in the life (apps/simulation): 13 simulated months from 2027-01-04 on PostgreSQL (database
 # crisisprog_sim, created when missing, emptied by --reset) and Redis db 7, with the test settings'

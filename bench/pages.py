@@ -45,7 +45,7 @@ def setup() -> None:
 def ensure_seeded(factor: float) -> None:
     from django.core.management import call_command
 
-    from apps.scale.management.commands.seed_scale import scale_counts, scale_organizations, scale_plan
+    from apps.scale.plan import scale_counts, scale_organizations, scale_plan
 
     if scale_organizations().exists() and scale_counts() == scale_plan(factor):
         return
@@ -64,7 +64,7 @@ def targets() -> list[tuple[str, str, str]]:
 
     from apps.engagement.models import CommunitySession
     from apps.procurement.models import EvaluatorAssignment, Proposal, Solicitation
-    from apps.scale.management.commands.seed_scale import DOMAIN, REFERENCE_PREFIX, scale_organizations
+    from apps.scale.plan import DOMAIN, REFERENCE_PREFIX, scale_organizations
     from apps.scheduling.models import Assignment, Shift, Team
     from apps.training.models import TrainingRecord
 
@@ -164,7 +164,7 @@ def targets() -> list[tuple[str, str, str]]:
 
 def role_users() -> dict:
     from apps.accounts.models import User
-    from apps.scale.management.commands.seed_scale import DOMAIN
+    from apps.scale.plan import DOMAIN
 
     locals_ = {"responder": "responder-00000", "coordinator": "coordinator-000", "trainer": "trainer-000",
                "procurement officer": "procurement", "rfp evaluator": "rfp-evaluator-0",

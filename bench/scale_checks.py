@@ -57,7 +57,7 @@ def main() -> int:
 
     from apps.accounts.models import Membership, User
     from apps.accounts.roles import Role
-    from apps.scale.management.commands.seed_scale import DOMAIN, scale_organizations
+    from apps.scale.plan import DOMAIN, scale_organizations
     from apps.scheduling.eligibility import check_eligibility, eligibility_batch
     from apps.scheduling.models import Assignment, Position, PositionRole, Team
     from apps.scheduling.selectors import coverage

@@ -12,7 +12,7 @@ from django.urls import reverse
 from apps.procurement import services as procurement
 from apps.procurement.models import Proposal, Solicitation
 
-from .actors import NONPROFIT_1, NONPROFIT_2, NONPROFIT_3, World, pdf_upload
+from .actors.world import NONPROFIT_1, NONPROFIT_2, NONPROFIT_3, World, pdf_upload
 from .clock import local, local_day
 
 S = Solicitation.Status

@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Organization, User
 from apps.accounts.roles import Role
 from apps.core.models import AuditEvent
-from apps.scale.management.commands.seed_scale import scale_counts, scale_plan
+from apps.scale.plan import scale_counts, scale_plan
 from apps.scheduling.models import Assignment
 from apps.training.readiness import readiness_batch
 from tests.factories import OrganizationFactory, UserFactory

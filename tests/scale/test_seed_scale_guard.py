@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Organization
-from apps.scale.management.commands.seed_scale import production_refusal, scale_organizations
+from apps.scale.plan import scale_organizations
+from apps.scale.services import production_refusal
 
 pytestmark = pytest.mark.django_db
 
