@@ -79,6 +79,16 @@ def registration_list(*, user, session: CommunitySession) -> QuerySet[Registrati
             .select_related("language", "interpretation_language").order_by("status", "created_at", "id"))
 
 
+def waitlist_position(registration: Registration) -> int | None:
+    """The registration's place on its session's waitlist (1 is the next to get a seat); None when it
+    is not waiting."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    return Registration.objects.filter(
+        session_id=registration.session_id, status=Registration.Status.WAITLISTED,
+        created_at__lte=registration.created_at, id__lte=registration.id).count()
+
+
 def staff_task_list(*, user, status: str = "") -> QuerySet[StaffTask]:
     sessions = session_list(user=user).values("pk")
     qs = StaffTask.objects.filter(session__in=sessions)
