@@ -82,22 +82,22 @@ def rate_limited(request, *, scope: str, limit: int) -> bool:
 # --- residents' per-client limits -----------------------------------------------------------------
 
 # Every public action a resident can take without an account, with the setting that caps it per
-# client and hour and its default. The pages and the API call `resident_limit` with the same
-# action, so they share one count: a client cannot get around the page's limit through the API.
-# Unsubscribe is generous: mail providers send one-click (RFC 8058) unsubscribes for many residents
-# from a few addresses, and refusing a legitimate opt-out is worse than a few extra writes.
+# client and hour (its default is in crisisprog/settings/base.py, and only there). The pages and
+# the API call `resident_limit` with the same action, so they share one count: a client cannot get
+# around the page's limit through the API. Unsubscribe is generous: mail providers send one-click
+# (RFC 8058) unsubscribes for many residents from a few addresses, and refusing a legitimate
+# opt-out is worse than a few extra writes.
 RESIDENT_LIMITS = {
-    "feedback": ("ENGAGEMENT_FEEDBACK_PER_HOUR", 10),
-    "register": ("ENGAGEMENT_REGISTRATIONS_PER_HOUR", 20),
-    "cancel": ("ENGAGEMENT_CANCEL_PER_HOUR", 20),
-    "forget": ("ENGAGEMENT_FORGET_PER_HOUR", 5),
-    "unsubscribe": ("ENGAGEMENT_UNSUBSCRIBE_PER_HOUR", 60),
+    "feedback": "ENGAGEMENT_FEEDBACK_PER_HOUR",
+    "register": "ENGAGEMENT_REGISTRATIONS_PER_HOUR",
+    "cancel": "ENGAGEMENT_CANCEL_PER_HOUR",
+    "forget": "ENGAGEMENT_FORGET_PER_HOUR",
+    "unsubscribe": "ENGAGEMENT_UNSUBSCRIBE_PER_HOUR",
 }
 
 
 def resident_limit_for(action: str) -> int:
-    name, default = RESIDENT_LIMITS[action]
-    return getattr(settings, name, default)
+    return getattr(settings, RESIDENT_LIMITS[action])
 
 
 def resident_limit(action: str, request) -> bool:

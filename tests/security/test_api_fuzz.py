@@ -89,7 +89,7 @@ def unthrottled(monkeypatch, settings):
         monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, scope, None)
     # Residents' per-client limits (apps/core/clients.py) count every attempt, valid or not, from
     # one address; every fuzz call comes from the same address, so they are lifted the same way.
-    for setting_name, _default in RESIDENT_LIMITS.values():
+    for setting_name in RESIDENT_LIMITS.values():
         setattr(settings, setting_name, 10**9)
 
 
