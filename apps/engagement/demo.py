@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from apps.core.localtime import local_moment
 from apps.core.models import Language, Neighborhood
 from apps.core.registry import register_demo_seeder
 
@@ -54,16 +55,12 @@ THEMES = [("Who responds", "QuiÃ©n responde"), ("Language access", "Acceso lingÃ
           ("Hours and coverage", "Horario y cobertura")]
 
 
-def _local(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
-
-
 def _upcoming(kind: str, day: date) -> tuple[datetime, timedelta]:
     """The first day on or after `day` that suits the kind, at its hour."""
     weekdays, at, length = WHEN[kind]
     while day.weekday() not in weekdays:
         day += timedelta(days=1)
-    return _local(day, at), length
+    return local_moment(day, at), length
 
 
 def seed(*, users, organizations, stdout) -> None:
@@ -181,7 +178,7 @@ def _hold(*, moderator, city, facilitator, languages, themes, spec, today: date)
     if CommunitySession.objects.filter(title_en=title_en).exists():
         return None
     weekdays, at, length = WHEN[kind]
-    starts = _local(_held_day(when, weekdays, today), at)
+    starts = local_moment(_held_day(when, weekdays, today), at)
     ends = starts + length
     # Created and registered with a future start (the services' rule), then moved to its evening.
     placeholder = timezone.now() + timedelta(days=2)
@@ -253,7 +250,7 @@ def seed_history(*, users, organizations, stdout) -> None:
                                           feedback_items=items)
         services.decision_publish(by=moderator, decision=decision)
         Decision.objects.filter(pk=decision.pk).update(
-            published_at=min(_local(decided_on + timedelta(days=1), time(10, 0)), timezone.now()))
+            published_at=min(local_moment(decided_on + timedelta(days=1), time(10, 0)), timezone.now()))
     made = sum(1 for s in held if s is not None)
     stdout.write(f"  engagement: {len(HELD)} sessions held in recent months ({made} new), with attendance, "
                  f"feedback and {len(DECISIONS)} published decisions")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import Language, Neighborhood
 
 from .models import CommunitySession, Decision, FeedbackItem, Theme
-from .services import SESSION_FIELDS
+from .services import SESSION_FIELDS, feedback_consent_problem, registration_consent_problem
 
 
 def _languages():
@@ -83,9 +83,10 @@ class RegistrationForm(ReadableTextMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (data.get("email") or data.get("phone")) and not data.get("contact_consent"):
-            self.add_error("contact_consent", _("Tick this box to let us keep your email or phone, or leave them "
-                                                "empty."))
+        problem = registration_consent_problem(email=data.get("email"), phone=data.get("phone"),
+                                               contact_consent=data.get("contact_consent"))
+        if problem:
+            self.add_error("contact_consent", problem)
         return data
 
 
@@ -116,9 +117,12 @@ class FeedbackForm(ReadableTextMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        contact = [data.get("contact_name"), data.get("contact_email"), data.get("contact_phone")]
-        if any(contact) and not data.get("contact_consent"):
-            self.add_error("contact_consent", _("Tick this box to let us keep your contact, or leave it empty."))
+        problem = feedback_consent_problem(contact_name=data.get("contact_name"),
+                                           contact_email=data.get("contact_email"),
+                                           contact_phone=data.get("contact_phone"),
+                                           contact_consent=data.get("contact_consent"))
+        if problem:
+            self.add_error("contact_consent", problem)
         return data
 
 

@@ -7,8 +7,6 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from apps.accounts.roles import Role
-
 from .models import (
     AgendaItem,
     CommunitySession,
@@ -19,7 +17,7 @@ from .models import (
     StaffTask,
     Theme,
 )
-from .permissions import is_engagement_staff, moderator_organization_ids
+from .permissions import is_engagement_staff, staff_organization_ids
 
 SUPPRESSION_THRESHOLD = 5
 
@@ -65,8 +63,9 @@ def session_list(*, user, status: str = "") -> QuerySet[CommunitySession]:
     if not is_engagement_staff(user):
         return CommunitySession.objects.none()
     qs = CommunitySession.objects.all()
-    if not user.has_role(Role.PROGRAM_ADMIN):
-        qs = qs.filter(organization_id__in=moderator_organization_ids(user))
+    departments = staff_organization_ids(user)
+    if departments is not None:
+        qs = qs.filter(organization_id__in=departments)
     if status:
         qs = qs.filter(status=status)
     return (_with_seats(qs).select_related("neighborhood", "organization", "facilitating_organization")
@@ -78,6 +77,16 @@ def registration_list(*, user, session: CommunitySession) -> QuerySet[Registrati
         return Registration.objects.none()
     return (Registration.objects.filter(session=session)
             .select_related("language", "interpretation_language").order_by("status", "created_at", "id"))
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """The registration's place on its session's waitlist (1 is the next to get a seat); None when it
+    is not waiting."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    return Registration.objects.filter(
+        session_id=registration.session_id, status=Registration.Status.WAITLISTED,
+        created_at__lte=registration.created_at, id__lte=registration.id).count()
 
 
 def staff_task_list(*, user, status: str = "") -> QuerySet[StaffTask]:
@@ -93,8 +102,10 @@ def feedback_list(*, user, status: str = "", flagged: bool | None = None,
     if not is_engagement_staff(user):
         return FeedbackItem.objects.none()
     qs = FeedbackItem.objects.all()
-    if not user.has_role(Role.PROGRAM_ADMIN):
-        qs = qs.filter(Q(organization__isnull=True) | Q(organization_id__in=moderator_organization_ids(user)))
+    departments = staff_organization_ids(user)
+    if departments is not None:
+        # Feedback tied to no department is every moderator's (as permissions.can_moderate_feedback says).
+        qs = qs.filter(Q(organization__isnull=True) | Q(organization_id__in=departments))
     if status:
         qs = qs.filter(status=status)
     if flagged is not None:

@@ -161,7 +161,7 @@ def test_one_transaction_a_failure_changes_nothing(department, moderator, monkey
     def broken(**kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(services, "audit_many", broken)
+    monkeypatch.setattr("apps.engagement.services.feedback.audit_many", broken)
     with pytest.raises(RuntimeError):
         services.feedback_moderate_bulk(by=moderator, item_ids=[i.pk for i in items], approve=True)
     assert _statuses(items) == [("pending", "")] * 3

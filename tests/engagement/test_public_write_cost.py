@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.core import clients as privacy
 from apps.engagement import services
 from apps.engagement.models import FeedbackItem, Registration
+from apps.engagement.services import registrations
 from tests.factories.engagement import RegistrationFactory, SessionFactory, language
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +59,9 @@ def test_new_code_looks_up_only_the_code_it_tries(monkeypatch):
     for n in range(30):
         RegistrationFactory(session=session, code=f"TKN{n:03d}")
     # The first try collides with a taken code, the second is free.
-    monkeypatch.setattr(services.secrets, "choice", _choices_spelling(["TKN007", "ACDEFG"]))
+    monkeypatch.setattr(registrations.secrets, "choice", _choices_spelling(["TKN007", "ACDEFG"]))
     with CaptureQueriesContext(connection) as ctx:
-        code = services._new_code(session)
+        code = registrations._new_code(session)
     assert code == "ACDEFG"
     selects = [q["sql"] for q in ctx.captured_queries if '"engagement_registration"' in q["sql"]]
     assert len(selects) == 2

@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictCharField
@@ -6,6 +5,7 @@ from apps.core.models import Language, Neighborhood
 
 from ..forms import EMAIL_MAX_LENGTH, validate_phone
 from ..models import AgendaItem, CommunitySession, FeedbackItem, Registration, Theme
+from ..services import registration_consent_problem
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
@@ -66,9 +66,10 @@ class RegistrationInputSerializer(serializers.Serializer):
     access_needs = StrictCharField(required=False, allow_blank=True, default="", max_length=1000)
 
     def validate(self, attrs):
-        if (attrs.get("email") or attrs.get("phone")) and not attrs.get("contact_consent"):
-            raise serializers.ValidationError(
-                {"contact_consent": [_("Consent is required to keep an email or phone.")]})
+        problem = registration_consent_problem(email=attrs.get("email"), phone=attrs.get("phone"),
+                                               contact_consent=attrs.get("contact_consent"))
+        if problem:
+            raise serializers.ValidationError({"contact_consent": [problem]})
         return attrs
 
 

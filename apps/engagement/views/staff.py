@@ -1,11 +1,10 @@
-"""Residents' pages (public, no account, no JavaScript needed) and the moderators' pages."""
+"""The engagement staff's pages (moderators of a city department, program admins): sessions, check-in
+and closing, the staff tasks, the feedback queue and its moderation, the codebook and decisions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,184 +13,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from apps.core.clients import resident_limit
-from apps.core.decorators import public_page
+from apps.accounts.models import Organization
+from apps.accounts.roles import OrganizationKind
 from apps.core.errors import ApplicationError
+from apps.core.pages import apply_error, run_action
 
-from . import exports, selectors, services
-from .calendar import session_ics
-from .forms import (
+from .. import exports, selectors, services
+from ..forms import (
     BulkModerateForm,
     CancelSessionForm,
     CheckInForm,
     CloseSessionForm,
     CodingForm,
     DecisionForm,
-    FeedbackForm,
     ModerateForm,
-    RegistrationForm,
-    SessionFilterForm,
     SessionForm,
     StaffFeedbackForm,
     ThemeForm,
     WalkInForm,
 )
-from .models import CommunitySession, Decision, FeedbackItem, Registration, StaffTask
-from .permissions import can_manage_session, is_engagement_staff, moderator_organization_ids
-from .privacy import mask_personal_details
+from ..models import CommunitySession, Decision, FeedbackItem, Registration, StaffTask
+from ..permissions import can_manage_session, is_engagement_staff, staff_organization_ids
+from ..privacy import mask_personal_details
+from ._common import PAGE_SIZE
 
-PAGE_SIZE = 20
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _too_many(request):
-    return render(request, "429.html", status=429)
-
-
-# --- residents: sessions -------------------------------------------------------------------------
-
-@public_page
-def session_list(request):
-    filters = SessionFilterForm(request.GET or None)
-    neighborhood = language = ""
-    if filters.is_valid():
-        neighborhood = filters.cleaned_data["neighborhood"].slug if filters.cleaned_data["neighborhood"] else ""
-        language = filters.cleaned_data["language"].code if filters.cleaned_data["language"] else ""
-    sessions = selectors.public_session_list(neighborhood=neighborhood, language=language)
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in (("neighborhood", neighborhood), ("language", language)) if v})
-    return render(request, "engagement/session_list.html", {"filters": filters, "page": page, "query": query})
-
-
-def _public_session_or_404(pk: int) -> CommunitySession:
-    try:
-        return selectors.public_session_get(pk=pk)
-    except CommunitySession.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-@public_page
-def session_detail(request, pk: int):
-    session = _public_session_or_404(pk)
-    return render(request, "engagement/session_detail.html", {
-        "session": session, "form": RegistrationForm() if session.is_upcoming else None,
-        "full": session.registered_count >= session.open_seats,
-    })
-
-
-@public_page
-def session_register(request, pk: int):
-    session = _public_session_or_404(pk)
-    if not session.is_upcoming:
-        raise Http404
-    form = RegistrationForm(request.POST or None)
-    if request.method == "POST":
-        if resident_limit("register", request):
-            return _too_many(request)
-        if form.is_valid():
-            try:
-                registration = services.registration_create(session_id=session.pk, **form.cleaned_data)
-            except ApplicationError as error:
-                _apply_error(form, error)
-            else:
-                return redirect("engagement:registration-detail", token=services.registration_token(registration))
-    return render(request, "engagement/session_register.html", {"session": session, "form": form})
-
-
-@public_page
-def session_calendar(request, pk: int):
-    session = _public_session_or_404(pk)
-    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
-    return response
-
-
-def _registration_or_404(token: str) -> Registration:
-    try:
-        return services.registration_from_token(token=token)
-    except (signing.BadSignature, Registration.DoesNotExist, KeyError, TypeError) as exc:
-        raise Http404 from exc
-
-
-@public_page
-def registration_detail(request, token: str):
-    registration = _registration_or_404(token)
-    position = None
-    if registration.status == Registration.Status.WAITLISTED:
-        position = Registration.objects.filter(
-            session_id=registration.session_id, status=Registration.Status.WAITLISTED,
-            created_at__lte=registration.created_at, id__lte=registration.id).count()
-    return render(request, "engagement/registration_detail.html", {
-        "registration": registration, "session": registration.session, "token": token, "position": position})
-
-
-@public_page
-def registration_cancel(request, token: str):
-    registration = _registration_or_404(token)
-    error = ""
-    if request.method == "POST":
-        if resident_limit("cancel", request):
-            return _too_many(request)
-        try:
-            services.registration_cancel(registration=registration)
-        except ApplicationError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
-            return redirect("engagement:registration-detail", token=token)
-    return render(request, "engagement/registration_cancel.html", {
-        "registration": registration, "session": registration.session, "token": token, "error": error})
-
-
-# --- residents: feedback and what the city did ---------------------------------------------------
-
-@public_page
-def feedback_create(request):
-    sessions = CommunitySession.objects.filter(status__in=[CommunitySession.Status.PUBLISHED,
-                                                           CommunitySession.Status.COMPLETED]).order_by("-starts_at")
-    initial = {"session": request.GET.get("session")} if request.GET.get("session", "").isdigit() else {}
-    form = FeedbackForm(request.POST or None, sessions=sessions, initial=initial)
-    if request.method == "POST":
-        if resident_limit("feedback", request):
-            return _too_many(request)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            if data.pop("website"):
-                # A bot filled the honeypot: answer as usual, keep nothing.
-                return render(request, "engagement/feedback_thanks.html", {"crisis": False})
-            try:
-                item = services.feedback_submit(channel=FeedbackItem.Channel.ONLINE, **data)
-            except ApplicationError as error:
-                _apply_error(form, error)
-            else:
-                return render(request, "engagement/feedback_thanks.html", {"crisis": item.safety_flag})
-    return render(request, "engagement/feedback_form.html", {"form": form})
-
-
-@public_page
-def decision_public_list(request):
-    quotes = FeedbackItem.objects.filter(status=FeedbackItem.Status.APPROVED, safety_flag=False).order_by("-id")
-    decisions = selectors.public_decision_list().prefetch_related(
-        Prefetch("feedback_items", queryset=quotes, to_attr="quotes"))
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
-    for decision in page:
-        decision.masked_quotes = [mask_personal_details(q.text) for q in decision.quotes[:3]]
-    return render(request, "engagement/decision_public_list.html", {
-        "page": page, "theme_counts": selectors.public_theme_counts(),
-        "threshold": selectors.SUPPRESSION_THRESHOLD})
-
-
-@public_page
-def open_data_export(request):
-    response = HttpResponse(exports.open_data_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="community-feedback-open-data.csv"'
-    return response
-
-
-# --- staff: sessions -----------------------------------------------------------------------------
+# --- sessions ------------------------------------------------------------------------------------
 
 def _staff_only(user) -> None:
     if not is_engagement_staff(user):
@@ -207,13 +53,10 @@ def _staff_session_or_404(user, pk: int) -> CommunitySession:
 
 
 def _session_organizations(user):
-    from apps.accounts.models import Organization
-    from apps.accounts.roles import OrganizationKind, Role
-
+    """The departments `user` may create sessions for."""
+    departments = staff_organization_ids(user)
     qs = Organization.objects.filter(is_active=True, kind=OrganizationKind.CITY_DEPARTMENT)
-    if user.has_role(Role.PROGRAM_ADMIN):
-        return qs
-    return qs.filter(pk__in=moderator_organization_ids(user))
+    return qs if departments is None else qs.filter(pk__in=departments)
 
 
 @login_required
@@ -238,7 +81,7 @@ def staff_session_create(request):
         try:
             session = services.session_create(by=request.user, **data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Session saved as a draft."))
             return redirect("engagement:staff-session-detail", pk=session.pk)
@@ -255,7 +98,7 @@ def staff_session_edit(request, pk: int):
         try:
             services.session_update(by=request.user, session=session, **form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Session updated."))
             return redirect("engagement:staff-session-detail", pk=session.pk)
@@ -272,21 +115,11 @@ def staff_session_detail(request, pk: int):
         "cancel_form": CancelSessionForm(), "can_manage": can_manage_session(request.user, session)})
 
 
-def _run(request, action, success: str) -> bool:
-    try:
-        action()
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
 @login_required
 @require_POST
 def staff_session_publish(request, pk: int):
     session = _staff_session_or_404(request.user, pk)
-    _run(request, lambda: services.session_publish(by=request.user, session=session), _("Session published."))
+    run_action(request, lambda: services.session_publish(by=request.user, session=session), _("Session published."))
     return redirect("engagement:staff-session-detail", pk=pk)
 
 
@@ -296,7 +129,7 @@ def staff_session_cancel(request, pk: int):
     session = _staff_session_or_404(request.user, pk)
     form = CancelSessionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(request, lambda: services.session_cancel(by=request.user, session=session, reason=reason),
+    run_action(request, lambda: services.session_cancel(by=request.user, session=session, reason=reason),
          _("Session cancelled; registrants who left a contact are told."))
     return redirect("engagement:staff-session-detail", pk=pk)
 
@@ -315,11 +148,11 @@ def staff_check_in(request, pk: int):
                 registration = services.registration_check_in(by=request.user, session=session,
                                                                code=form.cleaned_data["code"])
             except ApplicationError as error:
-                _apply_error(form, error)
+                apply_error(form, error)
             else:
                 messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
                 return redirect("engagement:staff-check-in", pk=pk)
-        elif walk_ins.is_bound and walk_ins.is_valid() and _run(
+        elif walk_ins.is_bound and walk_ins.is_valid() and run_action(
                 request, lambda: services.walk_in_record(by=request.user, session=session,
                                                          count=walk_ins.cleaned_data["count"]),
                 _("Walk-ins recorded.")):
@@ -341,7 +174,7 @@ def staff_session_close(request, pk: int):
         try:
             services.session_close(by=request.user, session=session, **form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Session closed."))
             return redirect("engagement:staff-session-detail", pk=pk)
@@ -358,11 +191,11 @@ def staff_task_complete(request, pk: int):
         task = selectors.staff_task_list(user=request.user).get(pk=pk)
     except StaffTask.DoesNotExist as exc:
         raise Http404 from exc
-    _run(request, lambda: services.staff_task_complete(by=request.user, task=task), _("Task done."))
+    run_action(request, lambda: services.staff_task_complete(by=request.user, task=task), _("Task done."))
     return redirect("engagement:staff-session-detail", pk=task.session_id)
 
 
-# --- staff: feedback -----------------------------------------------------------------------------
+# --- feedback ------------------------------------------------------------------------------------
 
 def _staff_feedback_or_404(user, pk: int) -> FeedbackItem:
     _staff_only(user)
@@ -391,7 +224,7 @@ def feedback_list(request):
                                                      approve=data["decision"] == "approve", reason=data["reason"],
                                                      note=data["note"])
         except ApplicationError as error:
-            _apply_error(bulk_form, error)
+            apply_error(bulk_form, error)
         else:
             _bulk_summary(request, result)
             return redirect(reverse("engagement:feedback-list") + (f"?{here}" if here else ""))
@@ -444,7 +277,7 @@ def feedback_staff_create(request):
         try:
             item = services.feedback_submit(entered_by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             if item.safety_flag:
                 messages.warning(request, _("This text describes a crisis: moderators were alerted."))
@@ -467,11 +300,11 @@ def feedback_detail(request, pk: int):
                 services.feedback_moderate(by=request.user, item=item, approve=data["decision"] == "approve",
                                            reason=data["reason"], note=data["note"])
             except ApplicationError as error:
-                _apply_error(moderate_form, error)
+                apply_error(moderate_form, error)
             else:
                 messages.success(request, _("Decision recorded."))
                 return redirect("engagement:feedback-detail", pk=pk)
-        elif coding_form.is_bound and coding_form.is_valid() and _run(
+        elif coding_form.is_bound and coding_form.is_valid() and run_action(
                 request, lambda: services.feedback_code(by=request.user, item=item,
                                                         themes=coding_form.cleaned_data["themes"]),
                 _("Themes saved.")):
@@ -481,7 +314,7 @@ def feedback_detail(request, pk: int):
         "masked": mask_personal_details(item.text)})
 
 
-# --- staff: codebook and decisions ---------------------------------------------------------------
+# --- codebook and decisions ----------------------------------------------------------------------
 
 @login_required
 def theme_list(request):
@@ -491,7 +324,7 @@ def theme_list(request):
         try:
             services.theme_create(by=request.user, **form.cleaned_data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Theme added."))
             return redirect("engagement:theme-list")
@@ -523,7 +356,7 @@ def decision_edit(request, pk: int | None = None):
         try:
             decision = services.decision_save(by=request.user, decision=decision, **data)
         except ApplicationError as error:
-            _apply_error(form, error)
+            apply_error(form, error)
         else:
             messages.success(request, _("Decision saved."))
             return redirect("engagement:decision-edit", pk=decision.pk)
@@ -538,6 +371,6 @@ def decision_publish(request, pk: int):
         decision = selectors.decision_list(user=request.user).get(pk=pk)
     except Decision.DoesNotExist as exc:
         raise Http404 from exc
-    _run(request, lambda: services.decision_publish(by=request.user, decision=decision),
+    run_action(request, lambda: services.decision_publish(by=request.user, decision=decision),
          _("Published on the public report-back page."))
     return redirect(reverse("engagement:decision-edit", args=[pk]))

@@ -1,7 +1,6 @@
 """Residents' privacy pages: erase my details (by a link sent to the contact) and per registration."""
 
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,10 +10,12 @@ from django.views.decorators.cache import never_cache
 from apps.core.clients import resident_limit
 from apps.core.decorators import public_page
 from apps.core.errors import ApplicationError
+from apps.core.pages import apply_error
 
-from . import erasure, services
-from .forms import ForgetForm
-from .models import CommunitySession, Registration
+from .. import erasure
+from ..forms import ForgetForm
+from ..models import CommunitySession, Registration
+from ._common import registration_or_404, too_many
 
 
 def _masked_email(email: str) -> str:
@@ -31,7 +32,7 @@ def forget(request):
     form = ForgetForm(request.POST or None)
     if request.method == "POST":
         if resident_limit("forget", request):
-            return render(request, "429.html", status=429)
+            return too_many(request)
         if form.is_valid():
             data = dict(form.cleaned_data)
             if data.pop("website"):
@@ -39,7 +40,7 @@ def forget(request):
             try:
                 erasure.erasure_request(**data)
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                apply_error(form, error)
             else:
                 # The same answer whether or not we hold anything for this contact.
                 return render(request, "engagement/privacy_forget_sent.html")
@@ -67,10 +68,7 @@ def forget_confirm(request, token: str):
 @public_page
 @never_cache
 def registration_erase(request, token: str):
-    try:
-        registration = services.registration_from_token(token=token)
-    except (signing.BadSignature, Registration.DoesNotExist, KeyError, TypeError) as exc:
-        raise Http404 from exc
+    registration = registration_or_404(token)
     if request.method == "POST":
         erasure.registration_erase(registration=registration)
         messages.success(request, _("Your details were deleted from this registration."))

@@ -1,0 +1,3 @@
+from . import privacy, public, staff
+
+__all__ = ["privacy", "public", "staff"]

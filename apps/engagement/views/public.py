@@ -1,0 +1,151 @@
+"""Residents' pages: public, no account, no JavaScript needed. The sessions calendar and registering
+(or joining the waitlist), a registration by its signed link, feedback, and what the city did."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from apps.core.clients import resident_limit
+from apps.core.decorators import public_page
+from apps.core.errors import ApplicationError
+from apps.core.pages import apply_error
+
+from .. import exports, selectors, services
+from ..calendar import session_ics
+from ..forms import FeedbackForm, RegistrationForm, SessionFilterForm
+from ..models import CommunitySession, FeedbackItem
+from ..privacy import mask_personal_details
+from ._common import PAGE_SIZE, registration_or_404, too_many
+
+# --- sessions ------------------------------------------------------------------------------------
+
+@public_page
+def session_list(request):
+    filters = SessionFilterForm(request.GET or None)
+    neighborhood = language = ""
+    if filters.is_valid():
+        neighborhood = filters.cleaned_data["neighborhood"].slug if filters.cleaned_data["neighborhood"] else ""
+        language = filters.cleaned_data["language"].code if filters.cleaned_data["language"] else ""
+    sessions = selectors.public_session_list(neighborhood=neighborhood, language=language)
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("neighborhood", neighborhood), ("language", language)) if v})
+    return render(request, "engagement/session_list.html", {"filters": filters, "page": page, "query": query})
+
+
+def _public_session_or_404(pk: int) -> CommunitySession:
+    try:
+        return selectors.public_session_get(pk=pk)
+    except CommunitySession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@public_page
+def session_detail(request, pk: int):
+    session = _public_session_or_404(pk)
+    return render(request, "engagement/session_detail.html", {
+        "session": session, "form": RegistrationForm() if session.is_upcoming else None,
+        "full": session.registered_count >= session.open_seats,
+    })
+
+
+@public_page
+def session_register(request, pk: int):
+    session = _public_session_or_404(pk)
+    if not session.is_upcoming:
+        raise Http404
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST":
+        if resident_limit("register", request):
+            return too_many(request)
+        if form.is_valid():
+            try:
+                registration = services.registration_create(session_id=session.pk, **form.cleaned_data)
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                return redirect("engagement:registration-detail", token=services.registration_token(registration))
+    return render(request, "engagement/session_register.html", {"session": session, "form": form})
+
+
+@public_page
+def session_calendar(request, pk: int):
+    session = _public_session_or_404(pk)
+    response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+@public_page
+def registration_detail(request, token: str):
+    registration = registration_or_404(token)
+    return render(request, "engagement/registration_detail.html", {
+        "registration": registration, "session": registration.session, "token": token,
+        "position": selectors.waitlist_position(registration)})
+
+
+@public_page
+def registration_cancel(request, token: str):
+    registration = registration_or_404(token)
+    error = ""
+    if request.method == "POST":
+        if resident_limit("cancel", request):
+            return too_many(request)
+        try:
+            services.registration_cancel(registration=registration)
+        except ApplicationError as exc:
+            # Shown on the page beside the button, not flashed: the resident stays on it.
+            error = exc.message
+        else:
+            messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+            return redirect("engagement:registration-detail", token=token)
+    return render(request, "engagement/registration_cancel.html", {
+        "registration": registration, "session": registration.session, "token": token, "error": error})
+
+
+# --- feedback and what the city did --------------------------------------------------------------
+
+@public_page
+def feedback_create(request):
+    sessions = CommunitySession.objects.filter(status__in=[CommunitySession.Status.PUBLISHED,
+                                                           CommunitySession.Status.COMPLETED]).order_by("-starts_at")
+    initial = {"session": request.GET.get("session")} if request.GET.get("session", "").isdigit() else {}
+    form = FeedbackForm(request.POST or None, sessions=sessions, initial=initial)
+    if request.method == "POST":
+        if resident_limit("feedback", request):
+            return too_many(request)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if data.pop("website"):
+                # A bot filled the honeypot: answer as usual, keep nothing.
+                return render(request, "engagement/feedback_thanks.html", {"crisis": False})
+            try:
+                item = services.feedback_submit(channel=FeedbackItem.Channel.ONLINE, **data)
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                return render(request, "engagement/feedback_thanks.html", {"crisis": item.safety_flag})
+    return render(request, "engagement/feedback_form.html", {"form": form})
+
+
+@public_page
+def decision_public_list(request):
+    quotes = FeedbackItem.objects.filter(status=FeedbackItem.Status.APPROVED, safety_flag=False).order_by("-id")
+    decisions = selectors.public_decision_list().prefetch_related(
+        Prefetch("feedback_items", queryset=quotes, to_attr="quotes"))
+    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    for decision in page:
+        decision.masked_quotes = [mask_personal_details(q.text) for q in decision.quotes[:3]]
+    return render(request, "engagement/decision_public_list.html", {
+        "page": page, "theme_counts": selectors.public_theme_counts(),
+        "threshold": selectors.SUPPRESSION_THRESHOLD})
+
+
+@public_page
+def open_data_export(request):
+    response = HttpResponse(exports.open_data_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="community-feedback-open-data.csv"'
+    return response
