@@ -68,7 +68,9 @@ def residents_register(world: World) -> None:
             world.http("engagement.register", None, "POST", reverse("engagement:session-register", args=[session.pk]),
                        data)
         if world.chance(0.15):
-            registration = session.registrations.filter(status=Registration.Status.REGISTERED).order_by("?").first()
+            # Chosen by the seeded generator, not the database's random order: one seed, one year.
+            registered = list(session.registrations.filter(status=Registration.Status.REGISTERED).order_by("pk"))
+            registration = world.rng.choice(registered) if registered else None
             if registration is not None:
                 world.do("engagement.registration_cancel", engagement.registration_cancel, registration=registration)
 
