@@ -18,7 +18,14 @@ from apps.core.errors import ApplicationError
 from apps.core.transitions import transition
 from apps.notifications.services import notification_cancel, notify
 
-from .eligibility import OVERRIDABLE, Code, check_eligibility, eligibility_batch, lead_missing_after, policy_for
+from .eligibility import (
+    OVERRIDABLE,
+    EligibilityCode,
+    check_eligibility,
+    eligibility_batch,
+    lead_missing_after,
+    policy_for,
+)
 from .models import (
     OVERLAP_CONSTRAINT,
     Assignment,
@@ -305,7 +312,7 @@ def shift_reschedule(*, by, shift: Shift, starts_at: datetime, ends_at: datetime
             eligibility = check_eligibility(user=assignment.responder, position=positions[assignment.position_id],
                                             at=now, overrides=overrides, replacing=assignment)
             # A started shift keeps the people already on it; "has started" is not theirs to answer.
-            reasons = [r for r in eligibility.reasons if r.code != Code.SHIFT_STARTED]
+            reasons = [r for r in eligibility.reasons if r.code != EligibilityCode.SHIFT_STARTED]
             if reasons:
                 refusals.append((assignment, reasons))
             elif eligibility.overridden:
@@ -348,7 +355,7 @@ def shift_reschedule(*, by, shift: Shift, starts_at: datetime, ends_at: datetime
             if OVERLAP_CONSTRAINT not in str(exc):
                 raise
             raise ApplicationError(_("Someone on the shift is already assigned to another shift at the new "
-                                     "times."), field="starts_at", code=Code.OVERLAP) from exc
+                                     "times."), field="starts_at", code=EligibilityCode.OVERLAP) from exc
         audit(actor=by, action="scheduling.shift.rescheduled", target=shift, organization=shift.organization,
               before={"starts_at": _iso(old_start), "ends_at": _iso(old_end)},
               after={"starts_at": _iso(starts_at), "ends_at": _iso(ends_at), "reason": reason,
@@ -384,10 +391,11 @@ def _guard_last_lead(*, by, shift: Shift, leaving: Iterable[Assignment], joining
         return False
     if not can_manage_schedule(by, shift.organization_id):
         raise ApplicationError(_("You are the last team lead on this shift and the others cannot work without "
-                                 "one. Ask your coordinator."), code=Code.LAST_LEAD)
+                                 "one. Ask your coordinator."), code=EligibilityCode.LAST_LEAD)
     if not no_lead_reason.strip():
         raise ApplicationError(_("This leaves the shift without a team lead. To go ahead anyway, write why; "
-                                 "the coordinators are alerted."), field="no_lead_reason", code=Code.LAST_LEAD)
+                                 "the coordinators are alerted."), field="no_lead_reason",
+                               code=EligibilityCode.LAST_LEAD)
     return True
 
 
@@ -436,10 +444,10 @@ def _insert(**fields) -> Assignment:
         text = str(exc)
         if OVERLAP_CONSTRAINT in text:
             raise ApplicationError(_("Already assigned to another shift at this time."), field="responder",
-                                   code=Code.OVERLAP) from exc
+                                   code=EligibilityCode.OVERLAP) from exc
         if "scheduling_assignment_once_per_shift" in text or "UNIQUE" in text.upper():
             raise ApplicationError(_("Already holds a position on this shift."), field="responder",
-                                   code=Code.ALREADY_ON_SHIFT) from exc
+                                   code=EligibilityCode.ALREADY_ON_SHIFT) from exc
         raise
 
 
@@ -731,7 +739,7 @@ def _complete_swap(*, swap: SwapRequest, by) -> SwapRequest:
     # lead; the rule is still asked here, so a swap can never be the path that drops the last lead.
     if lead_missing_after(shift=position.shift, leaving=[old_assignment.pk], joining_roles=[position.role]):
         raise ApplicationError(_("This swap would leave the shift without a team lead. Ask your coordinator."),
-                               code=Code.LAST_LEAD)
+                               code=EligibilityCode.LAST_LEAD)
     old_assignment = _cancel(assignment=old_assignment, by=by, reason=_("Handed over in a swap"),
                              action="scheduling.assignment.handed_over", handed_over_by=swap)
     shift = position.shift
