@@ -1,6 +1,5 @@
 """Who may do what with the schedule. Plain predicates, used by views, the API and templates."""
 
-from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
 
 
@@ -15,10 +14,6 @@ def responder_organization_ids(user) -> set[int]:
 def can_manage_schedule(user, organization_id: int) -> bool:
     """Coordinators build, publish and staff their own organization's schedule."""
     return organization_id in coordinated_organization_ids(user)
-
-
-def can_view_schedule(user, organization_id: int) -> bool:
-    return can_manage_schedule(user, organization_id) or is_program_admin(user)
 
 
 def can_sign_up(user, shift) -> bool:

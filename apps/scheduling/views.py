@@ -521,7 +521,7 @@ def shift_cancel(request, pk: int):
 def team_list(request):
     user = request.user
     _require_coordinator(user)
-    form = TeamForm(request.POST or None, organizations=selectors.managed_organizations(user=user),
+    form = TeamForm(request.POST or None, organizations=selectors.coordinated_organizations(user=user),
                     team_types=selectors.team_type_list())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -579,7 +579,7 @@ def template_generate(request, pk: int):
 def timesheet(request):
     user = request.user
     _require_coordinator(user)
-    organizations = selectors.managed_organizations(user=user)
+    organizations = selectors.coordinated_organizations(user=user)
     today = timezone.localdate()
     initial = {"organization": organizations.first(), "start": today.replace(day=1), "end": today}
     form = PeriodForm(request.GET or None, organizations=organizations, initial=initial)
