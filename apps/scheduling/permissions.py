@@ -35,12 +35,20 @@ def can_take_swap(user, swap) -> bool:
             and swap.assignment.shift.organization_id in responder_organization_ids(user))
 
 
+def can_withdraw_swap(user, swap) -> bool:
+    return user.is_authenticated and swap.offered_by_id == user.pk
+
+
 def can_decide_swap(user, swap) -> bool:
     return can_manage_schedule(user, swap.assignment.shift.organization_id)
 
 
 def can_decide_time_off(user, time_off) -> bool:
     return time_off.responder_id != user.pk and can_manage_schedule(user, time_off.organization_id)
+
+
+def can_withdraw_time_off(user, time_off) -> bool:
+    return user.is_authenticated and time_off.responder_id == user.pk
 
 
 def can_override(user, organization_id: int) -> bool:

@@ -17,7 +17,7 @@ from apps.core.transitions import transition
 from apps.notifications.services import notify
 
 from ..models import Availability, TimeOff
-from ..permissions import can_decide_time_off
+from ..permissions import can_decide_time_off, can_withdraw_time_off
 
 
 def availability_add(*, by: User, weekday: int, start_time: time, end_time: time) -> Availability:
@@ -79,7 +79,7 @@ def time_off_decide(*, by: User, time_off: TimeOff, approve: bool, note: str = "
 
 
 def time_off_withdraw(*, by: User, time_off: TimeOff) -> TimeOff:
-    require(time_off.responder_id == by.pk, _("This is not your request."))
+    require(can_withdraw_time_off(by, time_off), _("This is not your request."))
     return transition(time_off, from_states={TimeOff.Status.PENDING, TimeOff.Status.APPROVED},
                       to_state=TimeOff.Status.WITHDRAWN, refused=_("This request is closed."), actor=by,
                       action="scheduling.time_off.withdrawn", organization=time_off.organization)

@@ -16,7 +16,7 @@ from apps.notifications.services import notify
 
 from ..eligibility import EligibilityCode, check_eligibility, eligibility_batch, lead_missing_after, policy_for
 from ..models import Assignment, Position, SwapRequest
-from ..permissions import can_decide_swap, can_offer_swap, can_take_swap
+from ..permissions import can_decide_swap, can_offer_swap, can_take_swap, can_withdraw_swap
 from ..selectors import responder_candidates
 from ._common import insert_assignment, lock_shift, locked_position, notification_context, refuse, take_off_shift
 
@@ -148,7 +148,7 @@ def swap_decide(*, by: User, swap: SwapRequest, approve: bool) -> SwapRequest:
 
 
 def swap_withdraw(*, by: User, swap: SwapRequest) -> SwapRequest:
-    require(swap.offered_by_id == by.pk, _("Only the person who offered the shift can withdraw the offer."))
+    require(can_withdraw_swap(by, swap), _("Only the person who offered the shift can withdraw the offer."))
     # Under the swap's lock: a coordinator approving at this moment either commits first (the
     # handover stands and this is refused) or waits and finds the offer withdrawn.
     return transition(swap, from_states={SwapRequest.Status.OPEN, SwapRequest.Status.PENDING_APPROVAL},

@@ -29,6 +29,8 @@ from ..permissions import (
     can_offer_swap,
     can_sign_up,
     can_take_swap,
+    can_withdraw_swap,
+    can_withdraw_time_off,
     coordinated_organization_ids,
     responder_organization_ids,
 )
@@ -172,7 +174,7 @@ def swap_decide(request, pk: int):
 @require_POST
 def swap_withdraw(request, pk: int):
     swap = _swap_or_404(request.user, pk)
-    if swap.offered_by_id != request.user.pk:
+    if not can_withdraw_swap(request.user, swap):
         raise PermissionDenied
     run_action(request, lambda: services.swap_withdraw(by=request.user, swap=swap), _("Offer withdrawn."))
     return redirect("scheduling:swap-list")
@@ -220,7 +222,7 @@ def time_off_decide(request, pk: int):
 @require_POST
 def time_off_withdraw(request, pk: int):
     row = get_object_or_404(selectors.time_off_list(user=request.user), pk=pk)
-    if row.responder_id != request.user.pk:
+    if not can_withdraw_time_off(request.user, row):
         raise PermissionDenied
     run_action(request, lambda: services.time_off_withdraw(by=request.user, time_off=row), _("Withdrawn."))
     return redirect("scheduling:time-off")
