@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError
+from apps.core.localtime import local_moment
 from apps.core.models import Neighborhood
 
 from . import services
@@ -72,10 +73,6 @@ TIME_OFF = [("responder9", ORG1, 11, (4, time(12, 0)), (6, time(12, 0)), "Family
             ("responder7", ORG1, 18, (3, time(0, 0)), (5, time(0, 0)), "Medical appointment", False)]
 
 
-def _local(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
-
-
 def _generate(*, coordinator, template: ShiftTemplate, start: date, end: date) -> None:
     while start <= end:  # the service takes at most three months at a time
         chunk_end = min(end, start + timedelta(days=84))
@@ -93,8 +90,8 @@ def _time_off(*, users, organizations, monday: date) -> None:
             continue
         week = monday + timedelta(days=7 * (offset // 7))
         row = services.time_off_request(by=person, organization=organization,
-                                        starts_at=_local(week + timedelta(days=from_day), from_time),
-                                        ends_at=_local(week + timedelta(days=to_day), to_time), reason=reason)
+                                        starts_at=local_moment(week + timedelta(days=from_day), from_time),
+                                        ends_at=local_moment(week + timedelta(days=to_day), to_time), reason=reason)
         if approve:
             services.time_off_decide(by=coordinator, time_off=row, approve=True, note="Enjoy it.")
 
@@ -115,8 +112,8 @@ def _staff(*, team: Team, coordinator, users, first: date, last: date, now: date
     (past assignments written, upcoming assignments made through the service)."""
     rota = ROTA[team.name]
     shifts = (Shift.objects.filter(team=team, status=Shift.Status.PUBLISHED,
-                                   starts_at__gte=_local(first, time.min),
-                                   starts_at__lt=_local(last + timedelta(days=1), time.min))
+                                   starts_at__gte=local_moment(first, time.min),
+                                   starts_at__lt=local_moment(last + timedelta(days=1), time.min))
               .select_related("team__team_type", "organization").prefetch_related("positions").order_by("starts_at"))
     past = upcoming = 0
     history = []
@@ -180,9 +177,9 @@ def seed(*, users, organizations, stdout) -> None:
         while week <= next_monday:
             if services.shifts_publish_week(by=coordinator, team=team, week_start=week) and week < this_monday:
                 # Published on the Friday two weeks before, like the coordinators do.
-                Shift.objects.filter(team=team, starts_at__gte=_local(week, time.min),
-                                     starts_at__lt=_local(week + timedelta(days=7), time.min)).update(
-                    published_at=_local(week - timedelta(days=10), time(16, 0)))
+                Shift.objects.filter(team=team, starts_at__gte=local_moment(week, time.min),
+                                     starts_at__lt=local_moment(week + timedelta(days=7), time.min)).update(
+                    published_at=local_moment(week - timedelta(days=10), time(16, 0)))
             week += timedelta(days=7)
         done = _staff(team=team, coordinator=coordinator, users=users, first=first,
                       last=next_monday + timedelta(days=6), now=now)

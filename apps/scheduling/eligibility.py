@@ -36,24 +36,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.training.readiness import Readiness, ReadinessCode, ReadinessFacts
 
+from .eligibility_rules import (
+    WEEK,
+    availability_covers,
+    availability_text,
+    hours_text,
+    max_daily_hours,
+    max_weekly_hours,
+    span_text,
+    utc,
+)
 from .models import Assignment, Availability, Position, PositionRole, SchedulingPolicy, Shift, TimeOff
 
 DEFAULT_MIN_REST_HOURS = 10
 DEFAULT_MAX_DAILY_HOURS = 12
 DEFAULT_MAX_WEEKLY_HOURS = 40
-WEEK = timedelta(days=7)
 
 
-class Code:
+class EligibilityCode:
     """Reason codes. Stable strings: the API, pages and tests rely on them."""
 
     NOT_MEMBER = "not_member"
@@ -75,7 +82,8 @@ class Code:
 
 
 # What a coordinator may override, with a written reason. Never overlap, never readiness.
-OVERRIDABLE = frozenset({Code.REST, Code.DAILY_HOURS, Code.WEEKLY_HOURS, Code.UNAVAILABLE})
+OVERRIDABLE = frozenset({EligibilityCode.REST, EligibilityCode.DAILY_HOURS, EligibilityCode.WEEKLY_HOURS,
+                         EligibilityCode.UNAVAILABLE})
 
 # When a position's own role is not cleared, the role one step down tells "not qualified for this
 # role" apart from "not cleared at all".
@@ -83,7 +91,7 @@ _FALLBACK_ROLE = {"team_lead": "responder", "responder": "trainee"}
 
 
 @dataclass(frozen=True)
-class Reason:
+class EligibilityReason:
     code: str
     message: str
     overridable: bool = False
@@ -92,7 +100,7 @@ class Reason:
     @property
     def is_training(self) -> bool:
         """The details say what training is missing (otherwise: what is in the way, and when)."""
-        return self.code in (Code.NOT_READY, Code.ROLE_NOT_QUALIFIED)
+        return self.code in (EligibilityCode.NOT_READY, EligibilityCode.ROLE_NOT_QUALIFIED)
 
     def __iter__(self):
         yield self.code
@@ -104,7 +112,7 @@ class Eligibility:
     user_id: int
     position_id: int
     allowed: bool
-    reasons: tuple[Reason, ...] = ()
+    reasons: tuple[EligibilityReason, ...] = ()
     overridden: tuple[str, ...] = ()
     readiness: Readiness | None = field(default=None, compare=False)
 
@@ -137,116 +145,6 @@ def policy_for(organization_id: int) -> Policy:
         return Policy()
     return Policy(min_rest_hours=row.min_rest_hours, max_daily_hours=row.max_daily_hours,
                   max_weekly_hours=row.max_weekly_hours, swap_requires_approval=row.swap_requires_approval)
-
-
-# --- interval arithmetic -------------------------------------------------------------------------
-
-def _utc(moment: datetime) -> datetime:
-    """Aware datetimes sharing one zoneinfo subtract by wall clock (a 25-hour day comes out 24):
-    all arithmetic here is done on UTC instants."""
-    return moment.astimezone(UTC)
-
-
-def _local_midnight(day) -> datetime:
-    return _utc(datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone()))
-
-
-def _overlap_hours(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> float:
-    start, end = max(a_start, b_start), min(a_end, b_end)
-    return max((end - start).total_seconds(), 0) / 3600
-
-
-def _local_days(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """The local calendar days [midnight, next midnight) that [start, end) touches (DST-aware)."""
-    tz = timezone.get_default_timezone()
-    day = timezone.localtime(start, tz).date()
-    last = timezone.localtime(end - timedelta(microseconds=1), tz).date()
-    days = []
-    while day <= last:
-        nxt = day + timedelta(days=1)
-        days.append((_local_midnight(day), _local_midnight(nxt)))
-        day = nxt
-    return days
-
-
-def _max_daily(new: tuple[datetime, datetime], others: list[tuple[datetime, datetime]]) -> float:
-    worst = 0.0
-    for day_start, day_end in _local_days(*new):
-        total = sum(_overlap_hours(s, e, day_start, day_end) for s, e in [new, *others])
-        worst = max(worst, total)
-    return worst
-
-
-def _max_weekly(new: tuple[datetime, datetime], others: list[tuple[datetime, datetime]]) -> float:
-    """The most hours in any 7-day window that touches the new shift. The maximum is reached by a
-    window that starts at some shift's start or ends at some shift's end, so those are tried."""
-    intervals = [new, *others]
-    windows = [(s, s + WEEK) for s, _ in intervals] + [(e - WEEK, e) for _, e in intervals]
-    worst = 0.0
-    for w_start, w_end in windows:
-        if _overlap_hours(w_start, w_end, *new) <= 0:
-            continue
-        worst = max(worst, sum(_overlap_hours(s, e, w_start, w_end) for s, e in intervals))
-    return worst
-
-
-def _availability_covers(rows: list[Availability], start: datetime, end: datetime) -> bool:
-    tz = timezone.get_default_timezone()
-    first = timezone.localtime(start, tz).date() - timedelta(days=1)
-    last = timezone.localtime(end, tz).date()
-    windows = []
-    day = first
-    while day <= last:
-        for row in rows:
-            if row.weekday != day.weekday():
-                continue
-            end_day = day if row.end_time > row.start_time else day + timedelta(days=1)
-            windows.append((_utc(datetime.combine(day, row.start_time, tzinfo=tz)),
-                            _utc(datetime.combine(end_day, row.end_time, tzinfo=tz))))
-        day += timedelta(days=1)
-    cursor, end = _utc(start), _utc(end)
-    for w_start, w_end in sorted(windows):
-        if w_start > cursor:
-            break
-        cursor = max(cursor, w_end)
-        if cursor >= end:
-            return True
-    return cursor >= end
-
-
-def _span_text(start: datetime, end: datetime) -> str:
-    """'Tue 3 Mar 2026, 22:00–06:00' in the site's time zone (the end's date too when it differs)."""
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    first = date_format(start, "D j M Y, H:i")
-    last = date_format(end, "H:i" if end.date() == start.date() or end - start < timedelta(hours=24)
-                       else "D j M Y, H:i")
-    return f"{first}–{last}"
-
-
-def _availability_text(rows: list[Availability], start: datetime, end: datetime) -> tuple[str, ...]:
-    """What the person said they can work on the days the shift touches (the day before too: a
-    window may run past midnight into it), one line a day: the refusal names it, not only its rule."""
-    first = timezone.localtime(start).date() - timedelta(days=1)
-    last = timezone.localtime(end).date()
-    days = []
-    day = first
-    while day <= last:
-        days.append(day.weekday())
-        day += timedelta(days=1)
-    lines = []
-    for weekday in dict.fromkeys(days):
-        windows = sorted((r for r in rows if r.weekday == weekday), key=lambda r: r.start_time)
-        name = str(dict(Availability._meta.get_field("weekday").choices)[weekday])
-        if windows:
-            spans = ", ".join(f"{r.start_time:%H:%M}–{r.end_time:%H:%M}" for r in windows)
-            lines.append(_("Available %(day)s %(spans)s.") % {"day": name, "spans": spans})
-        elif weekday != first.weekday():  # the day before matters only for a window into the shift
-            lines.append(_("Not available on %(day)s.") % {"day": name})
-    return tuple(lines)
-
-
-def _hours_text(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 # --- the engine ----------------------------------------------------------------------------------
@@ -345,65 +243,67 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
               readiness: Readiness, fallback: Readiness | None, replacing_id: int | None) -> Eligibility:
     shift: Shift = position.shift
     team_type = shift.team.team_type
-    start, end = _utc(shift.starts_at), _utc(shift.ends_at)
+    start, end = utc(shift.starts_at), utc(shift.ends_at)
     policy = facts.policies[shift.organization_id]
     on_shift = [row for row in facts.on_shift.get(shift.pk, []) if row[0] != replacing_id]
-    reasons: list[Reason] = []
+    reasons: list[EligibilityReason] = []
     used: list[str] = []
 
     def refuse(code: str, message: str, details: tuple[str, ...] = ()) -> None:
         if code in overrides:
             used.append(code)
         else:
-            reasons.append(Reason(code, message, overridable=code in OVERRIDABLE, details=details))
+            reasons.append(EligibilityReason(code, message, overridable=code in OVERRIDABLE, details=details))
 
     if shift.status == Shift.Status.CANCELLED:
-        refuse(Code.SHIFT_CANCELLED, _("The shift is cancelled."))
+        refuse(EligibilityCode.SHIFT_CANCELLED, _("The shift is cancelled."))
     elif start <= at:
-        refuse(Code.SHIFT_STARTED, _("The shift has already started."))
+        refuse(EligibilityCode.SHIFT_STARTED, _("The shift has already started."))
 
     if ReadinessCode.NOT_RESPONDER in readiness.reason_codes:
-        refuse(Code.NOT_MEMBER, _("Not an active responder of %(org)s.") % {"org": shift.organization.name})
+        refuse(EligibilityCode.NOT_MEMBER, _("Not an active responder of %(org)s.") % {"org": shift.organization.name})
     elif not readiness.cleared:
         details = tuple(reason.message for reason in readiness.reasons)
         if fallback is not None and fallback.cleared:
-            refuse(Code.ROLE_NOT_QUALIFIED, _("Cleared for duty only as %(cleared)s, not for the %(role)s position.")
+            refuse(EligibilityCode.ROLE_NOT_QUALIFIED,
+                   _("Cleared for duty only as %(cleared)s, not for the %(role)s position.")
                    % {"cleared": PositionRole(fallback.role).label, "role": PositionRole(position.role).label}, details)
         else:
-            refuse(Code.NOT_READY, _("Training does not clear this person through the end of the shift."), details)
+            refuse(EligibilityCode.NOT_READY, _("Training does not clear this person through the end of the shift."),
+                   details)
 
-    mine = [(_utc(s), _utc(e)) for aid, s, e in facts.others.get(uid, []) if aid != replacing_id]
+    mine = [(utc(s), utc(e)) for aid, s, e in facts.others.get(uid, []) if aid != replacing_id]
     overlapping = sorted((s, e) for s, e in mine if s < end and e > start)
     if overlapping:
-        refuse(Code.OVERLAP, _("Already assigned to another shift at this time."),
-               tuple(_("Assigned %(span)s.") % {"span": _span_text(s, e)} for s, e in overlapping))
+        refuse(EligibilityCode.OVERLAP, _("Already assigned to another shift at this time."),
+               tuple(_("Assigned %(span)s.") % {"span": span_text(s, e)} for s, e in overlapping))
     rest = timedelta(hours=policy.min_rest_hours)
     too_close = sorted((s, e) for s, e in mine
                        if (timedelta(0) <= start - e < rest) or (timedelta(0) <= s - end < rest))
     if too_close:
-        refuse(Code.REST, _("Less than %(h)s hours of rest between shifts.") % {"h": policy.min_rest_hours},
-               tuple(_("Assigned %(span)s.") % {"span": _span_text(s, e)} for s, e in too_close))
+        refuse(EligibilityCode.REST, _("Less than %(h)s hours of rest between shifts.") % {"h": policy.min_rest_hours},
+               tuple(_("Assigned %(span)s.") % {"span": span_text(s, e)} for s, e in too_close))
     # Only work within a week of the shift can share a day or a 7-day window with it.
     apart = [(s, e) for s, e in mine if not (s < end and e > start) and s < end + WEEK and e > start - WEEK]
-    daily = _max_daily((start, end), apart)
+    daily = max_daily_hours((start, end), apart)
     if daily > policy.max_daily_hours:
-        refuse(Code.DAILY_HOURS, _("%(h)s hours in one day; the limit is %(max)s.")
-               % {"h": _hours_text(daily), "max": policy.max_daily_hours})
-    weekly = _max_weekly((start, end), apart)
+        refuse(EligibilityCode.DAILY_HOURS, _("%(h)s hours in one day; the limit is %(max)s.")
+               % {"h": hours_text(daily), "max": policy.max_daily_hours})
+    weekly = max_weekly_hours((start, end), apart)
     if weekly > policy.max_weekly_hours:
-        refuse(Code.WEEKLY_HOURS, _("%(h)s hours in 7 days; the limit is %(max)s.")
-               % {"h": _hours_text(weekly), "max": policy.max_weekly_hours})
+        refuse(EligibilityCode.WEEKLY_HOURS, _("%(h)s hours in 7 days; the limit is %(max)s.")
+               % {"h": hours_text(weekly), "max": policy.max_weekly_hours})
     away = sorted((s, e) for s, e in facts.time_off.get(uid, []) if s < end and e > start)
     if away:
-        refuse(Code.TIME_OFF, _("Approved time off overlaps the shift."),
-               tuple(_("Time off %(span)s.") % {"span": _span_text(s, e)} for s, e in away))
+        refuse(EligibilityCode.TIME_OFF, _("Approved time off overlaps the shift."),
+               tuple(_("Time off %(span)s.") % {"span": span_text(s, e)} for s, e in away))
     rows = facts.availability.get(uid)
-    if rows and not _availability_covers(rows, start, end):
-        refuse(Code.UNAVAILABLE, _("Outside the weekly availability this person gave."),
-               _availability_text(rows, start, end))
+    if rows and not availability_covers(rows, start, end):
+        refuse(EligibilityCode.UNAVAILABLE, _("Outside the weekly availability this person gave."),
+               availability_text(rows, start, end))
 
     if any(responder_id == uid for _, _, responder_id, _ in on_shift):
-        refuse(Code.ALREADY_ON_SHIFT, _("Already holds a position on this shift."))
+        refuse(EligibilityCode.ALREADY_ON_SHIFT, _("Already holds a position on this shift."))
     if position.role == PositionRole.TRAINEE and not team_type.allow_all_trainees:
         roles = [role for *_, role in on_shift]
         if team_type.requires_lead:
@@ -413,9 +313,9 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
             covered = any(role != PositionRole.TRAINEE for role in roles)
             message = _("A trainee can join only once someone who is not a trainee is on the shift.")
         if not covered:
-            refuse(Code.COMPOSITION, message)
+            refuse(EligibilityCode.COMPOSITION, message)
     if sum(1 for _, pid, _, _ in on_shift if pid == position.pk) >= position.count:
-        refuse(Code.POSITION_FULL, _("Every place of this position is taken."))
+        refuse(EligibilityCode.POSITION_FULL, _("Every place of this position is taken."))
 
     return Eligibility(user_id=uid, position_id=position.pk, allowed=not reasons, reasons=tuple(reasons),
                        overridden=tuple(used), readiness=readiness)
@@ -432,7 +332,7 @@ def lead_missing_after(*, shift: Shift, leaving: Iterable[int] = (), joining_rol
     they write; what happens next (refuse, or proceed on a coordinator's written reason and alert the
     coordinators) is the service's."""
     at = at or timezone.now()
-    if shift.status != Shift.Status.PUBLISHED or _utc(shift.ends_at) <= _utc(at):
+    if shift.status != Shift.Status.PUBLISHED or utc(shift.ends_at) <= utc(at):
         return False
     if not shift.team.team_type.requires_lead:
         return False
@@ -560,7 +460,3 @@ class _ReadinessThroughEnds:
                 return at_earliest
         return self._through(organization_id, role, end)
 
-
-def overlapping_assignments(*, user_id: int, start: datetime, end: datetime):
-    return Assignment.objects.filter(Q(starts_at__lt=end) & Q(ends_at__gt=start), responder_id=user_id,
-                                     status__in=Assignment.ACTIVE)

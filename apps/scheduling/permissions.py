@@ -1,6 +1,5 @@
 """Who may do what with the schedule. Plain predicates, used by views, the API and templates."""
 
-from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
 
 
@@ -15,10 +14,6 @@ def responder_organization_ids(user) -> set[int]:
 def can_manage_schedule(user, organization_id: int) -> bool:
     """Coordinators build, publish and staff their own organization's schedule."""
     return organization_id in coordinated_organization_ids(user)
-
-
-def can_view_schedule(user, organization_id: int) -> bool:
-    return can_manage_schedule(user, organization_id) or is_program_admin(user)
 
 
 def can_sign_up(user, shift) -> bool:
@@ -40,12 +35,20 @@ def can_take_swap(user, swap) -> bool:
             and swap.assignment.shift.organization_id in responder_organization_ids(user))
 
 
+def can_withdraw_swap(user, swap) -> bool:
+    return user.is_authenticated and swap.offered_by_id == user.pk
+
+
 def can_decide_swap(user, swap) -> bool:
     return can_manage_schedule(user, swap.assignment.shift.organization_id)
 
 
 def can_decide_time_off(user, time_off) -> bool:
     return time_off.responder_id != user.pk and can_manage_schedule(user, time_off.organization_id)
+
+
+def can_withdraw_time_off(user, time_off) -> bool:
+    return user.is_authenticated and time_off.responder_id == user.pk
 
 
 def can_override(user, organization_id: int) -> bool:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import Role
+from apps.core.localtime import week_bounds
 from apps.core.registry import Card, NavItem, register_cards, register_demo_seeder, register_nav
 from apps.notifications.kinds import Channel, Kind, register_kind
 from apps.notifications.scanners import register_scanner
@@ -41,7 +42,7 @@ def _cards(request) -> list[Card]:
                           template="scheduling/_card_next_shift.html", context={"assignment": upcoming},
                           url=reverse("scheduling:my-shifts"), link_label=_("My shifts")))
     if user.has_role(Role.COORDINATOR):
-        monday, start, end = selectors.week_bounds(timezone.localdate(now))
+        monday, start, end = week_bounds(timezone.localdate(now))
         unfilled = (Position.objects.filter(shift__organization_id__in=coordinated_organization_ids(user),
                                             shift__status=Shift.Status.PUBLISHED, shift__starts_at__gte=start,
                                             shift__starts_at__lt=end)

@@ -30,6 +30,7 @@ from django.utils import timezone
 from apps.accounts.models import Organization, User
 from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
+from apps.core.localtime import local_moment, week_bounds
 
 from .models import Assignment, Availability, Position, Shift, ShiftTemplate, SwapRequest, Team, TeamType, TimeOff
 from .permissions import coordinated_organization_ids, responder_organization_ids
@@ -41,22 +42,12 @@ def _tz():
     return timezone.get_default_timezone()
 
 
-def _local(day: date, at: time = time.min) -> datetime:
-    """`at` on `day` in the city's zone, as a UTC instant (safe to subtract across DST)."""
-    return datetime.combine(day, at, tzinfo=_tz()).astimezone(UTC)
-
-
-def week_bounds(day: date) -> tuple[date, datetime, datetime]:
-    """The Monday of `day`'s week and the local instants that bound it (DST-aware)."""
-    monday = day - timedelta(days=day.weekday())
-    return monday, _local(monday), _local(monday + timedelta(days=7))
-
-
 def team_type_list() -> QuerySet[TeamType]:
     return TeamType.objects.prefetch_related("positions").order_by("name")
 
 
-def managed_organizations(*, user) -> QuerySet[Organization]:
+def coordinated_organizations(*, user) -> QuerySet[Organization]:
+    """The active organizations this user coordinates."""
     return Organization.objects.filter(pk__in=coordinated_organization_ids(user), is_active=True).order_by("name")
 
 
@@ -103,10 +94,6 @@ def shift_list(*, user) -> QuerySet[Shift]:
     serving = responder_organization_ids(user)
     return qs.filter(Q(organization_id__in=managed)
                      | Q(organization_id__in=serving, status__in=[Shift.Status.PUBLISHED, Shift.Status.CANCELLED]))
-
-
-def managed_shift_list(*, user) -> QuerySet[Shift]:
-    return shift_list(user=user).filter(organization_id__in=coordinated_organization_ids(user))
 
 
 def schedule_week(*, user, team: Team, day: date) -> tuple[date, list[tuple[date, list[Shift]]]]:
@@ -246,7 +233,7 @@ def coverage(*, user, team: Team, start: date, end: date) -> Coverage:
     """Filled / required per zone and day for a team between two local dates (inclusive), in a
     fixed number of queries however many shifts: shifts, positions with their counts, zones."""
     tz = _tz()
-    lo, hi = _local(start), _local(end + timedelta(days=1))
+    lo, hi = local_moment(start), local_moment(end + timedelta(days=1))
     shifts = list(shift_list(user=user).filter(team=team, starts_at__gte=lo, starts_at__lt=hi)
                   .exclude(status=Shift.Status.CANCELLED)
                   .annotate(no_shows=Count("assignments", filter=Q(assignments__status=Assignment.Status.NO_SHOW)),
@@ -291,8 +278,9 @@ def _split_hours(start: datetime, end: datetime) -> tuple[float, float]:
     last = timezone.localtime(end, tz).date()
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     while day <= last:
-        midnight, next_midnight = _local(day), _local(day + timedelta(days=1))
-        for w_start, w_end in ((midnight, _local(day, NIGHT_END)), (_local(day, NIGHT_START), next_midnight)):
+        midnight, next_midnight = local_moment(day), local_moment(day + timedelta(days=1))
+        nights = ((midnight, local_moment(day, NIGHT_END)), (local_moment(day, NIGHT_START), next_midnight))
+        for w_start, w_end in nights:
             night += max((min(end, w_end) - max(start, w_start)).total_seconds(), 0) / 3600
         if day.weekday() >= 5:
             weekend += max((min(end, next_midnight) - max(start, midnight)).total_seconds(), 0) / 3600
@@ -302,7 +290,7 @@ def _split_hours(start: datetime, end: datetime) -> tuple[float, float]:
 
 def timesheet(*, organization: Organization, start: date, end: date) -> list[TimesheetRow]:
     """Hours worked (check-in to check-out) per responder for shifts starting in [start, end]."""
-    lo, hi = _local(start), _local(end + timedelta(days=1))
+    lo, hi = local_moment(start), local_moment(end + timedelta(days=1))
     rows: dict[int, TimesheetRow] = {}
     for a in (Assignment.objects.filter(shift__organization=organization, starts_at__gte=lo, starts_at__lt=hi,
                                         status__in=[Assignment.Status.COMPLETED, Assignment.Status.NO_SHOW])
@@ -392,8 +380,8 @@ def program_fill_summary(*, month: date, exact: bool = False) -> FillSummary:
     one in none counts under the key None."""
     first = month.replace(day=1)
     following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    shifts = Shift.objects.filter(status=Shift.Status.PUBLISHED, starts_at__gte=_local(first),
-                                  starts_at__lt=_local(following))
+    shifts = Shift.objects.filter(status=Shift.Status.PUBLISHED, starts_at__gte=local_moment(first),
+                                  starts_at__lt=local_moment(following))
     # Filled places per position, never more than the position's count: a place is filled once.
     active = (Assignment.objects.filter(position=OuterRef("pk"), status__in=Assignment.ACTIVE).order_by()
               .values("position").annotate(n=Count("pk")).values("n"))

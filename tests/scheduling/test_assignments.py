@@ -56,7 +56,7 @@ def test_sign_up_for_another_organization_is_refused(team, outsider_responder):
     shift = make_shift(team=team, starts_at=WED)
     with pytest.raises(ApplicationError) as refused:
         services.assignment_sign_up(by=outsider_responder, position=position(shift))
-    assert refused.value.code == "permission_denied"
+    assert refused.value.code == "forbidden"
 
 
 def test_cancel_frees_the_place_and_cancels_queued_reminders(team, coordinator, responder, peer):

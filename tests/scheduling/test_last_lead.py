@@ -13,7 +13,7 @@ from apps.core.audit import AuditEvent
 from apps.core.errors import ApplicationError
 from apps.notifications.models import Notification
 from apps.scheduling import services
-from apps.scheduling.eligibility import Code, lead_missing_after
+from apps.scheduling.eligibility import EligibilityCode, lead_missing_after
 from apps.scheduling.models import Assignment, PositionRole, SchedulingPolicy, Shift, SwapRequest
 from tests.factories import user_with_role
 from tests.factories.scheduling import TeamFactory, make_shift, place, team_type
@@ -49,7 +49,7 @@ def test_the_last_lead_cannot_drop_the_shift_themself(crew, lead, outsider):
     shift, lead_assignment, _ = crew
     with pytest.raises(ApplicationError) as refused:
         services.assignment_cancel(by=lead, assignment=lead_assignment)
-    assert refused.value.code == Code.LAST_LEAD
+    assert refused.value.code == EligibilityCode.LAST_LEAD
     assert refused.value.message == ("You are the last team lead on this shift and the others cannot work without "
                                      "one. Ask your coordinator.")
     lead_assignment.refresh_from_db()
@@ -63,7 +63,7 @@ def test_a_coordinator_removes_the_last_lead_only_with_a_written_reason(crew, co
     for blank in ("", "   "):
         with pytest.raises(ApplicationError) as refused:
             services.assignment_cancel(by=coordinator, assignment=lead_assignment, no_lead_reason=blank)
-        assert (refused.value.code, refused.value.field) == (Code.LAST_LEAD, "no_lead_reason")
+        assert (refused.value.code, refused.value.field) == (EligibilityCode.LAST_LEAD, "no_lead_reason")
     lead_assignment.refresh_from_db()
     assert lead_assignment.status == Assignment.Status.ASSIGNED
 
@@ -129,7 +129,7 @@ def test_a_lead_no_show_needs_a_reason_and_alerts_the_coordinators(crew, coordin
         services.assignment_check_in(by=responder, assignment=responder_assignment, at=WED)
         with pytest.raises(ApplicationError) as refused:
             services.assignment_mark_no_show(by=coordinator, assignment=lead_assignment)
-        assert (refused.value.code, refused.value.field) == (Code.LAST_LEAD, "no_lead_reason")
+        assert (refused.value.code, refused.value.field) == (EligibilityCode.LAST_LEAD, "no_lead_reason")
         lead_assignment.refresh_from_db()
         assert lead_assignment.status == Assignment.Status.ASSIGNED
 
@@ -217,5 +217,5 @@ def test_two_leads_dropping_at_once_leave_one_on_the_shift(org, team, lead, resp
     place(shift=shift, responder=responder)
     people = [lead, other_lead]
     done, errors = _race(2, lambda i: services.assignment_cancel(by=people[i], assignment=leads[i]))
-    assert (len(done), [getattr(e, "code", repr(e)) for e in errors]) == (1, [Code.LAST_LEAD])
+    assert (len(done), [getattr(e, "code", repr(e)) for e in errors]) == (1, [EligibilityCode.LAST_LEAD])
     assert Assignment.objects.filter(shift=shift, position__role="lead", status="assigned").count() == 1

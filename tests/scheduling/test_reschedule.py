@@ -126,7 +126,7 @@ def test_reschedule_validates_the_times(team, coordinator, responder, outsider):
                     overrides=["rest"]).field == "override_reason"
     for stranger in (responder, outsider):
         assert _refused(by=stranger, shift=shift, reason="x", starts_at=THU,
-                        ends_at=THU + timedelta(hours=8)).code == "permission_denied"
+                        ends_at=THU + timedelta(hours=8)).code == "forbidden"
     services.shift_cancel(by=coordinator, shift=shift, reason="Storm")
     assert _refused(**base, starts_at=THU, ends_at=THU + timedelta(hours=8)).message == (
         "A cancelled shift cannot be rescheduled.")

@@ -25,7 +25,7 @@ NAME_W, EMAIL_W, NUM_W = 26, 50, 9
 def schedule_organizations(user):
     if is_program_admin(user):
         return Organization.objects.filter(kind=OrganizationKind.NONPROFIT, is_active=True).order_by("name")
-    return scheduling.managed_organizations(user=user)
+    return scheduling.coordinated_organizations(user=user)
 
 
 class OrganizationPeriodForm(PeriodMixin, ReportForm):

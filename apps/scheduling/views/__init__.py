@@ -1,0 +1,3 @@
+from . import calendar, coordinator, responder
+
+__all__ = ["calendar", "coordinator", "responder"]
