@@ -11,12 +11,14 @@ then moved back to its real dates before attendance and assessment are taken, wh
 allow only once a class has started; the records it creates carry the day the class ended."""
 
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
+
+from apps.core.localtime import local_moment
 
 from . import services
 from .models import (
@@ -116,10 +118,6 @@ PRECEPTORS = {"Neighborhood Peer Response Collective": "trainer",
 CIT_CLASS_WEEKS_AGO = 40
 
 
-def _local(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=timezone.get_default_timezone())
-
-
 def _completed_for(course: Course, *, expires_in_days: int, today: date) -> date:
     """A completion date whose record expires about `expires_in_days` from today (exactly, but for
     month-end clamping)."""
@@ -156,7 +154,7 @@ def _cit_class(*, users, organization, course: Course, today: date) -> None:
         return
     coordinator, trainer = users["coordinator"], users["trainer"]
     monday = today - timedelta(days=today.weekday() + 7 * CIT_CLASS_WEEKS_AGO)
-    starts, ends = _local(monday, time(9, 0)), _local(monday + timedelta(days=4), time(17, 0))
+    starts, ends = local_moment(monday, time(9, 0)), local_moment(monday + timedelta(days=4), time(17, 0))
     # Created in the future (the service's rule), filled, then moved back to its real week.
     placeholder = timezone.now() + timedelta(days=1)
     session = services.session_create(by=trainer, organization=organization, course=course, trainer=trainer,
@@ -239,7 +237,7 @@ def seed(*, users, organizations, stdout) -> None:
         # A Saturday class, 09:00 to 17:00, about ten days out.
         day = today + timedelta(days=10)
         day += timedelta(days=(5 - day.weekday()) % 7)
-        start = _local(day, time(9, 0))
+        start = local_moment(day, time(9, 0))
         services.session_create(by=users["trainer"], organization=org1, course=courses["mhfa"],
                                 trainer=users["trainer"], starts_at=start, ends_at=start + timedelta(hours=8),
                                 location="Dudley Branch Library, community room", capacity=12)

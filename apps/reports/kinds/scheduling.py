@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
 from apps.accounts.permissions import is_program_admin
-from apps.accounts.roles import OrganizationKind, Role
+from apps.accounts.roles import Role
+from apps.accounts.selectors import nonprofit_list
 from apps.scheduling import selectors as scheduling
 
 from ..charts import bar_chart, line_chart
@@ -24,7 +25,7 @@ NAME_W, EMAIL_W, NUM_W = 26, 50, 9
 
 def schedule_organizations(user):
     if is_program_admin(user):
-        return Organization.objects.filter(kind=OrganizationKind.NONPROFIT, is_active=True).order_by("name")
+        return nonprofit_list()
     return scheduling.coordinated_organizations(user=user)
 
 
