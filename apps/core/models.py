@@ -43,6 +43,13 @@ class Language(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def interface_language(self) -> str:
+        """The interface language to write to someone in this language: its own when the site speaks
+        it (es-419 → es), else the site's default."""
+        code = self.code.split("-")[0]
+        return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
 
 class AuditEvent(models.Model):
     """One append-only entry of the audit log.

@@ -181,8 +181,7 @@ class Registration(models.Model):
 
     @property
     def message_language(self) -> str:
-        code = self.language.code.split("-")[0]
-        return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        return self.language.interface_language
 
 
 class StaffTask(TimeStampedModel):
@@ -308,8 +307,7 @@ class FeedbackItem(TimeStampedModel):
 
     @property
     def contact_language(self) -> str:
-        code = self.language.code.split("-")[0]
-        return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        return self.language.interface_language
 
 
 class FeedbackCoding(models.Model):
