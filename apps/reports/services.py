@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.audit import audit
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, require
 from apps.core.queue import enqueue, enqueue_on_commit
 from apps.notifications.services import notify
 
@@ -94,8 +94,7 @@ def report_html(*, report: ReportRequest) -> str:
     (who may have lost access since), then the kind gathers its data with the requester's scope."""
     spec = _kind(report.kind)
     user = report.requested_by
-    if not can_run_kind(user, spec):
-        raise ApplicationError(_("You no longer have the rights to run this report."), code="forbidden")
+    require(can_run_kind(user, spec), _("You no longer have the rights to run this report."))
     form = _form(spec, user=user, parameters=report.parameters)
     language = (form.cleaned_data.get(spec.language_parameter) if spec.language_parameter else "") \
         or user.preferred_language or settings.LANGUAGE_CODE

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.core.audit import audit
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, require
 from apps.core.transitions import transition
 from apps.notifications.services import notify
 
@@ -39,8 +39,7 @@ ATTESTATION_STATEMENT = (
 
 
 def _require_officer(user) -> None:
-    if not is_officer(user):
-        raise ApplicationError(_("Only a procurement officer can do this."), code="forbidden")
+    require(is_officer(user), _("Only a procurement officer can do this."))
 
 
 def _submitted(solicitation: Solicitation):
@@ -198,8 +197,7 @@ def score_save(*, proposal: Proposal, criterion: Criterion, by: User, rationale:
         if solicitation.status != S.EVALUATION:
             raise ApplicationError(_("Individual scores are locked: scoring happens only during evaluation."),
                                    code="locked")
-        if not can_evaluate_proposal(by, proposal):
-            raise ApplicationError(_("You may not score this proposal."), code="forbidden")
+        require(can_evaluate_proposal(by, proposal), _("You may not score this proposal."))
         points, rating = _check_value(solicitation, criterion, points, rating)
         sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment, proposal=proposal)
         if sheet.submitted_at is not None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organization, User
 from apps.core.audit import audit
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, require
 from apps.core.transitions import transition
 from apps.notifications.services import notify
 
@@ -57,8 +57,7 @@ def _lock(proposal: Proposal) -> tuple[Solicitation, Proposal]:
 
 def proposal_start(*, solicitation: Solicitation, organization: Organization, by: User) -> Proposal:
     """One proposal per organization: starting twice returns the existing one."""
-    if not is_coordinator_of(by, organization.pk):
-        raise ApplicationError(_("Only a coordinator of the organization can start its proposal."), code="forbidden")
+    require(is_coordinator_of(by, organization.pk), _("Only a coordinator of the organization can start its proposal."))
     with transaction.atomic():
         solicitation = lock_solicitation(solicitation)
         existing = Proposal.objects.filter(solicitation=solicitation, organization=organization).first()
@@ -182,8 +181,8 @@ def price_proposal_save(*, proposal: Proposal, by: User, lines: dict, notes: str
 
 
 def addendum_acknowledge(*, addendum: Addendum, organization: Organization, by: User) -> AddendumAcknowledgement:
-    if not is_coordinator_of(by, organization.pk):
-        raise ApplicationError(_("Only a coordinator of the organization can acknowledge addenda."), code="forbidden")
+    require(is_coordinator_of(by, organization.pk),
+            _("Only a coordinator of the organization can acknowledge addenda."))
     with transaction.atomic():
         solicitation = lock_solicitation(addendum.solicitation)
         require_open_for_proposals(solicitation)
@@ -291,8 +290,7 @@ def proposal_sealed_read_record(*, proposal: Proposal, by: User, envelope: str) 
     """Every staff read of a proposal's content is on the record. The proposer's own reads are not
     sealed material and are not logged."""
     allowed = can_read_price(by, proposal) if envelope == "price" else can_read_technical(by, proposal)
-    if not allowed:
-        raise ApplicationError(_("You may not read this envelope."), code="forbidden")
+    require(allowed, _("You may not read this envelope."))
     if is_coordinator_of(by, proposal.organization_id):
         return
     audit(actor=by, action=f"procurement.proposal.read_{envelope}", target=proposal)

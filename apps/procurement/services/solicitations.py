@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organization, User
 from apps.core.audit import audit
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, require
 from apps.core.transitions import transition
 from apps.notifications.services import notify
 
@@ -39,8 +39,7 @@ EDITABLE_FIELDS = ("title", "summary", "scope", "procurement_type", "rating_meth
 
 
 def _require_officer(user) -> None:
-    if not can_manage_solicitation(user):
-        raise ApplicationError(_("Only a procurement officer can do this."), code="forbidden")
+    require(can_manage_solicitation(user), _("Only a procurement officer can do this."))
 
 
 def _require_draft(solicitation: Solicitation) -> None:
@@ -299,8 +298,8 @@ def addendum_publish(*, solicitation: Solicitation, by: User, title: str, body: 
 
 def clarification_ask(*, solicitation: Solicitation, organization: Organization, by: User,
                       question: str) -> Clarification:
-    if not can_participate(by) or not is_coordinator_of(by, organization.pk):
-        raise ApplicationError(_("Only a coordinator of a nonprofit can ask questions for it."), code="forbidden")
+    require(can_participate(by) and is_coordinator_of(by, organization.pk),
+            _("Only a coordinator of a nonprofit can ask questions for it."))
     question = require_text(question, field="question", message=_("Write your question."))
     with transaction.atomic():
         solicitation = lock_solicitation(solicitation)
