@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Course, Enrollment, RequirementRole
+from .selectors import ReadinessSort, ReadinessStatus
 from .services import evidence_max_bytes
 
 
@@ -98,3 +99,21 @@ class SignOffForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "yes",
                                      choices=[("yes", _("Sign off")), ("no", _("Do not sign off"))])
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ReadinessFilterForm(forms.Form):
+    """The readiness matrix's filters and sort, read from the query string (the CSV export reads the same)."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Everyone")), (ReadinessStatus.NOT_CLEARED, _("Not cleared")), (ReadinessStatus.CLEARED, _("Cleared")),
+        (ReadinessStatus.EXPIRING, _("A course expires within 90 days"))])
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=100, widget=forms.SearchInput)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        (ReadinessSort.STATUS, _("Status (not cleared first)")), (ReadinessSort.NAME, _("Name"))])
+
+    def values(self) -> dict[str, str]:
+        """What to filter and sort by; a value that does not validate falls back to its default."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {"status": data.get("status") or "", "search": (data.get("q") or "").strip(),
+                "sort": data.get("sort") or ReadinessSort.STATUS}

@@ -1,5 +1,8 @@
 """Reads of training data, already scoped to what the user may see."""
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import Organization, User
@@ -9,6 +12,7 @@ from apps.accounts.selectors import nonprofit_list
 
 from .models import Course, Enrollment, FieldHours, RoleRequirement, TrainingRecord, TrainingSession
 from .permissions import managed_organization_ids
+from .readiness import CourseStatus, Readiness, readiness_batch
 
 
 def course_list(*, active_only: bool = True) -> QuerySet[Course]:
@@ -57,13 +61,62 @@ def verification_queue(*, user) -> QuerySet[TrainingRecord]:
             .select_related("responder", "course", "organization").order_by("created_at", "id"))
 
 
-def responder_list(*, user, organization: Organization) -> QuerySet[User]:
-    """Active responders of an organization the user looks after (none otherwise)."""
+def responder_list(*, user, organization: Organization, search: str = "") -> QuerySet[User]:
+    """Active responders of an organization the user looks after (none otherwise), by name; `search`
+    keeps those whose name or email contains it."""
     if not (is_program_admin(user) or organization.pk in managed_organization_ids(user)):
         return User.objects.none()
-    return (User.objects.filter(memberships__organization=organization, memberships__role=Role.RESPONDER,
-                                memberships__is_active=True, is_active=True)
-            .distinct().order_by("full_name", "email"))
+    qs = User.objects.filter(memberships__organization=organization, memberships__role=Role.RESPONDER,
+                             memberships__is_active=True, is_active=True)
+    if search:
+        qs = qs.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    return qs.distinct().order_by("full_name", "email")
+
+
+class ReadinessStatus:
+    """The readiness matrix's status filter. EXPIRING: a required course lapses within 90 days."""
+
+    CLEARED = "cleared"
+    NOT_CLEARED = "not_cleared"
+    EXPIRING = "expiring"
+
+
+class ReadinessSort:
+    STATUS = "status"  # not cleared first, then cleared with a course expiring soon, then cleared
+    NAME = "name"
+
+
+class ReadinessMatrix(NamedTuple):
+    rows: list[tuple[User, Readiness]]
+    courses: tuple[CourseStatus, ...]  # the columns: what the role requires of everyone in the organization
+    total: int  # responders before the status filter (after the search)
+
+
+_STATUS_KEEPS = {
+    ReadinessStatus.CLEARED: lambda r: r.cleared,
+    ReadinessStatus.NOT_CLEARED: lambda r: not r.cleared,
+    ReadinessStatus.EXPIRING: lambda r: bool(r.expiring),
+}
+
+
+def _urgency(readiness: Readiness) -> int:
+    return 0 if not readiness.cleared else 1 if readiness.expiring else 2
+
+
+def readiness_matrix(*, user, organization: Organization, role: str, at: datetime, status: str = "",
+                     search: str = "", sort: str = ReadinessSort.STATUS) -> ReadinessMatrix:
+    """The readiness of every responder of `organization` the user may see (one readiness pass for all of
+    them, so five queries however many there are), filtered by `status` and `search` and sorted, all
+    before the caller pages through it: sorting by status must see everyone."""
+    people = list(responder_list(user=user, organization=organization, search=search))
+    results = readiness_batch(users=people, organization=organization, at=at, role=role)
+    rows = [(person, results[person.pk]) for person in people]
+    if status in _STATUS_KEEPS:
+        rows = [row for row in rows if _STATUS_KEEPS[status](row[1])]
+    if sort == ReadinessSort.STATUS:
+        rows.sort(key=lambda row: _urgency(row[1]))  # stable: by name within each status
+    courses = max((r.courses for r in results.values()), key=len, default=())
+    return ReadinessMatrix(rows=rows, courses=courses, total=len(people))
 
 
 def transcript_people(*, user) -> QuerySet[User]:

@@ -80,9 +80,9 @@ def test_matrix_shows_status_words_and_constant_queries(client, org, coordinator
 
     assert one == three
     assert [(p.full_name, r.reason_codes) for p, r in response.context["rows"]] == [
-        ("Ann Able", []),
         ("Ben Bold", ["missing_course", "insufficient_field_hours"]),
         ("Cy Cole", ["missing_course", "missing_course", "insufficient_field_hours"]),
+        ("Ann Able", []),
     ]
     html = response.content.decode()
     assert "! Expires within 30 days" in html
@@ -118,6 +118,146 @@ def test_matrix_csv_export(client, org, coordinator, responder, baseline, cpr, m
         "name,email,cleared,field_hours,field_hours_required,cpr,mhfa,reasons",
         "Ray Sponder,ray@example.org,yes,10.00,10.00,valid 2027-05-31,valid 2028-05-02,",
     ]
+
+
+@pytest.fixture
+def four(org, baseline, cpr, mhfa):
+    """Ann: cleared. Dee: cleared, CPR expires on 31 March. Ben: CPR only, expiring. Cy: nothing."""
+    ann = user_with_role(Role.RESPONDER, org, full_name="Ann Able", email="ann@example.org")
+    _ready(ann, org, cpr, mhfa)
+    dee = user_with_role(Role.RESPONDER, org, full_name="Dee Due", email="dee@example.org")
+    TrainingRecordFactory(responder=dee, organization=org, course=cpr, completed_on=date(2024, 3, 2))
+    TrainingRecordFactory(responder=dee, organization=org, course=mhfa, completed_on=date(2025, 5, 2))
+    FieldHoursFactory(responder=dee, organization=org, hours=Decimal("10"), preceptor=UserFactory())
+    ben = user_with_role(Role.RESPONDER, org, full_name="Ben Bold", email="ben@example.org")
+    TrainingRecordFactory(responder=ben, organization=org, course=cpr, completed_on=date(2024, 3, 2))
+    user_with_role(Role.RESPONDER, org, full_name="Cy Cole", email="cy@example.org")
+
+
+def _names(client, **params) -> list[str]:
+    response = client.get(reverse("training:readiness-matrix"), {"organization": "harbor-outreach", **params})
+    assert response.status_code == 200
+    return [p.full_name for p, _ in response.context["rows"]]
+
+
+def test_matrix_sorts_not_cleared_first_then_expiring_by_default(client, coordinator, four):
+    client.force_login(coordinator)
+    assert _names(client) == ["Ben Bold", "Cy Cole", "Dee Due", "Ann Able"]
+    assert _names(client, sort="status") == ["Ben Bold", "Cy Cole", "Dee Due", "Ann Able"]
+
+
+def test_matrix_sorts_by_name_on_request(client, coordinator, four):
+    client.force_login(coordinator)
+    assert _names(client, sort="name") == ["Ann Able", "Ben Bold", "Cy Cole", "Dee Due"]
+
+
+@pytest.mark.parametrize(("status", "names"), [
+    ("cleared", ["Dee Due", "Ann Able"]),
+    ("not_cleared", ["Ben Bold", "Cy Cole"]),
+    ("expiring", ["Ben Bold", "Dee Due"]),
+    ("", ["Ben Bold", "Cy Cole", "Dee Due", "Ann Able"]),
+])
+def test_matrix_filters_by_status(client, coordinator, four, status, names):
+    client.force_login(coordinator)
+    assert _names(client, status=status) == names
+
+
+def test_matrix_searches_names_and_emails(client, coordinator, four):
+    client.force_login(coordinator)
+    assert _names(client, q="  bold ") == ["Ben Bold"]
+    assert _names(client, q="DEE@example") == ["Dee Due"]
+    assert _names(client, q="e", status="cleared", sort="name") == ["Ann Able", "Dee Due"]
+    response = client.get(reverse("training:readiness-matrix"), {"q": "nobody"})
+    assert "No responder matches these filters." in response.content.decode()
+
+
+def test_matrix_unknown_filter_values_fall_back_to_the_defaults(client, coordinator, four):
+    client.force_login(coordinator)
+    assert _names(client, status="bogus", sort="bogus") == ["Ben Bold", "Cy Cole", "Dee Due", "Ann Able"]
+
+
+def test_matrix_pages_after_sorting_and_keeps_the_filters(client, coordinator, four, monkeypatch):
+    from apps.training.views import readiness as views
+
+    monkeypatch.setattr(views, "MATRIX_PAGE_SIZE", 1)
+    client.force_login(coordinator)
+    url = reverse("training:readiness-matrix")
+    params = {"organization": "harbor-outreach", "status": "expiring", "q": "e", "sort": "name"}
+
+    first = client.get(url, params)
+    second = client.get(url, {**params, "page": 2})
+
+    assert [p.full_name for p, _ in first.context["rows"]] == ["Ben Bold"]
+    assert [p.full_name for p, _ in second.context["rows"]] == ["Dee Due"]
+    query = "organization=harbor-outreach&amp;role=responder&amp;status=expiring&amp;q=e&amp;sort=name"
+    assert f'href="?{query}&amp;page=2" rel="next"' in first.content.decode()
+    assert f'href="?{query}&amp;page=1" rel="prev"' in second.content.decode()
+    assert f'href="/training/readiness/export.csv?{query}"' in first.content.decode()
+    # Sorted by status over the whole organization, not within a page: Ann, first by name, is last.
+    pages = [_names(client, page=n) for n in (1, 2, 3, 4)]
+    assert pages == [["Ben Bold"], ["Cy Cole"], ["Dee Due"], ["Ann Able"]]
+
+
+def test_matrix_queries_do_not_grow_with_rows_when_filtered(client, org, coordinator, baseline, cpr, mhfa):
+    client.force_login(coordinator)
+    url = reverse("training:readiness-matrix") + "?status=not_cleared&q=o&sort=status"
+    user_with_role(Role.RESPONDER, org, full_name="Bo One")
+    one, response = _count(client, url)
+    assert len(response.context["rows"]) == 1
+    for name in ("Bo Two", "Bo Three"):
+        TrainingRecordFactory(responder=user_with_role(Role.RESPONDER, org, full_name=name), organization=org,
+                              course=cpr, completed_on=date(2025, 5, 2))
+    three, response = _count(client, url)
+    assert len(response.context["rows"]) == 3
+    assert one == three
+
+
+def test_matrix_headers_show_course_titles_with_the_full_title(client, org, coordinator, responder, baseline):
+    client.force_login(coordinator)
+    html = client.get(reverse("training:readiness-matrix")).content.decode()
+    assert '<th scope="col" class="course-col">CPR and First Aid</th>' in html
+    assert ('<th scope="col" class="course-col"><span class="course-abbr" tabindex="0">'
+            '<span aria-hidden="true">Mental Health First…</span>'
+            '<span class="course-full">Mental Health First Aid</span></span></th>') in html
+    assert ">cpr<" not in html and ">mhfa<" not in html
+
+
+def test_short_title_cuts_long_titles_at_a_word():
+    from apps.training.views.readiness import _short_title
+
+    assert _short_title("CPR and First Aid") == ""
+    assert _short_title("Heartsaver CPR, AED and First Aid") == "Heartsaver CPR, AED…"
+    assert _short_title("Crisis Intervention Team (CIT) foundations") == "Crisis Intervention…"
+    assert _short_title("Supercalifragilisticexpialidocious") == "Supercalifragilistice…"
+
+
+def test_matrix_dates_use_the_site_date_format(client, org, coordinator, baseline, cpr, mhfa):
+    ann = user_with_role(Role.RESPONDER, org, full_name="Ann Able")
+    _ready(ann, org, cpr, mhfa)
+    # The past: a certificate that lapsed over a year ago still shows when it ran out.
+    lapsed = user_with_role(Role.RESPONDER, org, full_name="Len Lapsed")
+    TrainingRecordFactory(responder=lapsed, organization=org, course=cpr, completed_on=date(2022, 12, 3))
+    client.force_login(coordinator)
+    html = client.get(reverse("training:readiness-matrix")).content.decode()
+    assert "until May 31, 2027" in html
+    assert "until May 2, 2028" in html
+    assert "✗ Expired</span><br><small>until Dec. 31, 2024</small>" in html
+    assert "05/31/2027" not in html
+
+
+def test_matrix_csv_export_honours_the_filters(client, coordinator, four):
+    client.force_login(coordinator)
+    url = reverse("training:readiness-export")
+    response = client.get(url, {"organization": "harbor-outreach", "status": "cleared"})
+    assert [line.split(",")[0] for line in response.content.decode().splitlines()] == ["name", "Dee Due", "Ann Able"]
+    response = client.get(url, {"organization": "harbor-outreach", "status": "not_cleared", "q": "cole"})
+    assert response.content.decode().splitlines() == [
+        "name,email,cleared,field_hours,field_hours_required,cpr,mhfa,reasons",
+        "Cy Cole,cy@example.org,no,0.00,10.00,missing,missing,missing_course; missing_course; insufficient_field_hours",
+    ]
+    response = client.get(url, {"organization": "harbor-outreach", "sort": "name"})
+    assert [line.split(",")[0] for line in response.content.decode().splitlines()] == [
+        "name", "Ann Able", "Ben Bold", "Cy Cole", "Dee Due"]
 
 
 # --- expiring list -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import csv
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,10 +15,27 @@ from django.utils.http import urlencode
 from apps.accounts.permissions import is_program_admin
 
 from .. import selectors
+from ..forms import ReadinessFilterForm
 from ..models import RequirementRole
 from ..permissions import managed_organization_ids
-from ..readiness import readiness_batch, records_expiring_between
+from ..readiness import records_expiring_between
 from ._common import MATRIX_PAGE_SIZE, PAGE_SIZE
+
+# A course title longer than this is cut at a word in the matrix's column header; the header keeps
+# the full title for screen readers and shows it on hover and keyboard focus.
+HEADER_TITLE_LIMIT = 22
+
+
+class CourseColumn(NamedTuple):
+    title: str
+    short: str  # "" when the title is short enough to show whole
+
+
+def _short_title(title: str, limit: int = HEADER_TITLE_LIMIT) -> str:
+    if len(title) <= limit:
+        return ""
+    cut = title[:limit].rsplit(" ", 1)[0] if " " in title[:limit] else title[:limit - 1]
+    return cut.rstrip(" ,;:-(") + "…"
 
 
 def _matrix_context(request):
@@ -39,40 +57,50 @@ def _matrix_context(request):
     return organizations, organization, role
 
 
+def _matrix(request, organization, role, filters: dict) -> selectors.ReadinessMatrix:
+    return selectors.readiness_matrix(user=request.user, organization=organization, role=role, at=timezone.now(),
+                                      **filters)
+
+
 @login_required
 def readiness_matrix(request):
     organizations, organization, role = _matrix_context(request)
-    rows, page = [], None
+    form = ReadinessFilterForm(request.GET)
+    filters = form.values()
+    matrix, page, rows = None, None, []
     if organization is not None:
-        responders = selectors.responder_list(user=request.user, organization=organization)
-        page = Paginator(responders, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
-        people = list(page.object_list)
-        results = readiness_batch(users=people, organization=organization, at=timezone.now(), role=role)
-        rows = [(person, results[person.pk]) for person in people]
-    courses = rows[0][1].courses if rows else ()
+        matrix = _matrix(request, organization, role, filters)
+        # Paged after the sort: the whole organization is sorted by status, then cut into pages.
+        page = Paginator(matrix.rows, MATRIX_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+    courses = matrix.courses if matrix else ()
+    query = {"organization": organization.slug, "role": role, "status": filters["status"], "q": filters["search"],
+             "sort": filters["sort"]} if organization else {}
     return render(request, "training/readiness_matrix.html", {
         "organizations": organizations, "organization": organization, "role": role,
-        "roles": RequirementRole.choices, "page": page, "rows": rows, "courses": courses,
-        "query": urlencode({"organization": organization.slug, "role": role}) if organization else "",
+        "roles": RequirementRole.choices, "form": form, "filters": filters, "page": page, "rows": rows,
+        "courses": [CourseColumn(title=c.course_title, short=_short_title(c.course_title)) for c in courses],
+        "shown": len(matrix.rows) if matrix else 0, "total": matrix.total if matrix else 0,
+        "filtered": bool(filters["status"] or filters["search"]),
+        "query": urlencode({k: v for k, v in query.items() if v}),
+        "clear_query": urlencode({"organization": organization.slug, "role": role}) if organization else "",
     })
 
 
 @login_required
 def readiness_export(request):
-    """The compliance matrix of one organization as CSV (every responder, not one page)."""
+    """The compliance matrix of one organization as CSV: every responder the page's filters keep, in its
+    order (not one page)."""
     _organizations, organization, role = _matrix_context(request)
     if organization is None:
         raise Http404
-    people = list(selectors.responder_list(user=request.user, organization=organization))
-    results = readiness_batch(users=people, organization=organization, at=timezone.now(), role=role)
+    matrix = _matrix(request, organization, role, ReadinessFilterForm(request.GET).values())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="readiness-{organization.slug}-{role}.csv"'
     writer = csv.writer(response)
-    courses = next(iter(results.values())).courses if results else ()
     writer.writerow(["name", "email", "cleared", "field_hours", "field_hours_required",
-                     *[c.course_code for c in courses], "reasons"])
-    for person in people:
-        r = results[person.pk]
+                     *[c.course_code for c in matrix.courses], "reasons"])
+    for person, r in matrix.rows:
         writer.writerow([person.full_name, person.email, "yes" if r.cleared else "no", r.field_hours,
                          r.field_hours_required,
                          *[f"{c.state}{' ' + c.expires_on.isoformat() if c.expires_on else ''}" for c in r.courses],
