@@ -109,7 +109,7 @@ class ReadinessFilterForm(forms.Form):
         (ReadinessStatus.EXPIRING, _("A course expires within 90 days"))])
     q = forms.CharField(label=_("Name or email"), required=False, max_length=100, widget=forms.SearchInput)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
-        (ReadinessSort.STATUS, _("Status (not cleared first)")), (ReadinessSort.NAME, _("Name"))])
+        (ReadinessSort.STATUS, _("Not cleared first")), (ReadinessSort.NAME, _("Name"))])
 
     def values(self) -> dict[str, str]:
         """What to filter and sort by; a value that does not validate falls back to its default."""

@@ -212,23 +212,29 @@ def test_matrix_queries_do_not_grow_with_rows_when_filtered(client, org, coordin
     assert one == three
 
 
-def test_matrix_headers_show_course_titles_with_the_full_title(client, org, coordinator, responder, baseline):
+def test_matrix_headers_show_course_titles_with_the_full_title(client, org, coordinator, responder, baseline,
+                                                                  cpr, mhfa):
+    mhfa.title = "Mental Health First Aid (Adult) with recertification"
+    mhfa.save()
     client.force_login(coordinator)
     html = client.get(reverse("training:readiness-matrix")).content.decode()
     assert '<th scope="col" class="course-col">CPR and First Aid</th>' in html
     assert ('<th scope="col" class="course-col"><span class="course-abbr" tabindex="0">'
-            '<span aria-hidden="true">Mental Health First…</span>'
-            '<span class="course-full">Mental Health First Aid</span></span></th>') in html
+            '<span aria-hidden="true">Mental Health First Aid…</span>'
+            '<span class="course-full">Mental Health First Aid (Adult) with recertification</span></span></th>') in html
     assert ">cpr<" not in html and ">mhfa<" not in html
 
 
 def test_short_title_cuts_long_titles_at_a_word():
     from apps.training.views.readiness import _short_title
 
-    assert _short_title("CPR and First Aid") == ""
-    assert _short_title("Heartsaver CPR, AED and First Aid") == "Heartsaver CPR, AED…"
-    assert _short_title("Crisis Intervention Team (CIT) foundations") == "Crisis Intervention…"
-    assert _short_title("Supercalifragilisticexpialidocious") == "Supercalifragilistice…"
+    assert _short_title("Mental Health First Aid (Adult)") == "Mental Health First Aid…"
+    assert _short_title("Privacy and confidentiality") == ""
+    assert _short_title("Heartsaver CPR, AED and First Aid with AED practice") == "Heartsaver CPR, AED and First…"
+    assert _short_title("Supervised field practice and a preceptor") == "Supervised field practice…"
+    assert _short_title("Naloxone administration and harm reduction") == "Naloxone administration…"
+    assert _short_title("Crisis Intervention Team (CIT) foundations") == "Crisis Intervention Team (CIT)…"
+    assert _short_title("Supercalifragilisticexpialidocious and more") == "Supercalifragilisticexpialido…"
 
 
 def test_matrix_dates_use_the_site_date_format(client, org, coordinator, baseline, cpr, mhfa):

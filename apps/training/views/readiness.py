@@ -21,9 +21,10 @@ from ..permissions import managed_organization_ids
 from ..readiness import records_expiring_between
 from ._common import MATRIX_PAGE_SIZE, PAGE_SIZE
 
-# A course title longer than this is cut at a word in the matrix's column header; the header keeps
-# the full title for screen readers and shows it on hover and keyboard focus.
-HEADER_TITLE_LIMIT = 22
+# A course title longer than this is cut at a word in the matrix's column header (which wraps over
+# two or three lines); the header keeps the full title for screen readers and shows it on hover and
+# keyboard focus.
+HEADER_TITLE_LIMIT = 30
 
 
 class CourseColumn(NamedTuple):
@@ -34,8 +35,11 @@ class CourseColumn(NamedTuple):
 def _short_title(title: str, limit: int = HEADER_TITLE_LIMIT) -> str:
     if len(title) <= limit:
         return ""
-    cut = title[:limit].rsplit(" ", 1)[0] if " " in title[:limit] else title[:limit - 1]
-    return cut.rstrip(" ,;:-(") + "…"
+    words = title[:limit + 1].split(" ")[:-1] if " " in title[:limit + 1] else [title[:limit - 1]]
+    # "Heartsaver CPR, AED and…" says less than "Heartsaver CPR, AED…": no dangling "and", "of", "y", "de".
+    while len(words) > 1 and len(words[-1]) <= 3 and words[-1].islower():
+        words.pop()
+    return " ".join(words).rstrip(" ,;:-(") + "…"
 
 
 def _matrix_context(request):
