@@ -61,16 +61,13 @@ def verification_queue(*, user) -> QuerySet[TrainingRecord]:
             .select_related("responder", "course", "organization").order_by("created_at", "id"))
 
 
-def responder_list(*, user, organization: Organization, search: str = "") -> QuerySet[User]:
-    """Active responders of an organization the user looks after (none otherwise), by name; `search`
-    keeps those whose name or email contains it."""
+def responder_list(*, user, organization: Organization) -> QuerySet[User]:
+    """Active responders of an organization the user looks after (none otherwise)."""
     if not (is_program_admin(user) or organization.pk in managed_organization_ids(user)):
         return User.objects.none()
-    qs = User.objects.filter(memberships__organization=organization, memberships__role=Role.RESPONDER,
-                             memberships__is_active=True, is_active=True)
-    if search:
-        qs = qs.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
-    return qs.distinct().order_by("full_name", "email")
+    return (User.objects.filter(memberships__organization=organization, memberships__role=Role.RESPONDER,
+                                memberships__is_active=True, is_active=True)
+            .distinct().order_by("full_name", "email"))
 
 
 class ReadinessStatus:
@@ -89,7 +86,7 @@ class ReadinessSort:
 class ReadinessMatrix(NamedTuple):
     rows: list[tuple[User, Readiness]]
     courses: tuple[CourseStatus, ...]  # the columns: what the role requires of everyone in the organization
-    total: int  # responders before the status filter (after the search)
+    total: int  # the organization's responders, before the filters
 
 
 _STATUS_KEEPS = {
@@ -106,11 +103,14 @@ def _urgency(readiness: Readiness) -> int:
 def readiness_matrix(*, user, organization: Organization, role: str, at: datetime, status: str = "",
                      search: str = "", sort: str = ReadinessSort.STATUS) -> ReadinessMatrix:
     """The readiness of every responder of `organization` the user may see (one readiness pass for all of
-    them, so five queries however many there are), filtered by `status` and `search` and sorted, all
-    before the caller pages through it: sorting by status must see everyone."""
-    people = list(responder_list(user=user, organization=organization, search=search))
+    them, so five queries however many there are), filtered by `status` and by `search` (in the name or
+    email) and sorted, all before the caller pages through it: sorting by status must see everyone."""
+    people = list(responder_list(user=user, organization=organization))
     results = readiness_batch(users=people, organization=organization, at=at, role=role)
     rows = [(person, results[person.pk]) for person in people]
+    if search:
+        needle = search.casefold()
+        rows = [row for row in rows if needle in row[0].full_name.casefold() or needle in row[0].email.casefold()]
     if status in _STATUS_KEEPS:
         rows = [row for row in rows if _STATUS_KEEPS[status](row[1])]
     if sort == ReadinessSort.STATUS:

@@ -165,6 +165,8 @@ def test_matrix_filters_by_status(client, coordinator, four, status, names):
 def test_matrix_searches_names_and_emails(client, coordinator, four):
     client.force_login(coordinator)
     assert _names(client, q="  bold ") == ["Ben Bold"]
+    response = client.get(reverse("training:readiness-matrix"), {"q": "bold"})
+    assert "Showing 1 of 4 responders." in response.content.decode()
     assert _names(client, q="DEE@example") == ["Dee Due"]
     assert _names(client, q="e", status="cleared", sort="name") == ["Ann Able", "Dee Due"]
     response = client.get(reverse("training:readiness-matrix"), {"q": "nobody"})
