@@ -80,11 +80,14 @@ class ClarificationAnswerForm(forms.Form):
 class EvaluatorAssignForm(forms.Form):
     evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=User.objects.none())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, solicitation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = User.objects.filter(
+        candidates = User.objects.filter(
             is_active=True, memberships__role=Role.RFP_EVALUATOR, memberships__is_active=True,
         ).distinct().order_by("full_name", "email")
+        if solicitation is not None:  # those already on this committee are not offered again
+            candidates = candidates.exclude(pk__in=solicitation.assignments.values("evaluator_id"))
+        self.fields["evaluator"].queryset = candidates
 
 
 class ResponsivenessForm(forms.Form):

@@ -15,6 +15,9 @@ from .models import EvaluatorAssignment, Proposal, Solicitation
 S = Solicitation.Status
 # Statuses in which the committee works on the technical proposals.
 EVALUATION_STATUSES = frozenset({S.EVALUATION, S.CONSENSUS, S.PRICE_OPENED, S.AWARD_RECOMMENDED, S.AWARDED})
+# Statuses in which the committee is fixed: from consensus on, a new evaluator would judge scores
+# already locked. The appointment service refuses them and the manage page does not offer it.
+COMMITTEE_CLOSED_STATUSES = frozenset({S.CONSENSUS, S.PRICE_OPENED, S.AWARD_RECOMMENDED, S.AWARDED, S.CANCELLED})
 
 
 def is_officer(user) -> bool:
@@ -45,6 +48,17 @@ def is_coordinator_of(user, organization_id: int) -> bool:
 
 def can_manage_solicitation(user, solicitation: Solicitation | None = None) -> bool:
     return is_officer(user)
+
+
+def can_appoint_evaluator(solicitation: Solicitation) -> bool:
+    return solicitation.status not in COMMITTEE_CLOSED_STATUSES
+
+
+def can_open_proposals(solicitation: Solicitation, now) -> bool:
+    """The opening comes after the proposal deadline and not before its scheduled time (the services
+    `solicitation_close` and `solicitation_open` refuse earlier)."""
+    return (solicitation.status in (S.PUBLISHED, S.CLOSED) and now >= solicitation.proposals_due_at
+            and (solicitation.opening_at is None or now >= solicitation.opening_at))
 
 
 def can_view_solicitation(user, solicitation: Solicitation) -> bool:

@@ -150,34 +150,39 @@ def clarification_list(*, solicitation: Solicitation) -> QuerySet[Clarification]
     return solicitation.clarifications.order_by("status", "asked_at")
 
 
-def assignment_list(*, solicitation: Solicitation) -> QuerySet[EvaluatorAssignment]:
-    return (solicitation.assignments.select_related("evaluator", "attestation")
-            .prefetch_related("attestation__declarations", "sheets").order_by("assigned_at"))
+def evaluator_progress_list(*, solicitation: Solicitation) -> list[dict]:
+    """The committee and how far each member has got: attested, scores entered of those due
+    (responsive proposals not recused from × comparative criteria), proposals submitted of those due.
 
-
-def evaluation_progress(*, solicitation: Solicitation) -> list[dict]:
-    """Per evaluator and proposal: submitted, in progress, not started, or recused."""
-    proposals = list(solicitation.proposals.filter(status=Proposal.Status.SUBMITTED).exclude(responsive=False)
-                     .order_by("code"))
+    Five queries whatever the committee's size: counts, never the scores themselves (the officer
+    sees those only on the consensus page, after the individual scores are locked)."""
+    proposal_ids = set(solicitation.proposals.filter(status=Proposal.Status.SUBMITTED).exclude(responsive=False)
+                       .values_list("pk", flat=True))
+    criteria_count = solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE).count()
+    assignments = list(solicitation.assignments.select_related("evaluator", "attestation").order_by("assigned_at"))
+    recused: dict[int, set[int]] = {}
+    for assignment_id, proposal_id in ConflictDeclaration.objects.filter(
+            attestation__assignment__solicitation=solicitation, has_conflict=True).values_list(
+            "attestation__assignment_id", "proposal_id"):
+        recused.setdefault(assignment_id, set()).add(proposal_id)
+    sheets = (ScoreSheet.objects.filter(assignment__solicitation=solicitation, proposal_id__in=proposal_ids)
+              .annotate(scored=Count("scores", filter=Q(scores__criterion__kind=Criterion.Kind.COMPARATIVE)))
+              .values_list("assignment_id", "proposal_id", "scored", "submitted_at"))
+    by_assignment: dict[int, list[tuple]] = {}
+    for assignment_id, proposal_id, scored, submitted_at in sheets:
+        by_assignment.setdefault(assignment_id, []).append((proposal_id, scored, submitted_at))
     rows = []
-    for assignment in assignment_list(solicitation=solicitation):
-        attestation = getattr(assignment, "attestation", None) if hasattr(assignment, "attestation") else None
-        recused = ({d.proposal_id for d in attestation.declarations.all() if d.has_conflict}
-                   if attestation else set())
-        sheets = {s.proposal_id: s for s in assignment.sheets.all()}
-        cells = []
-        for proposal in proposals:
-            sheet = sheets.get(proposal.pk)
-            if proposal.pk in recused:
-                state = "recused"
-            elif sheet and sheet.submitted_at:
-                state = "submitted"
-            elif sheet:
-                state = "in_progress"
-            else:
-                state = "not_started"
-            cells.append({"proposal": proposal, "state": state})
-        rows.append({"assignment": assignment, "attested": attestation is not None, "cells": cells})
+    for assignment in assignments:
+        attestation = getattr(assignment, "attestation", None)  # None when not signed
+        own_recusals = recused.get(assignment.pk, set()) & proposal_ids
+        due = proposal_ids - own_recusals
+        own = [sheet for sheet in by_assignment.get(assignment.pk, []) if sheet[0] in due]
+        rows.append({
+            "assignment": assignment, "evaluator": assignment.evaluator, "attestation": attestation,
+            "attested": attestation is not None, "recused": len(own_recusals),
+            "scores_entered": sum(scored for _pk, scored, _at in own), "scores_due": len(due) * criteria_count,
+            "submitted": sum(1 for _pk, _scored, at in own if at is not None), "proposals_due": len(due),
+        })
     return rows
 
 

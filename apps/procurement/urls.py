@@ -29,6 +29,7 @@ urlpatterns = [
     path("manage/new/", officer.solicitation_create, name="solicitation-create"),
     path("manage/<int:pk>/", officer.solicitation_manage, name="solicitation-manage"),
     path("manage/<int:pk>/edit/", officer.solicitation_edit, name="solicitation-edit"),
+    path("manage/<int:pk>/confirm/<slug:action>/", officer.solicitation_confirm, name="solicitation-confirm"),
     path("manage/<int:pk>/do/<slug:action>/", officer.solicitation_transition, name="solicitation-transition"),
     path("manage/<int:pk>/cancel/", officer.solicitation_cancel, name="solicitation-cancel"),
     path("manage/<int:pk>/add/<slug:item>/", officer.solicitation_item_add, name="solicitation-item-add"),

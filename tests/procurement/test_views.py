@@ -371,7 +371,8 @@ def test_officer_runs_the_award_from_pages(in_evaluation, two_submitted, officer
     for proposal in (first, second):
         score_all(in_evaluation, evaluator, proposal)
     client = _client(officer)
-    client.post(reverse("procurement:solicitation-transition", args=[in_evaluation.pk, "consensus-start"]))
+    client.post(reverse("procurement:solicitation-transition", args=[in_evaluation.pk, "consensus-start"]),
+                {"confirm": "yes"})
     criteria = list(in_evaluation.criteria.filter(kind="comparative"))
     for proposal in (first, second):
         for criterion in criteria:
@@ -380,12 +381,14 @@ def test_officer_runs_the_award_from_pages(in_evaluation, two_submitted, officer
                         {f"{prefix}-rating": "advantageous", f"{prefix}-rationale": "Agreed."})
     manage = reverse("procurement:solicitation-manage", args=[in_evaluation.pk])
     assert "Open the price proposals" in client.get(manage).content.decode()
-    client.post(reverse("procurement:solicitation-transition", args=[in_evaluation.pk, "price-open"]))
+    client.post(reverse("procurement:solicitation-transition", args=[in_evaluation.pk, "price-open"]),
+                {"confirm": "yes"})
     assert "Recommend the award" in client.get(manage).content.decode()
     client.post(reverse("procurement:award-recommend", args=[in_evaluation.pk]),
-                {"proposal": second.pk, "reasons": "Equal ratings, lower price."})
-    assert "Award and send the notices" in client.get(manage).content.decode()
-    client.post(reverse("procurement:award", args=[in_evaluation.pk]), {"justification": ""})
+                {"proposal": second.pk, "reasons": "Equal ratings, lower price.", "confirm": "yes"})
+    assert reverse("procurement:solicitation-confirm", args=[in_evaluation.pk, "award"]) in \
+        client.get(manage).content.decode()
+    client.post(reverse("procurement:award", args=[in_evaluation.pk]), {"justification": "", "confirm": "yes"})
     assert f"Awarded to {second.code}." in client.get(manage).content.decode()
     solicitation = Solicitation.objects.get(pk=in_evaluation.pk)
     assert (solicitation.status, solicitation.awarded_proposal_id) == ("awarded", second.pk)

@@ -348,6 +348,10 @@ ROUTES = {
     "procurement:responsiveness-record[a]": R({"pk": "proposal_a"}, E(403, procurement_officer=REFUSED), "POST"),
     "procurement:responsiveness-record[b]": R({"pk": "proposal_b"}, E(403, procurement_officer=REFUSED), "POST"),
     "procurement:solicitation-cancel": R({"pk": "solicitation"}, E(403, procurement_officer=REFUSED), "POST"),
+    # The matrix's solicitation is in evaluation, so the consensus confirmation page is the one that applies.
+    "procurement:solicitation-confirm": R(
+        {"pk": "solicitation", "action": "=consensus-start"}, E(403, procurement_officer=200)
+    ),
     "procurement:solicitation-create": R({}, E(403, procurement_officer=200)),
     "procurement:solicitation-detail[eval]": R({"reference": "solicitation.reference"}, E(200, anon=200)),
     "procurement:solicitation-detail[sealed]": R({"reference": "sealed_solicitation.reference"}, E(200, anon=200)),

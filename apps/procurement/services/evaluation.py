@@ -27,7 +27,13 @@ from ..models import (
     ScoreSheet,
     Solicitation,
 )
-from ..permissions import assignment_for, can_evaluate_proposal, is_officer, recused_proposal_ids
+from ..permissions import (
+    assignment_for,
+    can_appoint_evaluator,
+    can_evaluate_proposal,
+    is_officer,
+    recused_proposal_ids,
+)
 from ._common import coordinators_of, lock_solicitation, require_status, require_text, site_path, status_refusal
 
 S = Solicitation.Status
@@ -57,7 +63,7 @@ def evaluator_assign(*, solicitation: Solicitation, evaluator, by: User) -> Eval
                                field="evaluator")
     with transaction.atomic():
         solicitation = lock_solicitation(solicitation)
-        if solicitation.status in (S.CONSENSUS, S.PRICE_OPENED, S.AWARD_RECOMMENDED, S.AWARDED, S.CANCELLED):
+        if not can_appoint_evaluator(solicitation):
             raise ApplicationError(_("The committee can no longer change."), code="invalid_transition")
         assignment, created = EvaluatorAssignment.objects.get_or_create(
             solicitation=solicitation, evaluator=evaluator, defaults={"assigned_by": by})

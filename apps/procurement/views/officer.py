@@ -2,6 +2,7 @@
 the consensus page and the procurement file."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,11 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
@@ -31,8 +36,17 @@ from ..forms import (
     ResponsivenessForm,
     ScoreForm,
 )
+from ..lifecycle import lifecycle_steps
 from ..models import Criterion, Proposal, Solicitation
-from ..permissions import can_manage_solicitation, can_read_price, can_read_technical
+from ..permissions import (
+    EVALUATION_STATUSES,
+    can_appoint_evaluator,
+    can_manage_solicitation,
+    can_open_proposals,
+    can_read_price,
+    can_read_technical,
+    officer_solicitations,
+)
 from ..procurement_file import procurement_file
 
 
@@ -42,8 +56,10 @@ def _officer_or_403(user) -> None:
 
 
 def _solicitation(user, pk: int) -> Solicitation:
+    """An officer who sits on this solicitation's committee is an evaluator there (the officer wall):
+    for them it is a 404, like any object their selector does not return."""
     _officer_or_403(user)
-    return get_object_or_404(Solicitation, pk=pk)
+    return get_object_or_404(officer_solicitations(user), pk=pk)
 
 
 def _back(solicitation: Solicitation, anchor: str = ""):
@@ -51,8 +67,6 @@ def _back(solicitation: Solicitation, anchor: str = ""):
 
 
 def solicitation_manage_url(solicitation: Solicitation) -> str:
-    from django.urls import reverse
-
     return reverse("procurement:solicitation-manage", args=[solicitation.pk])
 
 
@@ -115,6 +129,53 @@ def solicitation_edit(request, pk: int):
     return render(request, "procurement/solicitation_form.html", {"form": form, "solicitation": solicitation})
 
 
+# The manage page's sections, by status: the current step's work open on top, the rest (earlier
+# steps' records, later steps) folded in <details> below. A section whose forms no longer apply
+# shows its record only.
+SECTION_TITLES = {
+    "terms": gettext_lazy("Criteria, questions and attachments"), "documents": gettext_lazy("Documents"),
+    "addenda": gettext_lazy("Addenda"), "questions": gettext_lazy("Questions from proposers"),
+    "committee": gettext_lazy("Evaluation committee"), "register": gettext_lazy("Register of proposals"),
+    "ranking": gettext_lazy("Ranking and award"), "cancel": gettext_lazy("Cancel the solicitation"),
+}
+S = Solicitation.Status
+CURRENT_SECTIONS = {
+    S.DRAFT: ["terms", "documents", "committee"],
+    S.PUBLISHED: ["questions", "addenda", "documents", "committee"],
+    S.CLOSED: ["committee"],
+    S.OPENED: ["register", "committee"],
+    S.EVALUATION: ["committee"],
+    S.CONSENSUS: ["committee", "ranking"],
+    S.PRICE_OPENED: ["ranking"],
+    S.AWARD_RECOMMENDED: ["ranking"],
+    S.AWARDED: ["ranking"],
+    S.CANCELLED: [],
+}
+SECTION_ORDER = ["ranking", "committee", "register", "questions", "addenda", "documents", "terms", "cancel"]
+
+
+def _sections(solicitation: Solicitation) -> tuple[list[dict], list[dict]]:
+    present = {"terms", "documents", "committee"}
+    if solicitation.is_public:
+        present |= {"addenda", "questions"}
+    if solicitation.opened_at:
+        present.add("register")
+    if solicitation.consensus_started_at:
+        present.add("ranking")
+    if solicitation.status not in (S.AWARDED, S.CANCELLED):
+        present.add("cancel")
+    current = [key for key in CURRENT_SECTIONS[solicitation.status] if key in present]
+    rest = [key for key in SECTION_ORDER if key in present and key not in current]
+    return ([{"key": k, "title": SECTION_TITLES[k], "template": f"procurement/_manage_{k}.html"} for k in current],
+            [{"key": k, "title": SECTION_TITLES[k], "template": f"procurement/_manage_{k}.html"} for k in rest])
+
+
+def _recommendable(solicitation: Solicitation) -> list[Proposal]:
+    """The proposals the recommendation may name: the service refuses withdrawn and non-responsive ones."""
+    return list(solicitation.proposals.filter(status=Proposal.Status.SUBMITTED).exclude(responsive=False)
+                .select_related("organization").order_by("code"))
+
+
 @login_required
 def solicitation_manage(request, pk: int):
     solicitation = _solicitation(request.user, pk)
@@ -123,22 +184,130 @@ def solicitation_manage(request, pk: int):
     register = list(selectors.register_list(solicitation=solicitation)) if solicitation.opened_at else []
     ranking = (selectors.solicitation_ranking(solicitation=solicitation)
                if solicitation.consensus_started_at else [])
-    responsive = [p for p in register if p.responsive is not False]
+    can_appoint = can_appoint_evaluator(solicitation)
+    assign_form = EvaluatorAssignForm(solicitation=solicitation) if can_appoint else None
+    current, rest = _sections(solicitation)
     return render(request, "procurement/solicitation_manage.html", {
         "solicitation": solicitation, **detail,
+        "steps": lifecycle_steps(solicitation), "current_sections": current, "other_sections": rest,
         "minimum_criteria": minimum,
         "clarifications": list(selectors.clarification_list(solicitation=solicitation)),
-        "assignments": list(selectors.assignment_list(solicitation=solicitation)),
-        "progress": selectors.evaluation_progress(solicitation=solicitation) if solicitation.opened_at else [],
+        "committee": selectors.evaluator_progress_list(solicitation=solicitation),
+        "show_progress": solicitation.status in EVALUATION_STATUSES,
+        "can_open": can_open_proposals(solicitation, timezone.now()),
         "register": register, "ranking": ranking,
         "draft_count": solicitation.proposals.filter(status=Proposal.Status.DRAFT).count(),
         "criterion_form": CriterionForm(), "question_form": ProposalQuestionForm(),
         "attachment_form": RequiredAttachmentForm(), "document_form": DocumentForm(), "addendum_form": AddendumForm(),
-        "assign_form": EvaluatorAssignForm(), "cancel_form": ReasonForm(),
+        "assign_form": assign_form,
+        "evaluator_candidates": assign_form is not None and assign_form.fields["evaluator"].queryset.exists(),
+        "cancel_form": ReasonForm(),
         "responsiveness_form": ResponsivenessForm(criteria=minimum),
-        "recommend_form": RecommendForm(proposals=responsive), "award_form": AwardForm(),
         "S": Solicitation.Status,
     })
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """An irreversible step: the page that says what it does, then the POST that does it."""
+
+    statuses: frozenset
+    title: Promise
+    consequences: tuple[Promise, ...]
+    button: Promise
+    url: str  # the URL name of the action view
+
+
+CONFIRMATIONS = {
+    "open": Confirmation(
+        frozenset({S.PUBLISHED, S.CLOSED}), gettext_lazy("Open the proposals"),
+        (gettext_lazy("The technical proposals are unsealed for you and the register of proposals is fixed, "
+                      "with each proposal's receipt."),
+         gettext_lazy("No proposal can be submitted, changed or withdrawn after this."),
+         gettext_lazy("The price proposals stay sealed until the price opening.")),
+        gettext_lazy("Open the proposals"), "open"),
+    "consensus-start": Confirmation(
+        frozenset({S.EVALUATION}), gettext_lazy("Start consensus"),
+        (gettext_lazy("Every evaluator's individual scores are locked, submitted or not: nobody can enter, "
+                      "change or submit a score after this."),
+         gettext_lazy("Only submitted score sheets count in the consensus table."),
+         gettext_lazy("The committee can no longer change: no evaluator can be appointed.")),
+        gettext_lazy("Start consensus and lock the scores"), "consensus-start"),
+    "price-open": Confirmation(
+        frozenset({S.CONSENSUS}), gettext_lazy("Open the price proposals"),
+        (gettext_lazy("The price proposals are unsealed and combined with the consensus ratings in the ranking."),
+         gettext_lazy("The consensus ratings can no longer change after this.")),
+        gettext_lazy("Open the price proposals"), "price-open"),
+    "recommend": Confirmation(
+        frozenset({S.PRICE_OPENED}), gettext_lazy("Recommend the award"),
+        (gettext_lazy("The proposal you choose is recorded as recommended, with your reasons, in the "
+                      "procurement file."),
+         gettext_lazy("The recommendation cannot be changed; the next step is the award to that proposal.")),
+        gettext_lazy("Recommend the award"), "recommend"),
+    "award": Confirmation(
+        frozenset({S.AWARD_RECOMMENDED}), gettext_lazy("Award the contract"),
+        (gettext_lazy("The solicitation is awarded to the recommended proposal."),
+         gettext_lazy("Every proposer is sent a notice of award or non-award with the committee's feedback, "
+                      "and the public notice of award is published."),
+         gettext_lazy("The award cannot be withdrawn from this site.")),
+        gettext_lazy("Award and send the notices"), "award"),
+}
+
+
+def _confirm_url(solicitation: Solicitation, action: str) -> str:
+    return reverse("procurement:solicitation-confirm", args=[solicitation.pk, action])
+
+
+def _action_url(solicitation: Solicitation, action: str) -> str:
+    if action == "recommend":
+        return reverse("procurement:award-recommend", args=[solicitation.pk])
+    if action == "award":
+        return reverse("procurement:award", args=[solicitation.pk])
+    return reverse("procurement:solicitation-transition", args=[solicitation.pk, action])
+
+
+def _not_confirmed(request, solicitation: Solicitation, action: str):
+    """A POST to an irreversible step without the confirmation page's field does nothing."""
+    if request.POST.get("confirm") == "yes":
+        return None
+    messages.error(request, _("Nothing was done: this step cannot be undone, so confirm it on this page first."))
+    return redirect(_confirm_url(solicitation, action))
+
+
+def _confirm_page(request, solicitation: Solicitation, action: str, form=None, status: int = 200):
+    spec = CONFIRMATIONS[action]
+    context = {"solicitation": solicitation, "action": action, "spec": spec, "form": form,
+               "action_url": _action_url(solicitation, action), "S": S}
+    if action == "consensus-start":
+        context["committee"] = selectors.evaluator_progress_list(solicitation=solicitation)
+    if action in ("recommend", "award"):
+        context["ranking"] = selectors.solicitation_ranking(solicitation=solicitation)
+    return render(request, "procurement/solicitation_confirm.html", context, status=status)
+
+
+def _confirm_form(solicitation: Solicitation, action: str, data=None):
+    if action == "recommend":
+        return RecommendForm(data, proposals=_recommendable(solicitation))
+    if action == "award":
+        return AwardForm(data)
+    return None
+
+
+@login_required
+def solicitation_confirm(request, pk: int, action: str):
+    """What an irreversible step will do, and the button that does it (the action view refuses a
+    POST that did not come from here)."""
+    solicitation = _solicitation(request.user, pk)
+    if action not in CONFIRMATIONS:
+        raise Http404
+    if solicitation.status not in CONFIRMATIONS[action].statuses:
+        messages.error(request, _("That step is not available now: the solicitation is %(status)s.")
+                       % {"status": solicitation.get_status_display().lower()})
+        return _back(solicitation)
+    if action == "open" and not can_open_proposals(solicitation, timezone.now()):
+        messages.error(request, _("The proposals can be opened only after the deadline and the scheduled opening."))
+        return _back(solicitation)
+    return _confirm_page(request, solicitation, action, form=_confirm_form(solicitation, action))
 
 
 TRANSITIONS = {
@@ -156,6 +325,8 @@ def solicitation_transition(request, pk: int, action: str):
     solicitation = _solicitation(request.user, pk)
     if action not in TRANSITIONS:
         raise Http404
+    if action in CONFIRMATIONS and (refused := _not_confirmed(request, solicitation, action)):
+        return refused
     service, success = TRANSITIONS[action]
     return _run(request, solicitation, lambda: service(solicitation=solicitation, by=request.user), _(success))
 
@@ -229,9 +400,9 @@ def clarification_answer(request, pk: int, clarification_pk: int):
 @require_POST
 def evaluator_assign(request, pk: int):
     solicitation = _solicitation(request.user, pk)
-    form = EvaluatorAssignForm(request.POST)
+    form = EvaluatorAssignForm(request.POST, solicitation=solicitation)
     if not form.is_valid():
-        messages.error(request, _("Choose an evaluator."))
+        messages.error(request, _("Choose an evaluator who is not on the committee yet."))
         return _back(solicitation, "committee")
     return _run(request, solicitation, lambda: services.evaluator_assign(
         solicitation=solicitation, evaluator=form.cleaned_data["evaluator"], by=request.user),
@@ -308,8 +479,6 @@ def consensus_record(request, pk: int, proposal_pk: int, criterion_pk: int):
     criterion = get_object_or_404(solicitation.criteria, pk=criterion_pk)
     form = ScoreForm(request.POST, method=solicitation.rating_method, criterion=criterion,
                      prefix=f"c{proposal.pk}-{criterion.pk}")
-    from django.urls import reverse
-
     back = redirect(f"{reverse('procurement:consensus', args=[solicitation.pk])}#p{proposal.pk}")
     if not form.is_valid():
         messages.error(request, _("Give the consensus rating and its rationale."))
@@ -322,30 +491,44 @@ def consensus_record(request, pk: int, proposal_pk: int, criterion_pk: int):
     return back
 
 
+def _confirmed_step(request, pk: int, action: str, perform: Callable, success: str):
+    """The POST of the recommendation or the award: confirmed, its form valid, then one service call.
+    A form error or a refusal shows the confirmation page again with what was typed."""
+    solicitation = _solicitation(request.user, pk)
+    if refused := _not_confirmed(request, solicitation, action):
+        return refused
+    form = _confirm_form(solicitation, action, request.POST)
+    if form.is_valid():
+        try:
+            perform(solicitation, form)
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, success)
+            return _back(solicitation)
+    return _confirm_page(request, solicitation, action, form=form, status=400)
+
+
 @login_required
 @require_POST
 def award_recommend(request, pk: int):
-    solicitation = _solicitation(request.user, pk)
-    proposals = list(solicitation.proposals.filter(status=Proposal.Status.SUBMITTED).select_related("organization"))
-    form = RecommendForm(request.POST, proposals=proposals)
-    if not form.is_valid():
-        messages.error(request, _("Choose the proposal and write the reasons."))
-        return _back(solicitation, "award")
-    proposal = next(p for p in proposals if p.pk == form.cleaned_data["proposal"])
-    return _run(request, solicitation, lambda: services.solicitation_award_recommend(
-        solicitation=solicitation, proposal=proposal, by=request.user, reasons=form.cleaned_data["reasons"]),
-        _("The award is recommended."), "award")
+    def recommend(solicitation, form):
+        proposal = next(p for p in _recommendable(solicitation) if p.pk == form.cleaned_data["proposal"])
+        services.solicitation_award_recommend(solicitation=solicitation, proposal=proposal, by=request.user,
+                                              reasons=form.cleaned_data["reasons"])
+
+    return _confirmed_step(request, pk, "recommend", recommend, _("The award is recommended."))
 
 
 @login_required
 @require_POST
 def award(request, pk: int):
-    solicitation = _solicitation(request.user, pk)
-    form = AwardForm(request.POST)
-    justification = form.cleaned_data["justification"] if form.is_valid() else ""
-    return _run(request, solicitation, lambda: services.solicitation_award(
-        solicitation=solicitation, by=request.user, justification=justification),
-        _("Awarded. The notices were sent and the public award notice is up."), "award")
+    def award_(solicitation, form):
+        services.solicitation_award(solicitation=solicitation, by=request.user,
+                                    justification=form.cleaned_data["justification"])
+
+    return _confirmed_step(request, pk, "award", award_,
+                           _("Awarded. The notices were sent and the public award notice is up."))
 
 
 @login_required
