@@ -159,7 +159,8 @@ def evaluator_progress_list(*, solicitation: Solicitation) -> list[dict]:
     proposal_ids = set(solicitation.proposals.filter(status=Proposal.Status.SUBMITTED).exclude(responsive=False)
                        .values_list("pk", flat=True))
     criteria_count = solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE).count()
-    assignments = list(solicitation.assignments.select_related("evaluator", "attestation").order_by("assigned_at"))
+    assignments = list(solicitation.assignments.select_related("evaluator", "attestation")
+                   .order_by("assigned_at", "pk"))
     recused: dict[int, set[int]] = {}
     for assignment_id, proposal_id in ConflictDeclaration.objects.filter(
             attestation__assignment__solicitation=solicitation, has_conflict=True).values_list(

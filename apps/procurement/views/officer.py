@@ -248,8 +248,7 @@ CONFIRMATIONS = {
         frozenset({S.AWARD_RECOMMENDED}), gettext_lazy("Award the contract"),
         (gettext_lazy("The solicitation is awarded to the recommended proposal."),
          gettext_lazy("Every proposer is sent a notice of award or non-award with the committee's feedback, "
-                      "and the public notice of award is published."),
-         gettext_lazy("The award cannot be withdrawn from this site.")),
+                      "and the public notice of award is published.")),
         gettext_lazy("Award and send the notices"), "award"),
 }
 
