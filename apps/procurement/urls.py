@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evaluation, officer, proposals, public
+from .views import evaluation, officer, proposals, public, steps
 
 app_name = "procurement"
 
@@ -29,8 +29,8 @@ urlpatterns = [
     path("manage/new/", officer.solicitation_create, name="solicitation-create"),
     path("manage/<int:pk>/", officer.solicitation_manage, name="solicitation-manage"),
     path("manage/<int:pk>/edit/", officer.solicitation_edit, name="solicitation-edit"),
-    path("manage/<int:pk>/confirm/<slug:action>/", officer.solicitation_confirm, name="solicitation-confirm"),
-    path("manage/<int:pk>/do/<slug:action>/", officer.solicitation_transition, name="solicitation-transition"),
+    path("manage/<int:pk>/confirm/<slug:action>/", steps.solicitation_confirm, name="solicitation-confirm"),
+    path("manage/<int:pk>/do/<slug:action>/", steps.solicitation_transition, name="solicitation-transition"),
     path("manage/<int:pk>/cancel/", officer.solicitation_cancel, name="solicitation-cancel"),
     path("manage/<int:pk>/add/<slug:item>/", officer.solicitation_item_add, name="solicitation-item-add"),
     path("manage/<int:pk>/remove/<slug:item>/<int:item_pk>/", officer.solicitation_item_remove,
@@ -41,8 +41,8 @@ urlpatterns = [
     path("manage/<int:pk>/consensus/", officer.consensus, name="consensus"),
     path("manage/<int:pk>/consensus/<int:proposal_pk>/<int:criterion_pk>/", officer.consensus_record,
          name="consensus-record"),
-    path("manage/<int:pk>/recommend/", officer.award_recommend, name="award-recommend"),
-    path("manage/<int:pk>/award/", officer.award, name="award"),
+    path("manage/<int:pk>/recommend/", steps.award_recommend, name="award-recommend"),
+    path("manage/<int:pk>/award/", steps.award, name="award"),
     path("manage/<int:pk>/file.json", officer.procurement_file_export, name="procurement-file"),
     path("manage/proposals/<int:pk>/", officer.proposal_review, name="proposal-review"),
     path("manage/proposals/<int:pk>/responsiveness/", officer.responsiveness_record, name="responsiveness-record"),

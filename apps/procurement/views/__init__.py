@@ -1,3 +1,3 @@
-from . import evaluation, officer, proposals, public
+from . import evaluation, officer, proposals, public, steps
 
-__all__ = ["evaluation", "officer", "proposals", "public"]
+__all__ = ["evaluation", "officer", "proposals", "public", "steps"]
