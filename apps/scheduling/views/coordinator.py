@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -321,21 +321,34 @@ def timesheet(request):
                                                          "query": request.GET.urlencode()})
 
 
+COVERAGE_SYMBOLS = {"full": "✓", "partial": "◐", "empty": "✗", "none": "—"}
+
+
 def _coverage_grid(data: selectors.Coverage, *, team, today: date) -> tuple[list[dict], list[tuple]]:
-    """The heat map's columns (weekday, weekend, past) and rows of (zone, [(column, cell, link)]). A cell links
-    to its one shift, or to the team's week holding that day when it has several."""
-    columns = [{"day": d, "weekend": d.weekday() >= 5, "past": d < today, "today": d == today} for d in data.days]
+    """The heat map's columns (weekday, weekend, past) and rows of (zone, [cell]). A cell links to its one
+    shift, or to the team's week holding that day when it has several. Classes, links and labels are built
+    here, once per page, because a month of twenty zones is 620 cells: a reverse() or a translated
+    template tag per cell would be most of the page's time."""
+    columns = [{"day": d, "weekend": d.weekday() >= 5, "past": d < today, "today": d == today,
+                "label": formats.date_format(d, "D j F")} for d in data.days]
     week = reverse("scheduling:schedule") + f"?team={team.pk}&week="
+    detail = reverse("scheduling:shift-detail", args=[0]).removesuffix("0/")
+    filled_label, no_shift = _("%(filled)s of %(required)s places filled, %(day)s"), _("No shift")
     rows = []
     for zone, cells in data.rows.items():
         row = []
         for column, cell in zip(columns, cells.values(), strict=True):
-            link = None
+            classes = f"cov-{cell.state} cov-step-{cell.step}"
+            classes += " cov-weekend" * column["weekend"] + " cov-today" * column["today"]
+            link = label = None
             if len(cell.shifts) == 1:
-                link = reverse("scheduling:shift-detail", args=[cell.shifts[0].pk])
+                link = f"{detail}{cell.shifts[0].pk}/"
             elif cell.shifts:
                 link = week + column["day"].isoformat()
-            row.append((column, cell, link))
+            if cell.shifts:
+                label = filled_label % {"filled": cell.filled, "required": cell.required, "day": column["label"]}
+            row.append({"classes": classes, "link": link, "symbol": COVERAGE_SYMBOLS[cell.state],
+                        "count": f"{cell.filled}/{cell.required}", "label": label or no_shift})
         rows.append((zone, row))
     return columns, rows
 
