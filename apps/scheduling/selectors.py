@@ -208,6 +208,43 @@ class CoverageCell:
     def unfilled(self) -> int:
         return max(self.required - self.filled, 0)
 
+    @property
+    def state(self) -> str:
+        """The heat map's scale: "none" (no shift), "empty", "partial" or "full"."""
+        if not self.shifts:
+            return "none"
+        if self.filled >= self.required:
+            return "full"
+        return "partial" if self.filled else "empty"
+
+    @property
+    def step(self) -> int:
+        """The shading step 0–4: 0 is empty or no shift, 1–3 are thirds of a partly filled day, 4 is full."""
+        if self.state == "full":
+            return 4
+        if self.state != "partial":
+            return 0
+        return min(1 + 3 * self.filled // self.required, 3)
+
+
+@dataclass
+class CoverageDay:
+    """One day of the whole team, for the chart above the grid."""
+    day: date
+    required: int = 0
+    filled: int = 0
+    no_shows: int = 0
+    worked: int = 0
+
+    @property
+    def fill_rate(self) -> float | None:
+        return round(self.filled / self.required, 3) if self.required else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        done = self.no_shows + self.worked
+        return round(self.no_shows / done, 3) if done else None
+
 
 @dataclass
 class Coverage:
@@ -218,6 +255,7 @@ class Coverage:
     filled: int
     no_shows: int
     worked: int
+    totals: list[CoverageDay] = field(default_factory=list)
 
     @property
     def fill_rate(self) -> float | None:
@@ -241,6 +279,7 @@ def coverage(*, user, team: Team, start: date, end: date) -> Coverage:
                   .order_by("starts_at"))
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     rows: dict = defaultdict(lambda: {d: CoverageCell() for d in days})
+    totals = {d: CoverageDay(day=d) for d in days}
     required = filled = no_shows = worked = 0
     for shift in shifts:
         day = timezone.localtime(shift.starts_at, tz).date()
@@ -248,6 +287,9 @@ def coverage(*, user, team: Team, start: date, end: date) -> Coverage:
         have = sum(min(p.filled, p.count) for p in shift.positions.all())
         required, filled = required + need, filled + have
         no_shows, worked = no_shows + shift.no_shows, worked + shift.worked
+        total = totals[day]
+        total.required, total.filled = total.required + need, total.filled + have
+        total.no_shows, total.worked = total.no_shows + shift.no_shows, total.worked + shift.worked
         for zone in shift.zones.all() or [None]:
             cell = rows[zone][day]
             cell.shifts.append(shift)
@@ -255,7 +297,7 @@ def coverage(*, user, team: Team, start: date, end: date) -> Coverage:
             cell.filled += have
     zones = sorted(rows, key=lambda z: (z is None, getattr(z, "name", "")))
     return Coverage(days=days, zones=zones, rows={z: rows[z] for z in zones}, required=required, filled=filled,
-                    no_shows=no_shows, worked=worked)
+                    no_shows=no_shows, worked=worked, totals=list(totals.values()))
 
 
 # --- timesheets -----------------------------------------------------------------------------------------

@@ -141,3 +141,57 @@ def test_a_coordinator_records_the_hours_of_someone_who_forgot_to_check_in(new_p
     assert (forgot.status, forgot.checked_in_at, forgot.checked_out_at) == (
         Assignment.Status.COMPLETED, shift.starts_at, shift.ends_at)
     journey.check("hours recorded")
+
+
+def test_the_coverage_month_fits_a_laptop_and_scrolls_in_its_own_region_on_a_phone(new_page, next_week):
+    """The month of next week's team: a full, a partly filled and an empty early-morning shift on the 1st–3rd
+    beside the week of drafts. At 1280 px every day fits; at 390 px the grid scrolls inside a focusable region
+    with the zone column held, and a cell opens its shift."""
+    from apps.core.localtime import local_moment
+    from apps.core.models import Neighborhood
+    from apps.scheduling.models import Team
+    from tests.factories.scheduling import make_shift, place
+
+    monday = next_week["monday"]
+    team = Team.objects.get(name="Dorchester day team")
+    zone = Neighborhood.objects.get(name="Roxbury")
+    first = monday.replace(day=1)
+    shifts = [make_shift(team=team, starts_at=local_moment(first + timedelta(days=n), time(6)), hours=3,
+                         zones=[zone]) for n in range(3)]
+    place(shift=shifts[0], responder=next_week["Riley"], role=PositionRole.LEAD)
+    place(shift=shifts[0], responder=next_week["Avery"])
+    place(shift=shifts[1], responder=next_week["Avery"])
+    url = f"/shifts/coverage/?team={team.pk}&month={monday:%Y-%m}"
+
+    page = new_page(width=1280)
+    journey = Journey("4-coverage", page)
+    sign_in(page, email=next_week["coordinator"].email, password=DEFAULT_PASSWORD)
+    page.goto(url)
+    grid = page.get_by_role("region", name="Places filled by zone and day")
+    widths = grid.evaluate("el => [el.scrollWidth, el.clientWidth, el.querySelector('table').scrollWidth]")
+    assert widths[0] <= widths[1] and widths[2] <= 1280, widths  # every day of the month in view
+    first_day = page.locator("thead th.cov-day").first
+    assert [first_day.locator(".cov-wd").inner_text(), first_day.locator(".cov-dn").inner_text()] == [
+        first.strftime("%a"), "1"]
+    row = page.locator("table.coverage-map tbody tr").first
+    assert [row.locator("td").nth(n).locator(".cov-count").inner_text() for n in range(3)] == ["2/2", "1/2", "0/2"]
+    assert [row.locator("td").nth(n).locator(".cov-symbol").inner_text() for n in range(3)] == ["✓", "◐", "✗"]
+    assert page.get_by_role("img", name="Fill rate and no-shows by day, %").is_visible()
+    journey.check("coverage month at 1280 px")
+    row.locator("td").nth(1).get_by_role("link").click()
+    assert page.url.endswith(f"/shifts/shifts/{shifts[1].pk}/")
+
+    phone = new_page(**PHONE)
+    sign_in(phone, email=next_week["coordinator"].email, password=DEFAULT_PASSWORD)
+    phone.goto(url)
+    grid = phone.get_by_role("region", name="Places filled by zone and day")
+    assert grid.evaluate("el => el.scrollWidth > el.clientWidth")
+    zone_cell = phone.locator("table.coverage-map tbody th").first
+    left = zone_cell.bounding_box()["x"]
+    grid.focus()
+    for _ in range(3):
+        phone.keyboard.press("ArrowRight")
+    # the keyboard scrolls the focused region (smoothly: wait for it to move)
+    phone.wait_for_function("el => el.scrollLeft > 0", arg=grid.element_handle())
+    assert abs(zone_cell.bounding_box()["x"] - left) < 1  # the zone column stays put (to the half pixel)
+    Journey("4-coverage-phone", phone).check("coverage month at 390 px")

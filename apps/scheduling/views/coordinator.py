@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.core.charts import line_chart
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error, run_action
 
@@ -320,8 +321,52 @@ def timesheet(request):
                                                          "query": request.GET.urlencode()})
 
 
+COVERAGE_SYMBOLS = {"full": "✓", "partial": "◐", "empty": "✗", "none": "—"}
+
+
+def _coverage_grid(data: selectors.Coverage, *, team, today: date) -> tuple[list[dict], list[tuple]]:
+    """The heat map's columns (weekday, weekend, past) and rows of (zone, [cell]). A cell links to its one
+    shift, or to the team's week holding that day when it has several. Classes, links and labels are built
+    here, once per page, because a month of twenty zones is 620 cells: a reverse() or a translated
+    template tag per cell would be most of the page's time."""
+    columns = [{"day": d, "weekend": d.weekday() >= 5, "past": d < today, "today": d == today,
+                "label": formats.date_format(d, "D j F")} for d in data.days]
+    week = reverse("scheduling:schedule") + f"?team={team.pk}&week="
+    detail = reverse("scheduling:shift-detail", args=[0]).removesuffix("0/")
+    filled_label, no_shift = _("%(filled)s of %(required)s places filled, %(day)s"), _("No shift")
+    rows = []
+    for zone, cells in data.rows.items():
+        row = []
+        for column, cell in zip(columns, cells.values(), strict=True):
+            classes = f"cov-{cell.state} cov-step-{cell.step}"
+            classes += " cov-weekend" * column["weekend"] + " cov-today" * column["today"]
+            link = label = None
+            if len(cell.shifts) == 1:
+                link = f"{detail}{cell.shifts[0].pk}/"
+            elif cell.shifts:
+                link = week + column["day"].isoformat()
+            if cell.shifts:
+                label = filled_label % {"filled": cell.filled, "required": cell.required, "day": column["label"]}
+            row.append({"classes": classes, "link": link, "symbol": COVERAGE_SYMBOLS[cell.state],
+                        "count": f"{cell.filled}/{cell.required}", "label": label or no_shift})
+        rows.append((zone, row))
+    return columns, rows
+
+
+def _coverage_chart(data: selectors.Coverage):
+    def percent(value):
+        return None if value is None else value * 100
+
+    return line_chart([str(d.day.day) for d in data.totals], [
+        (_("Fill rate"), [percent(d.fill_rate) for d in data.totals]),
+        (_("No-show rate"), [percent(d.no_show_rate) for d in data.totals])],
+        title=_("Fill rate and no-shows by day, %"), width=720, height=200, unit="%", y_max=100)
+
+
 @login_required
 def coverage(request):
+    """The month of one team as a heat map: filled / required per zone and day, a chart of the fill rate and
+    no-shows by day above it."""
     user = request.user
     require_coordinator(user)
     teams = list(selectors.managed_team_list(user=user))
@@ -330,6 +375,8 @@ def coverage(request):
     month = month.replace(day=1)
     end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     data = selectors.coverage(user=user, team=team, start=month, end=end) if team else None
+    columns, rows = _coverage_grid(data, team=team, today=timezone.localdate()) if data else ([], [])
     return render(request, "scheduling/coverage.html", {
-        "teams": teams, "team": team, "month": month, "data": data,
+        "teams": teams, "team": team, "month": month, "data": data, "columns": columns, "rows": rows,
+        "chart": _coverage_chart(data) if data and data.required else None,
         "previous": (month - timedelta(days=1)).replace(day=1), "next": end + timedelta(days=1)})

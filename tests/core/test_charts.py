@@ -1,5 +1,5 @@
 
-from apps.reports.charts import bar_chart, line_chart
+from apps.core.charts import bar_chart, line_chart
 from apps.reports.labels import labels
 
 
