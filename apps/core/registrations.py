@@ -2,11 +2,12 @@
 menu, which accounts fills)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .registry import NavGroup, NavItem, register_nav, register_nav_group
 
 # The program's tasks, in the header's order; an app places its entries in one by key.
-register_nav_group(NavGroup(key="schedule", label=_("Schedule"), order=100))
+register_nav_group(NavGroup(key="schedule", label=pgettext_lazy("navigation group", "Schedule"), order=100))
 register_nav_group(NavGroup(key="people", label=_("People & training"), order=200))
 register_nav_group(NavGroup(key="procurement", label=_("Procurement"), order=300))
 register_nav_group(NavGroup(key="community", label=_("Community"), order=400))
