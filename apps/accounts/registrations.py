@@ -3,16 +3,31 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.registry import Card, NavItem, register_cards, register_nav
+from apps.core.registry import ACCOUNT, Card, NavItem, register_cards, register_nav
 from apps.notifications.kinds import Channel, Kind, register_kind
 
 from . import selectors
 from .models import Invitation
 from .roles import Role
 
-register_nav(NavItem(key="organizations", label=_("Organizations"), url_name="accounts:organization-list", order=800))
-register_nav(NavItem(key="invitations", label=_("Invitations"), url_name="accounts:invitation-list", order=810,
+register_nav(NavItem(key="organizations", group="people",
+                     label=_("Organizations"), url_name="accounts:organization-list", order=800))
+register_nav(NavItem(key="invitations", group="people",
+                     label=_("Invitations"), url_name="accounts:invitation-list", order=810,
                      roles=frozenset({Role.PROGRAM_ADMIN, Role.COORDINATOR})))
+
+
+def _uses_the_api(user) -> bool:
+    # Staff and the program's partners pull data through the API; responders work from their phones and
+    # reach the API docs from the footer should they want them.
+    return bool(user.role_names - {Role.RESPONDER})
+
+
+# The user menu, beside the profile and sign out.
+register_nav(NavItem(key="api-tokens", group=ACCOUNT, label=_("API tokens"), url_name="accounts:api-token-list",
+                     order=950, predicate=_uses_the_api))
+register_nav(NavItem(key="api-docs", group=ACCOUNT, label=_("API docs"), url_name="api-docs", order=960,
+                     predicate=_uses_the_api))
 
 
 def _cards(request) -> list[Card]:

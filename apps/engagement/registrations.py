@@ -15,15 +15,20 @@ STAFF = frozenset({Role.MODERATOR, Role.PROGRAM_ADMIN})
 
 # Signed-in users see the public calendar too; anonymous visitors reach it from the home page
 # (base.html should link "Community sessions" → engagement:session-list for them).
-register_nav(NavItem(key="engagement-public", label=_("Community sessions"), url_name="engagement:session-list",
+register_nav(NavItem(key="engagement-public", group="community",
+                     label=_("Community sessions"), url_name="engagement:session-list",
                      order=300))
-register_nav(NavItem(key="engagement-sessions", label=_("Sessions"), url_name="engagement:staff-session-list",
+register_nav(NavItem(key="engagement-sessions", group="community",
+                     label=_("Sessions"), url_name="engagement:staff-session-list",
                      order=310, roles=STAFF))
-register_nav(NavItem(key="engagement-feedback", label=_("Feedback queue"), url_name="engagement:feedback-list",
+register_nav(NavItem(key="engagement-feedback", group="community",
+                     label=_("Feedback queue"), url_name="engagement:feedback-list",
                      order=320, roles=STAFF))
-register_nav(NavItem(key="engagement-codebook", label=_("Codebook"), url_name="engagement:theme-list",
+register_nav(NavItem(key="engagement-codebook", group="community",
+                     label=_("Codebook"), url_name="engagement:theme-list",
                      order=330, roles=STAFF))
-register_nav(NavItem(key="engagement-decisions", label=_("Decisions"), url_name="engagement:decision-list",
+register_nav(NavItem(key="engagement-decisions", group="community",
+                     label=_("Decisions"), url_name="engagement:decision-list",
                      order=340, roles=STAFF))
 
 

@@ -18,14 +18,17 @@ from .models import Clarification, Proposal, Solicitation
 
 S = Solicitation.Status
 
-register_nav(NavItem(key="procurement-solicitations", label=_("Solicitations"),
+register_nav(NavItem(key="procurement-solicitations", group="procurement", label=_("Solicitations"),
                      url_name="procurement:solicitation-manage-list", order=200,
                      roles=frozenset({Role.PROCUREMENT_OFFICER})))
-register_nav(NavItem(key="procurement-evaluations", label=_("My evaluations"), url_name="procurement:evaluation-list",
+register_nav(NavItem(key="procurement-evaluations", group="procurement",
+                     label=_("My evaluations"), url_name="procurement:evaluation-list",
                      order=210, roles=frozenset({Role.RFP_EVALUATOR})))
-register_nav(NavItem(key="procurement-rfps", label=_("RFPs"), url_name="procurement:solicitation-list", order=200,
+register_nav(NavItem(key="procurement-rfps", group="procurement",
+                     label=_("RFPs"), url_name="procurement:solicitation-list", order=200,
                      roles=frozenset({Role.COORDINATOR})))
-register_nav(NavItem(key="procurement-proposals", label=_("Proposals"), url_name="procurement:proposal-list",
+register_nav(NavItem(key="procurement-proposals", group="procurement",
+                     label=_("Proposals"), url_name="procurement:proposal-list",
                      order=205, roles=frozenset({Role.COORDINATOR})))
 
 

@@ -11,7 +11,7 @@ from . import selectors, services
 from .kinds import all_report_roles, engagement, procurement, program, scheduling, training  # noqa: F401  (registers the kinds)
 from .permissions import can_run_any_kind
 
-register_nav(NavItem(key="reports", label=_("Reports"), url_name="reports:report-list", order=700,
+register_nav(NavItem(key="reports", group="reports", label=_("Reports"), url_name="reports:report-list", order=700,
                      roles=all_report_roles(), predicate=can_run_any_kind))
 
 

@@ -15,19 +15,26 @@ from . import demo, reminders, selectors
 from .models import Assignment, Position, Shift
 from .permissions import coordinated_organization_ids
 
-register_nav(NavItem(key="scheduling-my", label=_("My shifts"), url_name="scheduling:my-shifts", order=300,
+register_nav(NavItem(key="scheduling-my", group="schedule",
+                     label=_("My shifts"), url_name="scheduling:my-shifts", order=300,
                      roles=frozenset({Role.RESPONDER})))
-register_nav(NavItem(key="scheduling-open", label=_("Open shifts"), url_name="scheduling:open-shifts", order=305,
+register_nav(NavItem(key="scheduling-open", group="schedule",
+                     label=_("Open shifts"), url_name="scheduling:open-shifts", order=305,
                      roles=frozenset({Role.RESPONDER})))
-register_nav(NavItem(key="scheduling-schedule", label=_("Schedule"), url_name="scheduling:schedule", order=310,
+register_nav(NavItem(key="scheduling-schedule", group="schedule",
+                     label=_("Schedule"), url_name="scheduling:schedule", order=310,
                      roles=frozenset({Role.COORDINATOR})))
-register_nav(NavItem(key="scheduling-swaps", label=_("Shift swaps"), url_name="scheduling:swap-list", order=315,
+register_nav(NavItem(key="scheduling-swaps", group="schedule",
+                     label=_("Shift swaps"), url_name="scheduling:swap-list", order=315,
                      roles=frozenset({Role.COORDINATOR, Role.RESPONDER})))
-register_nav(NavItem(key="scheduling-time-off", label=_("Time off"), url_name="scheduling:time-off", order=320,
+register_nav(NavItem(key="scheduling-time-off", group="schedule",
+                     label=_("Time off"), url_name="scheduling:time-off", order=320,
                      roles=frozenset({Role.COORDINATOR, Role.RESPONDER})))
-register_nav(NavItem(key="scheduling-timesheets", label=_("Timesheets"), url_name="scheduling:timesheet", order=325,
+register_nav(NavItem(key="scheduling-timesheets", group="schedule",
+                     label=_("Timesheets"), url_name="scheduling:timesheet", order=325,
                      roles=frozenset({Role.COORDINATOR})))
-register_nav(NavItem(key="scheduling-coverage", label=_("Coverage"), url_name="scheduling:coverage", order=330,
+register_nav(NavItem(key="scheduling-coverage", group="schedule",
+                     label=_("Coverage"), url_name="scheduling:coverage", order=330,
                      roles=frozenset({Role.COORDINATOR})))
 
 

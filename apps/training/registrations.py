@@ -13,18 +13,23 @@ from . import demo, reminders, selectors
 from .models import RequirementRole, TrainingSession
 from .readiness import readiness_in_organizations, readiness_pass
 
-register_nav(NavItem(key="training-my", label=_("My training"), url_name="training:my-training", order=200,
+register_nav(NavItem(key="training-my", group="people",
+                     label=_("My training"), url_name="training:my-training", order=200,
                      roles=frozenset({Role.RESPONDER})))
-register_nav(NavItem(key="training-readiness", label=_("Readiness"), url_name="training:readiness-matrix",
+register_nav(NavItem(key="training-readiness", group="people",
+                     label=_("Readiness"), url_name="training:readiness-matrix",
                      order=210, roles=frozenset({Role.COORDINATOR, Role.TRAINER, Role.PROGRAM_ADMIN})))
-register_nav(NavItem(key="training-verification", label=_("Verify training"), url_name="training:verification-queue",
+register_nav(NavItem(key="training-verification", group="people",
+                     label=_("Verify training"), url_name="training:verification-queue",
                      order=215, roles=frozenset({Role.COORDINATOR, Role.TRAINER})))
-register_nav(NavItem(key="training-import", label=_("Import training records"), url_name="training:record-import",
+register_nav(NavItem(key="training-import", group="people",
+                     label=_("Import training records"), url_name="training:record-import",
                      order=217, roles=frozenset({Role.COORDINATOR, Role.TRAINER})))
-register_nav(NavItem(key="training-sessions", label=_("Training sessions"), url_name="training:session-list",
+register_nav(NavItem(key="training-sessions", group="people",
+                     label=_("Training sessions"), url_name="training:session-list",
                      order=220, roles=frozenset({Role.COORDINATOR, Role.TRAINER, Role.RESPONDER,
                                                  Role.PROGRAM_ADMIN})))
-register_nav(NavItem(key="training-requirements", label=_("Training requirements"),
+register_nav(NavItem(key="training-requirements", group="people", label=_("Training requirements"),
                      url_name="training:requirement-list", order=230, roles=frozenset({Role.PROGRAM_ADMIN})))
 
 

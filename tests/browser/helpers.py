@@ -137,12 +137,37 @@ def sign_in(page, *, email: str, password: str, totp_secret: str | None = None) 
     if totp_secret is not None:
         page.get_by_label(re.compile("^Code")).fill(fresh_totp_code(totp_secret))
         page.get_by_role("main").get_by_role("button", name=re.compile("^Sign in$", re.I)).click()
-    page.get_by_role("button", name="Sign out").wait_for()
+    # Sign out sits in the user menu, folded until opened: signed in once the page has it.
+    page.get_by_role("button", name="Sign out", include_hidden=True).wait_for(state="attached")
 
 
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    reveal(page.get_by_role("button", name="Sign out", include_hidden=True)).click()
     page.get_by_role("link", name="Staff sign in").wait_for()
+
+
+def reveal(locator):
+    """Open, as a person does, every closed menu around `locator` in the header (the phone's "Menu", then
+    the group): a click on each shown menu's summary, outermost first. Returns the locator, now visible."""
+    for menu in locator.locator("xpath=ancestor::details").all():  # document order: outermost first
+        summary = menu.locator("xpath=./summary")
+        # From 44rem the "Menu" is closed but shown, its summary hidden: nothing to open there.
+        if menu.get_attribute("open") is None and summary.is_visible():
+            summary.click()
+    return locator
+
+
+def follow_nav(page, name: str | re.Pattern, *, exact: bool = True) -> None:
+    """Follow a link of the main navigation: open the menu and group it is in, then click it. A group the
+    user sees one entry of is a plain link, so the journey does not need to know which it is."""
+    nav = page.get_by_role("navigation", name="Main", include_hidden=True)
+    link = nav.get_by_role("link", name=name, exact=exact if isinstance(name, str) else None, include_hidden=True)
+    reveal(link).click()
+
+
+def open_user_menu(page) -> None:
+    """Open the user menu (and on a phone the "Menu" around it)."""
+    reveal(page.locator(".user-menu > .nav-group-list"))
 
 
 def tab_to(page, name: str | re.Pattern, *, limit: int = 80, shift: bool = False) -> dict:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.procurement import services
 from apps.procurement.models import ConflictAttestation, Proposal, ScoreSheet, Solicitation
-from tests.browser.helpers import Journey, sign_in, sign_out
+from tests.browser.helpers import Journey, follow_nav, sign_in, sign_out
 from tests.factories import DEFAULT_PASSWORD, CityDepartmentFactory, OrganizationFactory, enable_totp, user_with_role
 from tests.factories.procurement import published_solicitation, submitted_proposal
 
@@ -64,7 +64,7 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
     # The evaluator.
     sign_in(page, email=evaluator.email, password=DEFAULT_PASSWORD, totp_secret=committee["secrets"][evaluator.pk])
     journey.check("evaluator dashboard")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My evaluations").click()
+    follow_nav(page, "My evaluations")
     page.get_by_role("link", name=re.compile("^RFP-2026-020")).click()
     assert page.get_by_role("heading", name="Conflict-of-interest attestation").is_visible()
     journey.check("attestation")
@@ -93,7 +93,7 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
 
     # The procurement officer.
     sign_in(page, email=officer.email, password=DEFAULT_PASSWORD, totp_secret=committee["secrets"][officer.pk])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Solicitations").click()
+    follow_nav(page, "Solicitations")
     journey.check("officer solicitations")
     page.get_by_role("link", name=solicitation.title).click()
     # The lifecycle, with the current step marked for assistive technology, and the committee's progress.
@@ -146,7 +146,7 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
 
     # The winning nonprofit.
     sign_in(page, email=committee["cora"].email, password=DEFAULT_PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Notifications")).click()
+    follow_nav(page, re.compile("^Notifications"))
     notice = page.locator(".inbox-item").filter(has_text="RFP-2026-020").first
     assert re.search("award", notice.inner_text(), re.I)
     journey.check("award notice in the inbox")

@@ -10,7 +10,7 @@ from apps.accounts.roles import Role
 from apps.notifications.models import Notification
 from apps.procurement import services
 from apps.procurement.models import Clarification, Proposal, Solicitation
-from tests.browser.helpers import Journey, sign_in
+from tests.browser.helpers import Journey, follow_nav, sign_in
 from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, user_with_role
 from tests.factories.procurement import pdf_bytes
 
@@ -32,7 +32,7 @@ def test_coordinator_asks_acknowledges_and_submits_a_proposal(new_page, demo):
     sign_in(page, email=coordinator.email, password=DEFAULT_PASSWORD)
     journey.check("dashboard")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="RFPs", exact=True).click()
+    follow_nav(page, "RFPs")
     journey.check("open RFPs")
     page.get_by_role("link", name=RFP).click()
     assert page.get_by_role("heading", level=1).inner_text() == RFP
@@ -49,7 +49,7 @@ def test_coordinator_asks_acknowledges_and_submits_a_proposal(new_page, demo):
     services.addendum_publish(solicitation=solicitation, by=officer, title="Joint proposals",
                               body="Two nonprofits may propose jointly; name the **lead** organization.")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Notifications")).click()
+    follow_nav(page, re.compile("^Notifications"))
     assert page.get_by_text(re.compile("Addendum 1")).first.is_visible()
     journey.check("addendum notice in the inbox")
     page.get_by_role("button", name=re.compile("^Open")).first.click()
@@ -91,7 +91,7 @@ def test_coordinator_asks_acknowledges_and_submits_a_proposal(new_page, demo):
     assert submission.price["total"] == str(Decimal("1600000.00"))
     journey.check("receipt")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Notifications")).click()
+    follow_nav(page, re.compile("^Notifications"))
     receipt = Notification.objects.get(kind="procurement.receipt", recipient_user=coordinator, channel="in_app")
     assert page.locator(".inbox-subject").get_by_text(receipt.subject).is_visible()
     journey.check("receipt in the inbox")

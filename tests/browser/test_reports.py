@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from apps.reports.models import ReportRequest
 from crisisprog.celery import app
-from tests.browser.helpers import Journey, sign_in
+from tests.browser.helpers import Journey, follow_nav, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_live, pytest.mark.postgres,
               pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     page = new_page()
     journey = Journey("6-reports", page)
     sign_in(page, email=moderator.email, password=DEFAULT_PASSWORD, totp_secret=secret)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    follow_nav(page, "Reports")
     journey.check("my reports")
     page.get_by_role("link", name="Request a report").click()
     page.get_by_role("link", name="Community engagement summary (what we heard)").click()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.scheduling import services
 from apps.scheduling.models import Assignment, PositionRole, Shift
-from tests.browser.helpers import Journey, sign_in, sign_out
+from tests.browser.helpers import Journey, follow_nav, sign_in, sign_out
 from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, user_with_role
 from tests.factories.scheduling import team_type
 from tests.factories.training import CourseFactory, TrainingRecordFactory, requirement
@@ -57,7 +57,7 @@ def test_publish_assign_take_an_open_shift_and_be_told_why_not(new_page, next_we
     page = new_page()
     journey = Journey("4-scheduling", page)
     sign_in(page, email=next_week["coordinator"].email, password=DEFAULT_PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
+    follow_nav(page, "Schedule")
     page.get_by_role("link", name="Next week").click()
     assert page.get_by_text(re.compile("^Week of ")).is_visible()
     journey.check("next week in draft")
@@ -81,7 +81,7 @@ def test_publish_assign_take_an_open_shift_and_be_told_why_not(new_page, next_we
     phone = new_page(**PHONE)
     journey = Journey("4-scheduling-responder", phone)
     sign_in(phone, email=next_week["Avery"].email, password=DEFAULT_PASSWORD)
-    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Open shifts").click()
+    follow_nav(phone, "Open shifts")
     cards = phone.locator(".shift-card")
     # Avery may take the responder place on each of the seven shifts, never the lead's.
     assert cards.count() == 7
@@ -99,7 +99,7 @@ def test_publish_assign_take_an_open_shift_and_be_told_why_not(new_page, next_we
 
     journey = Journey("4-scheduling-ineligible", phone)
     sign_in(phone, email=next_week["Quinn"].email, password=DEFAULT_PASSWORD)
-    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Open shifts").click()
+    follow_nav(phone, "Open shifts")
     assert phone.get_by_text("No open shifts you can take right now.").is_visible()
     journey.check("nothing to take")
     phone.get_by_role("link", name=re.compile("more open places you cannot take now — see why")).click()

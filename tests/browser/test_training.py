@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.training import services
 from apps.training.models import Enrollment, TrainingRecord
-from tests.browser.helpers import Journey, sign_in, sign_out, tab_to
+from tests.browser.helpers import Journey, follow_nav, sign_in, sign_out, tab_to
 from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, user_with_role
 from tests.factories.training import CourseFactory, TrainingRecordFactory, requirement
 
@@ -39,7 +39,7 @@ def class_in_progress():
 
 
 def _readiness_of(page, name: str) -> str:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Readiness").click()
+    follow_nav(page, "Readiness")
     return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name)).get_by_role(
         "cell").first.inner_text()
 
@@ -55,7 +55,7 @@ def test_attendance_and_pass_clear_the_responder_on_the_matrix(new_page, class_i
     sign_out(page)
 
     sign_in(page, email=data["trainer"].email, password=DEFAULT_PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Training sessions").click()
+    follow_nav(page, "Training sessions")
     journey.check("training sessions")
     page.get_by_role("link", name="CPR and First Aid").click()
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Ray Sponder"))
@@ -107,7 +107,7 @@ def test_readiness_matrix_is_a_keyboard_scroll_region_with_titles(new_page, read
     page = new_page(width=width)
     journey = Journey(f"5-readiness-matrix-{width}", page)
     sign_in(page, email=readiness_world["coordinator"].email, password=DEFAULT_PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Readiness").click()
+    follow_nav(page, "Readiness")
     names = page.get_by_role("rowheader").all_inner_texts()
     assert names == ["Cam Lapsed", "Dot Partial", "Eve Nothing", "Ben Expiring", "Ana Cleared", "Fay Cleared"]
     journey.check("matrix")

@@ -1,10 +1,11 @@
-"""The navigation is built from the user's roles; the dashboard shows each role its cards."""
+"""The navigation is built from the user's roles and grouped by task; the dashboard shows each role its cards."""
 
 import re
 
 import pytest
 
 from apps.accounts.roles import Role
+from apps.core.registry import navigation_for, navigation_menu
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -14,19 +15,18 @@ HREF = re.compile(r'<a href="([^"]+)"')
 
 
 def _nav_links(response) -> list[str]:
-    nav = NAV_LINK.search(response.content.decode()).group(1)
-    first_list = nav.split('<ul class="nav nav-account">')[0]
-    return HREF.findall(first_list)
+    """The links of the main navigation, groups and all (the user menu is outside it)."""
+    return HREF.findall(NAV_LINK.search(response.content.decode()).group(1))
 
 
 # The entries of core, accounts and notifications; other apps test their own entries.
 FOUNDATION_LINKS = {"/", "/notifications/", "/organizations/", "/invitations/", "/audit/", "/api/docs/"}
-EVERYONE = ["/", "/notifications/", "/organizations/", "/api/docs/"]
+EVERYONE = ["/", "/notifications/", "/organizations/"]
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    (Role.PROGRAM_ADMIN, ["/", "/notifications/", "/organizations/", "/invitations/", "/audit/", "/api/docs/"]),
-    (Role.COORDINATOR, ["/", "/notifications/", "/organizations/", "/invitations/", "/api/docs/"]),
+    (Role.PROGRAM_ADMIN, ["/", "/notifications/", "/organizations/", "/invitations/", "/audit/"]),
+    (Role.COORDINATOR, ["/", "/notifications/", "/organizations/", "/invitations/"]),
     (Role.RESPONDER, EVERYONE),
     (Role.TRAINER, EVERYONE),
     (Role.PROCUREMENT_OFFICER, EVERYONE),
@@ -46,6 +46,87 @@ def test_navigation_for_anonymous_offers_sign_in(client):
     assert response.status_code == 200
     assert _nav_links(response) == ["/", "/sessions/", "/feedback/", "/you-said-we-did/", "/procurement/",
                                     "/accounts/login/"]
+
+
+def _menu(user, path="/nowhere/"):
+    menu = navigation_menu(navigation_for(user), path=path)
+    sections = [(str(s["label"]), [i["key"] for i in s["items"]]) for s in menu["sections"]]
+    return sections, [i["key"] for i in menu["account"]]
+
+
+def test_responder_sees_their_shifts_and_training_and_no_procurement_admin_or_api():
+    sections, account = _menu(user_with_role(Role.RESPONDER))
+    assert sections == [
+        ("Dashboard", ["dashboard"]),
+        ("Notifications", ["notifications"]),
+        ("Schedule", ["scheduling-my", "scheduling-open", "scheduling-swaps", "scheduling-time-off"]),
+        ("People & training", ["training-my", "training-sessions", "organizations"]),
+        ("Community", ["engagement-public"]),
+        ("Reports", ["reports"]),
+    ]
+    assert account == []
+
+
+def test_coordinator_groups():
+    sections, account = _menu(user_with_role(Role.COORDINATOR))
+    assert sections == [
+        ("Dashboard", ["dashboard"]),
+        ("Notifications", ["notifications"]),
+        ("Schedule", ["scheduling-schedule", "scheduling-swaps", "scheduling-time-off", "scheduling-timesheets",
+                      "scheduling-coverage"]),
+        ("People & training", ["training-readiness", "training-verification", "training-import", "training-sessions",
+                               "organizations", "invitations"]),
+        ("Procurement", ["procurement-rfps", "procurement-proposals"]),
+        ("Community", ["engagement-public"]),
+        ("Reports", ["reports"]),
+    ]
+    assert account == ["api-tokens", "api-docs"]
+
+
+def test_program_admin_groups():
+    sections, account = _menu(user_with_role(Role.PROGRAM_ADMIN))
+    assert sections == [
+        ("Dashboard", ["dashboard"]),
+        ("Notifications", ["notifications"]),
+        ("People & training", ["training-readiness", "training-sessions", "training-requirements", "organizations",
+                               "invitations"]),
+        ("Community", ["engagement-public", "engagement-sessions", "engagement-feedback", "engagement-codebook",
+                       "engagement-decisions"]),
+        ("Reports", ["reports", "audit"]),
+    ]
+    assert account == ["api-tokens", "api-docs"]
+
+
+def test_a_group_with_one_entry_is_that_link_and_a_larger_one_a_menu():
+    menu = navigation_menu(navigation_for(user_with_role(Role.COORDINATOR)), path="/")
+    links = {s["key"]: s["link"] and s["link"]["label"] for s in menu["sections"]}
+    assert links["community"] == "Community sessions"
+    assert links["schedule"] is None
+
+
+def test_the_current_page_marks_its_link_and_group():
+    menu = navigation_menu(navigation_for(user_with_role(Role.RESPONDER)), path="/shifts/open/")
+    current = {i["key"]: i["current"] for s in menu["sections"] for i in s["items"] if i["current"]}
+    assert current == {"scheduling-open": "page"}  # not "My shifts" at /shifts/, which it starts with
+    assert [s["key"] for s in menu["sections"] if s["current"]] == ["schedule"]
+    # A page under an entry marks it too, but it is not that page; the dashboard is current only on itself.
+    menu = navigation_menu(navigation_for(user_with_role(Role.RESPONDER)), path="/shifts/swaps/12/")
+    assert {i["key"]: i["current"] for s in menu["sections"] for i in s["items"] if i["current"]} == {
+        "scheduling-swaps": "true"}
+
+
+def test_header_renders_groups_as_disclosures_and_the_user_menu_with_sign_out_as_a_post(client):
+    client.force_login(user_with_role(Role.COORDINATOR))
+    page = client.get("/shifts/swaps/").content.decode()
+    nav = NAV_LINK.search(page).group(1)
+    assert '<details class="nav-group nav-group-current" data-menu>' in nav
+    assert '<a href="/shifts/swaps/" aria-current="page">Shift swaps</a>' in nav
+    assert '<a href="/sessions/">Community sessions</a>' in nav  # a group of one is a plain link
+    assert "/api/docs/" not in nav
+    user_menu = page.split('<details class="nav-group user-menu" data-menu>')[1].split("</details>")[0]
+    assert HREF.findall(user_menu) == ["/profile/", "/accounts/2fa/", "/profile/api-tokens/", "/api/docs/"]
+    assert re.search(r'<form method="post" action="/accounts/logout/">', user_menu)
+    assert 'id="language-select"' in user_menu
 
 
 def test_every_navigation_link_opens_for_its_role(client):
