@@ -14,9 +14,11 @@
   document.addEventListener("toggle", (event) => {
     const opened = event.target;
     if (!(opened instanceof HTMLDetailsElement) || !opened.matches("[data-menu]") || !opened.open) return;
-    // Siblings only: opening a group inside the phone's "Menu" leaves the Menu itself open.
+    // Siblings only: opening a group inside the phone's "Menu" leaves the Menu itself open, and the
+    // Menu's own toggle event (dispatched after the click, possibly after a group inside it was opened
+    // too) leaves the groups inside it open.
     for (const menu of menus()) {
-      if (menu !== opened && menu.open && !menu.contains(opened)) menu.open = false;
+      if (menu !== opened && menu.open && !menu.contains(opened) && !opened.contains(menu)) menu.open = false;
     }
   }, true);
 
