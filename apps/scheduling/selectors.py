@@ -227,14 +227,8 @@ class CoverageCell:
         return min(1 + 3 * self.filled // self.required, 3)
 
 
-@dataclass
-class CoverageDay:
-    """One day of the whole team, for the chart above the grid."""
-    day: date
-    required: int = 0
-    filled: int = 0
-    no_shows: int = 0
-    worked: int = 0
+class _Rates:
+    """The fill and no-show rates of a day or a month (its required, filled, no_shows and worked)."""
 
     @property
     def fill_rate(self) -> float | None:
@@ -247,7 +241,17 @@ class CoverageDay:
 
 
 @dataclass
-class Coverage:
+class CoverageDay(_Rates):
+    """One day of the whole team, for the chart above the grid."""
+    day: date
+    required: int = 0
+    filled: int = 0
+    no_shows: int = 0
+    worked: int = 0
+
+
+@dataclass
+class Coverage(_Rates):
     days: list[date]
     zones: list
     rows: dict  # zone -> {day: CoverageCell}
@@ -256,15 +260,6 @@ class Coverage:
     no_shows: int
     worked: int
     totals: list[CoverageDay] = field(default_factory=list)
-
-    @property
-    def fill_rate(self) -> float | None:
-        return round(self.filled / self.required, 3) if self.required else None
-
-    @property
-    def no_show_rate(self) -> float | None:
-        done = self.no_shows + self.worked
-        return round(self.no_shows / done, 3) if done else None
 
 
 def coverage(*, user, team: Team, start: date, end: date) -> Coverage:
