@@ -124,7 +124,7 @@ def test_role_without_any_kind_gets_403_and_no_nav(client):
 def test_nav_and_card_for_coordinator(client, coordinator):
     client.force_login(coordinator)
     body = client.get(reverse("core:dashboard")).content.decode()
-    assert 'href="/reports/" >Reports</a>' in body
+    assert 'href="/reports/">Reports</a>' in body
     assert "Your reports" in body
 
 
