@@ -6,6 +6,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import timezone
 
 
+def date_param(value: str | None) -> date | None:
+    """A YYYY-MM-DD date from a query or form parameter, None when it is missing or not a real date
+    (Django's parse_date raises on a well-formed impossible one such as 2026-02-30)."""
+    try:
+        return date.fromisoformat(value) if value and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
 def local_moment(day: date, at: time = time.min) -> datetime:
     """`at` on `day` in the city's zone, as a UTC instant. A wall time skipped by the spring change
     (02:30) is read with the offset before the change (03:30 EDT); a repeated one (01:30 in November)

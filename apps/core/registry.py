@@ -117,8 +117,6 @@ def cards_for(request) -> list[Card]:
     return sorted(cards, key=lambda c: (c.order, c.key))
 
 
-
-
 # --- demo data -------------------------------------------------------------------------------------
 # `manage.py seed_demo` creates organizations and one user per role, then runs each app's seeder
 # in order: `seeder(*, users, organizations, stdout)` where users maps the login's local part

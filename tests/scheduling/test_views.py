@@ -1,11 +1,12 @@
 """Scheduling pages: owner / peer / outsider (404) / wrong role (403), constant query counts."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from apps.accounts.roles import Role
@@ -406,3 +407,19 @@ def test_coordinator_checks_a_responder_in_and_out_from_the_shift(client, team, 
     a.refresh_from_db()
     assert (a.status, a.checked_in_at, a.checked_out_at) == ("completed", local(2026, 3, 4, 9, 50),
                                                               local(2026, 3, 4, 18, 5))
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "2026-13-01", "2026-3-2", "next week"])
+def test_an_impossible_date_in_the_address_is_ignored_not_a_500(client, team, coordinator, value):
+    """A typed or stale address (?week=2026-02-30, ?month=2026-13) shows the current week or month; a
+    week to publish that is not a date is a 404; none is a server error."""
+    client.force_login(coordinator)
+    today = timezone.localdate()
+    schedule = client.get(reverse("scheduling:schedule"), {"team": team.pk, "week": value})
+    assert schedule.status_code == 200
+    assert schedule.context["monday"] <= today < schedule.context["monday"] + timedelta(days=7)
+    coverage = client.get(reverse("scheduling:coverage"), {"team": team.pk, "month": value[:7]})
+    assert coverage.status_code == 200
+    expected = date(2026, 2, 1) if value[:7] == "2026-02" else today.replace(day=1)
+    assert coverage.context["month"] == expected
+    assert client.post(reverse("scheduling:week-publish"), {"team": team.pk, "week": value}).status_code == 404

@@ -10,12 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.charts import line_chart
 from apps.core.errors import ApplicationError
+from apps.core.localtime import date_param
 from apps.core.pages import apply_error, run_action
 
 from .. import selectors, services
@@ -38,7 +38,7 @@ from ._common import assignment_or_404, back, require_coordinator, shift_or_404
 
 
 def _week_param(request) -> date:
-    return parse_date(request.GET.get("week", "") or "") or timezone.localdate()
+    return date_param(request.GET.get("week")) or timezone.localdate()
 
 
 @login_required
@@ -64,7 +64,7 @@ def week_publish(request):
     team = get_object_or_404(selectors.team_list(user=user), pk=request.POST.get("team") or 0)
     if not can_manage_schedule(user, team.organization_id):
         raise PermissionDenied
-    week = parse_date(request.POST.get("week", "") or "")
+    week = date_param(request.POST.get("week"))
     if week is None:
         raise Http404
     count = services.shifts_publish_week(by=user, team=team, week_start=week)
@@ -371,8 +371,7 @@ def coverage(request):
     require_coordinator(user)
     teams = list(selectors.managed_team_list(user=user))
     team = next((t for t in teams if str(t.pk) == request.GET.get("team")), teams[0] if teams else None)
-    month = parse_date((request.GET.get("month", "") or "") + "-01") or timezone.localdate().replace(day=1)
-    month = month.replace(day=1)
+    month = date_param((request.GET.get("month") or "") + "-01") or timezone.localdate().replace(day=1)
     end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     data = selectors.coverage(user=user, team=team, start=month, end=end) if team else None
     columns, rows = _coverage_grid(data, team=team, today=timezone.localdate()) if data else ([], [])
