@@ -181,6 +181,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
+# Times as "6:30 PM" in English: see crisisprog/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["crisisprog.formats"]
 
 # --- static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"

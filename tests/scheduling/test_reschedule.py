@@ -66,7 +66,9 @@ def test_reschedule_moves_everyone_and_tells_them(crew, coordinator, lead, respo
         (responder, f"shift-rescheduled:{responder_assignment.pk}:20260305T150000Z:20260305T210000Z")]
     assert told[0].subject == "Shift changed: Dorchester day, Thu March 5, 10:00"
     email = Notification.objects.get(kind="scheduling.assignment_changed", channel="email", recipient_user=lead)
-    assert "Your Dorchester day shift now runs from March 5, 2026, 10 a.m. to March 5, 2026, 4 p.m." in email.body_text
+    assert ("Your Dorchester day shift now runs from March 5, 2026, 10:00 AM to March 5, 2026, 4:00 PM."
+            in email.body_text)
+    assert ".." not in email.body_text  # a time ending the sentence once read "4 p.m.."
     assert "Reason: Community meeting moved" in email.body_text
 
     # Moving it again tells them again (a new key for the new times).

@@ -62,7 +62,7 @@ def test_session_reminder_two_days_ahead_once(org, responder, trainer):
     assert session_reminders_scan(now=local(2026, 5, 3, 9, 0)) == 2
     assert session_reminders_scan(now=local(2026, 5, 4, 9, 0)) == 0
     message = Notification.objects.get(kind="training.session_reminder", channel="email")
-    assert message.subject == f"Reminder: {session.course.title} on May 5, 2026, 9 a.m."
+    assert message.subject == f"Reminder: {session.course.title} on May 5, 2026, 9:00 AM"
 
 
 def test_cancelling_a_session_cancels_queued_reminders(org, responder, trainer):
