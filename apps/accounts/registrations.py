@@ -10,24 +10,26 @@ from . import selectors
 from .models import Invitation
 from .roles import Role
 
-register_nav(NavItem(key="organizations", group="people",
-                     label=_("Organizations"), url_name="accounts:organization-list", order=800))
+
+def _beyond_the_field(user) -> bool:
+    # Staff and the program's partners manage organizations and pull data through the API; a responder
+    # works from a phone, sees their organization on the dashboard's "Your roles" and reaches the API docs
+    # from the footer should they want them, so their menu holds only what they use.
+    return bool(user.role_names - {Role.RESPONDER})
+
+
+register_nav(NavItem(key="organizations", group="people", label=_("Organizations"),
+                     url_name="accounts:organization-list", order=800, predicate=_beyond_the_field))
 register_nav(NavItem(key="invitations", group="people",
                      label=_("Invitations"), url_name="accounts:invitation-list", order=810,
                      roles=frozenset({Role.PROGRAM_ADMIN, Role.COORDINATOR})))
 
 
-def _uses_the_api(user) -> bool:
-    # Staff and the program's partners pull data through the API; responders work from their phones and
-    # reach the API docs from the footer should they want them.
-    return bool(user.role_names - {Role.RESPONDER})
-
-
 # The user menu, beside the profile and sign out.
 register_nav(NavItem(key="api-tokens", group=ACCOUNT, label=_("API tokens"), url_name="accounts:api-token-list",
-                     order=950, predicate=_uses_the_api))
+                     order=950, predicate=_beyond_the_field))
 register_nav(NavItem(key="api-docs", group=ACCOUNT, label=_("API docs"), url_name="api-docs", order=960,
-                     predicate=_uses_the_api))
+                     predicate=_beyond_the_field))
 
 
 def _cards(request) -> list[Card]:

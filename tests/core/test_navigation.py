@@ -27,7 +27,7 @@ EVERYONE = ["/", "/notifications/", "/organizations/"]
 @pytest.mark.parametrize(("role", "expected"), [
     (Role.PROGRAM_ADMIN, ["/", "/notifications/", "/organizations/", "/invitations/", "/audit/"]),
     (Role.COORDINATOR, ["/", "/notifications/", "/organizations/", "/invitations/"]),
-    (Role.RESPONDER, EVERYONE),
+    (Role.RESPONDER, ["/", "/notifications/"]),
     (Role.TRAINER, EVERYONE),
     (Role.PROCUREMENT_OFFICER, EVERYONE),
     (Role.MODERATOR, EVERYONE),
@@ -60,7 +60,7 @@ def test_responder_sees_their_shifts_and_training_and_no_procurement_admin_or_ap
         ("Dashboard", ["dashboard"]),
         ("Notifications", ["notifications"]),
         ("Schedule", ["scheduling-my", "scheduling-open", "scheduling-swaps", "scheduling-time-off"]),
-        ("People & training", ["training-my", "training-sessions", "organizations"]),
+        ("People & training", ["training-my", "training-sessions"]),
         ("Community", ["engagement-public"]),
         ("Reports", ["reports"]),
     ]
