@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: run test bench simulate audit install install-dev migrate messages seed lint check-migrations check-deploy schema clean
+.PHONY: run test screenshots bench simulate audit install install-dev migrate messages seed lint check-migrations check-deploy schema clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -96,3 +96,8 @@ schema: install
 
 clean:
 	rm -rf var/broker var/cache var/staticfiles
+
+# A full-page PNG of every main staff and resident screen on the demo data, desktop and phone, in
+# var/screenshots/ (index.html shows them all). Needs Debian's chromium. SCREENSHOTS_ONLY=<text> for some.
+screenshots: install-dev messages
+	$(PY) scripts/screenshots.py
