@@ -34,8 +34,9 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: messages seed
-	$(PY) scripts/run_all.py
+# Folders, database, demo data, then web + worker + beat and one "ready" banner (scripts/run_all.py).
+run: messages
+	@$(PY) scripts/run_all.py
 
 test: install-dev messages
 	DJANGO_SETTINGS_MODULE=crisisprog.settings.test $(PY) -m pytest $(PYTEST_ARGS)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from apps.core.views import healthz
+from apps.core.views import favicon, healthz
 
 # A database outage raised outside a view is answered 503, like one inside a view.
 handler500 = "apps.core.views.server_error"
@@ -16,6 +16,7 @@ admin.site.site_title = "crisisprog admin"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -5,7 +5,7 @@ them all on one page: the whole product in a minute.
 It builds its own demo database (var/screenshots.sqlite3, made afresh each run, so the `make run`
 database and its people's first sign-in are untouched), starts `manage.py runserver` on a free port
 against it, signs in as each demo user the way a person does (email, password and, for city staff, the
-second factor: an authenticator is activated for them in this database only) and visits every entry
+second factor, from the authenticator `seed_demo --with-totp` gives them) and visits every entry
 of that user's navigation plus the detail pages behind them (a shift, a solicitation's manage page, a
 proposal being scored, a feedback item, ...). Residents' pages are taken signed out, in English and in
 Spanish. Needs Debian's Chromium (/usr/bin/chromium) and Playwright for Python (requirements-dev.txt).
@@ -35,7 +35,7 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "crisisprog.settings.local",
     "DATABASE_URL": f"sqlite:///{DATABASE}",
     "CACHE_URL": "locmemcache://screenshots",
-    "CELERY_BROKER_URL": "memory://",
+    "CELERY_BROKER_URL": "memory://localhost/",
     "CELERY_TASK_ALWAYS_EAGER": "1",
     "EMAIL_URL": "dummymail://",
     "LOG_LEVEL": "WARNING",
@@ -65,7 +65,7 @@ def build_database() -> None:
     DATABASE.parent.mkdir(parents=True, exist_ok=True)
     DATABASE.unlink(missing_ok=True)
     env = {**os.environ, **ENV}
-    for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--quiet"]):
+    for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "--quiet", "--with-totp"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
@@ -87,20 +87,12 @@ def start_server(port: int) -> subprocess.Popen:
 
 
 def staff_secrets() -> dict[str, str]:
-    """A TOTP authenticator for each city-staff demo user, in this database only."""
+    """Each city-staff demo user's authenticator secret (seed_demo --with-totp gave them one)."""
+    from allauth.mfa.adapter import get_adapter
     from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    from apps.accounts.models import User
-    from apps.accounts.roles import CITY_STAFF_ROLES
-
-    secrets = {}
-    for user in User.objects.filter(memberships__role__in=CITY_STAFF_ROLES, memberships__is_active=True).distinct():
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            secret = generate_totp_secret()
-            TOTP.activate(user, secret)
-            secrets[user.email] = secret
-    return secrets
+    return {a.user.email: get_adapter().decrypt(a.data["secret"])
+            for a in Authenticator.objects.filter(type=Authenticator.Type.TOTP).select_related("user")}
 
 
 def detail_pages() -> dict[str, list[tuple[str, str]]]:

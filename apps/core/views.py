@@ -3,19 +3,29 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.defaults import server_error as default_server_error
 
+from .decorators import public_page
 from .filters import AuditEventFilter
 from .health import run_checks, worker_heartbeat_age
 from .middleware import DATABASE_DOWN_ERRORS, database_unavailable_response
 from .permissions import can_view_audit
 from .registry import cards_for
 from .selectors import audit_event_list
+
+
+@public_page
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says (a PDF, the API's JSON, an old bookmark): point
+    them at the icon instead of answering each time with a whole 404 page."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @require_GET

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
+# Where a local run keeps its SQLite file, file broker, mail and uploads; the `make run` test points it at
+# a temporary folder.
+VAR_DIR = Path(os.environ.get("CRISISPROG_VAR_DIR") or BASE_DIR / "var")
 
 env = environ.Env()
 
@@ -53,6 +55,8 @@ def env_int(name: str, *, default: int) -> int:
 # --- core -------------------------------------------------------------------------------------
 SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = env_bool("DEBUG", default=False)
+# seed_demo's users share a published password: only local runs and tests may create them.
+DEMO_DATA_ALLOWED = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -384,10 +388,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"client_errors": {"()": "apps.core.logs.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's default console handler would print each request problem a second time beside root's.
+        "django": {"handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
+        # runserver prints "Watching for file changes" itself; its logger would say it a second time.
+        "django.utils.autoreload": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -16,6 +16,7 @@ from .base import *  # noqa: E402,F403
 from .base import CACHES, STORAGES  # noqa: E402
 
 DEBUG = False
+DEMO_DATA_ALLOWED = True
 SMS_BACKEND = "apps.notifications.sms.LocmemSMSBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -4,7 +4,11 @@ past (months of worked shifts, an awarded RFP, held sessions, last month's repor
 today. Safe to run again: it finds what exists and resets the demo passwords."""
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.accounts.models import Membership, Organization, User
@@ -63,14 +67,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+        parser.add_argument("--with-totp", action="store_true",
+                            help="Give each demo city-staff user an authenticator (a new secret, printed with the "
+                                 "logins) so they sign in without setting one up; `make run` does this.")
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Demo users share a published password: never in a deployment.
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("Demo data is for local runs and tests only (DEMO_DATA_ALLOWED is off here).")
         organizations = []
         for name, kind in ORGANIZATIONS:
             organization = Organization.objects.filter(name=name).first()
             organizations.append(organization or organization_create(by=None, name=name, kind=kind))
-        rows = []
         users = {}
         for local, full_name, org_index, roles in USERS:
             email = f"{local}@{DOMAIN}"
@@ -91,15 +100,42 @@ class Command(BaseCommand):
                                                  is_active=True).exists():
                     membership_grant(by=None, user=user, organization=organizations[org_index], role=role)
             users[local] = user
-            rows.append((", ".join(str(Role(r).label) for r in roles), email, organizations[org_index].name,
-                         bool(set(roles) & CITY_STAFF_ROLES)))
+            if options["with_totp"] and bool(set(roles) & CITY_STAFF_ROLES):
+                demo_totp(user)
         for seeder in demo_seeders():
             seeder(users=users, organizations={o.name: o for o in organizations}, stdout=self.stdout)
         if options["quiet"]:
             return
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/accounts/login/"))
-        self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
-        width = max(len(r[0]) for r in rows)
-        for role, email, org, staff in rows:
-            note = "  (sets up two-factor authentication at first sign-in)" if staff else ""
-            self.stdout.write(f"  {role.ljust(width)}  {email:<40} {org}{note}")
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {settings.SITE_URL}/accounts/login/"))
+        for line in login_lines():
+            self.stdout.write(line)
+
+
+def demo_totp(user: User) -> None:
+    """An authenticator for a demo staff user who has none (one set up by hand is kept)."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+
+
+def login_lines() -> list[str]:
+    """The demo logins, one line each, with city staff's authenticator secret where they have one from
+    `--with-totp` (to add to any authenticator app, or `oathtool --totp -b SECRET`)."""
+    lines = [f"Password for every demo user: {DEMO_PASSWORD}"]
+    people = {u.email: u for u in User.objects.filter(email__in=[f"{local}@{DOMAIN}" for local, *_ in USERS])}
+    secrets = {a.user_id: get_mfa_adapter().decrypt(a.data["secret"])
+               for a in Authenticator.objects.filter(user__in=people.values(), type=Authenticator.Type.TOTP)}
+    width = max(len(", ".join(str(Role(r).label) for r in roles)) for *_, roles in USERS)
+    for local, _full_name, org_index, roles in USERS:
+        user = people.get(f"{local}@{DOMAIN}")
+        if user is None:
+            continue
+        role = ", ".join(str(Role(r).label) for r in roles).ljust(width)
+        staff = bool(set(roles) & CITY_STAFF_ROLES)
+        if not staff:
+            note = ""
+        elif user.pk in secrets:
+            note = f"  authenticator secret {secrets[user.pk]}"
+        else:
+            note = "  (sets up two-factor authentication at first sign-in)"
+        lines.append(f"  {role}  {user.email:<40} {ORGANIZATIONS[org_index][0]}{note}")
+    return lines
