@@ -151,8 +151,15 @@ def signal_group(process: subprocess.Popen, number: int) -> None:
         pass
 
 
+def _stop_on_signal(number, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crisisprog.settings.local")
+    # The servers run in groups of their own, so a `kill` or a closed terminal must stop them through here.
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGHUP, _stop_on_signal)
     # The banner says what this is; Django's own "development server" warning would read as a fault.
     os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
     terminal = take_the_terminal()
