@@ -155,3 +155,23 @@ def test_api_list_queries_do_not_grow_with_rows():
     with CaptureQueriesContext(connection) as three:
         api.get("/api/v1/notifications/")
     assert len(three) == len(one), [q["sql"] for q in three.captured_queries]
+
+
+def test_inbox_shows_one_line_of_each_message_and_the_whole_of_it_on_demand(client):
+    from django.utils import timezone
+
+    user = UserFactory()
+    notify(kind="tests.view_optional", to=user, dedupe_key="long", channels=(Channel.IN_APP,), link="/x/",
+           context={"invitation": None, "role": "Responder", "organization": "Harbor " + "word " * 60,
+                    "inviter": "A", "url": "http://127.0.0.1:8000/invitations/accept/abc/",
+                    "expires_at": timezone.now()})
+    body = Notification.objects.get().body_text
+    assert "http://127.0.0.1:8000/invitations/accept/abc/" in body and "\n--" in body
+    client.force_login(user)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    summary = page.split('<p class="inbox-summary">')[1].split("</p>")[0]
+    assert len(summary) <= 160 and summary.endswith("…")
+    assert "http" not in summary
+    whole = page.split('<details class="inbox-full">')[1].split("</details>")[0]
+    assert '<a href="http://127.0.0.1:8000/invitations/accept/abc/"' in whole
+    assert "the city's community-responder program" not in whole  # the signature stays in the email
