@@ -405,9 +405,17 @@ def readiness_in_organizations(*, user, organizations: Iterable, at: datetime, t
                                role: str = RequirementRole.RESPONDER) -> list[tuple]:
     """One person's readiness in each of `organizations` (objects), in order, as (organization,
     Readiness) pairs: one pass, so four queries however many organizations they serve."""
+    return [(o, by_role[role]) for o, by_role in readiness_by_role(user=user, organizations=organizations, at=at,
+                                                                  through=through, roles=(role,))]
+
+
+def readiness_by_role(*, user, organizations: Iterable, at: datetime, through: datetime | None = None,
+                      roles: Sequence[str]) -> list[tuple]:
+    """One person's readiness for each of `roles` in each of `organizations`, as (organization,
+    {role: Readiness}) pairs in order (a responder's page shows what the next role asks): one pass."""
     organizations = list(organizations)
-    answers = readiness_pass(groups={o: [user] for o in organizations}, at=at, through=through, roles=(role,))
-    return [(o, answers[(o.pk, role)][_user_id(user)]) for o in organizations]
+    answers = readiness_pass(groups={o: [user] for o in organizations}, at=at, through=through, roles=roles)
+    return [(o, {role: answers[(o.pk, role)][_user_id(user)] for role in roles}) for o in organizations]
 
 
 def records_expiring_between(start: date, end: date, *, organization=None) -> QuerySet[TrainingRecord]:

@@ -402,3 +402,25 @@ def test_pages_need_sign_in(client):
 def test_session_reminder_window_constant(org):
     from apps.training.reminders import SESSION_REMINDER_AHEAD
     assert timedelta(days=2) == SESSION_REMINDER_AHEAD
+
+
+def test_my_training_shows_what_team_lead_asks_beside_the_responder_requirement(
+        client, org, responder, baseline, cpr, mhfa):
+    _ready(responder, org, cpr, mhfa)
+    lead = RoleRequirement.objects.create(organization=org, role="team_lead", effective_from=date(2025, 1, 1),
+                                          min_field_hours=Decimal("120"))
+    lead.courses.set([cpr, mhfa])
+    client.force_login(responder)
+    html = client.get(reverse("training:my-training")).content.decode()
+    assert "Supervised field hours signed off: 10<" in html  # "10", not "10.00"
+    table = html.split('<table class="next-roles">')[1].split("</table>")[0]
+    assert '<th scope="row">Responder</th><td>' in table and "✓ Cleared" in table
+    assert '<th scope="row">Team lead</th><td>120</td>' in table
+    assert "10 of 120 supervised field hours are signed off." in table
+
+
+def test_my_training_leaves_out_a_role_the_organization_does_not_define(client, org, responder, baseline, cpr, mhfa):
+    _ready(responder, org, cpr, mhfa)
+    client.force_login(responder)
+    html = client.get(reverse("training:my-training")).content.decode()
+    assert "Team lead" not in html.split('<table class="next-roles">')[1].split("</table>")[0]

@@ -16,11 +16,12 @@ from apps.core.pages import apply_error, run_action
 
 from .. import selectors, services
 from ..forms import RecordForm, RejectForm
+from ..models import RequirementRole
 from ..permissions import (
     can_verify_record,
     managed_organization_ids,
 )
-from ..readiness import readiness_in_organizations
+from ..readiness import ReadinessCode, readiness_by_role
 from ._common import PAGE_SIZE, record_or_404
 
 
@@ -31,14 +32,26 @@ def my_training(request):
     if not organizations:
         raise PermissionDenied
     now = timezone.now()
-    readiness = readiness_in_organizations(user=user, organizations=organizations, at=now)
+    # Cleared as a responder, and what leading a team would ask (where the organization defines it).
+    answers = readiness_by_role(user=user, organizations=organizations, at=now,
+                                roles=(RequirementRole.RESPONDER, RequirementRole.TEAM_LEAD))
+    readiness = [(org, by_role[RequirementRole.RESPONDER]) for org, by_role in answers]
+    rows = [(org, by_role[RequirementRole.RESPONDER], _next_role(by_role[RequirementRole.TEAM_LEAD]))
+            for org, by_role in answers]
     records = Paginator(selectors.record_list(user=user).filter(responder=user), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "training/my_training.html", {
-        "readiness": readiness, "page": records,
+        "readiness": readiness, "rows": rows, "page": records,
         "enrollments": list(selectors.my_enrollments(user=user).filter(session__ends_at__gte=now)),
         "hours": list(selectors.field_hours_list(user=user).filter(responder=user)[:20]),
     })
+
+
+def _next_role(readiness):
+    """The team-lead answer worth showing: none where the organization has no team-lead requirement."""
+    if ReadinessCode.NO_REQUIREMENTS in readiness.reason_codes or ReadinessCode.NOT_RESPONDER in readiness.reason_codes:
+        return None
+    return readiness
 
 
 @login_required
