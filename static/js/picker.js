@@ -57,6 +57,7 @@
       linked.appendChild(item);
       if (empty) empty.hidden = true;
       box.focus();
+      run();  // a search still on its way would list the item again: ask anew, without it
     });
   }
 
