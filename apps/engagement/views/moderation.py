@@ -157,5 +157,4 @@ def feedback_detail(request, pk: int):
             return _to_next(request, item, filters)
     describe_errors(form)
     return render(request, "engagement/feedback_detail.html", {
-        "item": item, "form": form, "query": query, "masked": mask_personal_details(item.text),
-        "reject_reasons": FeedbackItem.RejectReason})
+        "item": item, "form": form, "query": query, "masked": mask_personal_details(item.text)})
