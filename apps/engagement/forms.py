@@ -204,12 +204,38 @@ class CheckInForm(forms.Form):
     code = forms.CharField(label=_("Check-in code"), max_length=8)
 
 
+DECISION_CHOICES = [("approve", _("Publish")), ("reject", _("Reject"))]
+
+
 class ModerateForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Publish")), ("reject", _("Reject"))],
-                                 widget=forms.RadioSelect)
+    """The moderator's one step on an item: publish or reject it, and code it against the codebook."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES, widget=forms.RadioSelect)
     reason = forms.ChoiceField(label=_("Reason for rejecting"), required=False,
                                choices=[("", "—"), *FeedbackItem.RejectReason.choices])
     note = forms.CharField(label=_("Internal remark"), required=False, max_length=1000)
+    themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.none(), required=False, label=_("Themes"),
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, item: FeedbackItem | None = None, **kwargs):
+        if item is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "decision": {FeedbackItem.Status.APPROVED: "approve",
+                             FeedbackItem.Status.REJECTED: "reject"}.get(item.status, ""),
+                "reason": item.reject_reason or (FeedbackItem.RejectReason.SAFETY if item.safety_flag else ""),
+                "note": item.moderator_note, "themes": [t.pk for t in item.themes.all()]}
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = Theme.objects.filter(is_active=True).select_related("parent").order_by(
+            "parent__name_en", "name_en", "id")
+        if item is not None and item.safety_flag:
+            # A crisis message is never published: the choice is not offered (the service refuses it too).
+            self.fields["decision"].choices = [c for c in DECISION_CHOICES if c[0] != "approve"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("reason"):
+            self.add_error("reason", _("Choose the reason for rejecting it."))
+        return data
 
 
 class FeedbackNumbersField(forms.TypedMultipleChoiceField):
@@ -245,16 +271,6 @@ class BulkModerateForm(forms.Form):
         return data
 
 
-class CodingForm(forms.Form):
-    themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.none(), required=False, label=_("Themes"),
-                                            widget=forms.CheckboxSelectMultiple)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = Theme.objects.filter(is_active=True).select_related("parent").order_by(
-            "parent__name_en", "name_en")
-
-
 class ThemeForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=120)
     name_es = forms.CharField(label=_("Name (Spanish)"), max_length=120, required=False)
@@ -268,21 +284,33 @@ class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["title_en", "title_es", "action_en", "action_es", "outcome", "reason", "progress", "decided_on",
-                  "themes", "feedback_items"]
+                  "themes"]
         widgets = {"decided_on": forms.DateInput(attrs={"type": "date"}),
                    "themes": forms.CheckboxSelectMultiple,
                    "action_en": forms.Textarea(attrs={"rows": 3}), "action_es": forms.Textarea(attrs={"rows": 3}),
                    "reason": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, feedback_items=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = Theme.objects.select_related("parent").order_by("parent__name_en", "name_en")
-        self.fields["feedback_items"].queryset = feedback_items if feedback_items is not None else \
-            FeedbackItem.objects.none()
-        self.fields["feedback_items"].required = False
 
     def _post_clean(self):
         pass
+
+
+class FeedbackPickerForm(forms.Form):
+    """The feedback a decision quotes: the ticked items (the linked ones, and matches of a search),
+    and the search itself. The page renders it as a list with full text, not as a widget."""
+
+    feedback_items = forms.ModelMultipleChoiceField(queryset=FeedbackItem.objects.none(), required=False,
+                                                    label=_("Feedback this decision answers"))
+    q = forms.CharField(label=_("Search published feedback"), required=False, max_length=200,
+                        help_text=_("Words from the text, or a feedback number."))
+
+    def __init__(self, *args, linkable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if linkable is not None:
+            self.fields["feedback_items"].queryset = linkable
 
 
 class ForgetForm(ReadableTextMixin, forms.Form):
@@ -298,3 +326,14 @@ class ForgetForm(ReadableTextMixin, forms.Form):
         if not data.get("email") and not data.get("phone") and not self.errors:
             raise forms.ValidationError(_("Give the email or the phone number you used."))
         return data
+
+
+def describe_errors(form) -> None:
+    """Tie each field's error (and help) to its input with aria-describedby, for the engagement staff
+    pages that render fields through engagement/_staff_field.html (errors at `<id>_error`)."""
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        bound = form[name]
+        ids = [f"{bound.auto_id}_helptext"] if form.fields[name].help_text else []
+        form.fields[name].widget.attrs["aria-describedby"] = " ".join([*ids, f"{bound.auto_id}_error"])

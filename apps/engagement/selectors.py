@@ -116,6 +116,39 @@ def feedback_list(*, user, status: str = "", flagged: bool | None = None,
             .prefetch_related("themes").order_by("-safety_flag", "-created_at", "-id"))
 
 
+def feedback_next(*, queue: QuerySet[FeedbackItem], after: FeedbackItem) -> FeedbackItem | None:
+    """The item that follows `after` in `queue` (the moderator's filtered queue, in its order: crisis
+    first, newest first). Found by `after`'s place in that order, not by its position, so it works
+    when the decision just taken has moved `after` out of the queue (a pending item approved)."""
+    flag, received = after.safety_flag, after.created_at
+    later = (Q(safety_flag__lt=flag) | Q(safety_flag=flag, created_at__lt=received)
+             | Q(safety_flag=flag, created_at=received, pk__lt=after.pk))
+    return queue.exclude(pk=after.pk).filter(later).order_by("-safety_flag", "-created_at", "-id").first()
+
+
+PICKER_LIMIT = 20
+
+
+def feedback_linkable(*, user) -> QuerySet[FeedbackItem]:
+    """What a decision may quote: published feedback the moderator handles."""
+    return (feedback_list(user=user, status=FeedbackItem.Status.APPROVED).select_related(None)
+            .select_related("session", "language").prefetch_related(None))
+
+
+def feedback_picker(*, user, q: str = "", exclude=(), limit: int = PICKER_LIMIT) -> tuple[list[FeedbackItem], bool]:
+    """Published feedback matching `q` (words of the text, or a number), for linking to a decision:
+    at most `limit` items, newest first, and whether there were more (one query either way)."""
+    qs = feedback_linkable(user=user).exclude(pk__in=list(exclude))
+    q = q.strip()
+    number = q.lstrip("#")
+    if number.isdigit() and len(number) < 10:
+        qs = qs.filter(Q(pk=int(number)) | Q(text__icontains=q))
+    elif q:
+        qs = qs.filter(text__icontains=q)
+    items = list(qs.order_by("-created_at", "-id")[:limit + 1])
+    return items[:limit], len(items) > limit
+
+
 def theme_list(*, active_only: bool = False) -> QuerySet[Theme]:
     qs = Theme.objects.select_related("parent")
     if active_only:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import privacy, public, staff
+from .views import decisions, moderation, privacy, public, staff
 
 app_name = "engagement"
 
@@ -29,13 +29,14 @@ urlpatterns = [
     path("staff/engagement/sessions/<int:pk>/check-in/", staff.staff_check_in, name="staff-check-in"),
     path("staff/engagement/sessions/<int:pk>/close/", staff.staff_session_close, name="staff-session-close"),
     path("staff/engagement/tasks/<int:pk>/done/", staff.staff_task_complete, name="staff-task-complete"),
-    path("staff/engagement/feedback/", staff.feedback_list, name="feedback-list"),
-    path("staff/engagement/feedback/export.csv", staff.feedback_export, name="feedback-export"),
-    path("staff/engagement/feedback/new/", staff.feedback_staff_create, name="feedback-staff-create"),
-    path("staff/engagement/feedback/<int:pk>/", staff.feedback_detail, name="feedback-detail"),
-    path("staff/engagement/codebook/", staff.theme_list, name="theme-list"),
-    path("staff/engagement/decisions/", staff.decision_list, name="decision-list"),
-    path("staff/engagement/decisions/new/", staff.decision_edit, name="decision-create"),
-    path("staff/engagement/decisions/<int:pk>/", staff.decision_edit, name="decision-edit"),
-    path("staff/engagement/decisions/<int:pk>/publish/", staff.decision_publish, name="decision-publish"),
+    path("staff/engagement/feedback/", moderation.feedback_list, name="feedback-list"),
+    path("staff/engagement/feedback/export.csv", moderation.feedback_export, name="feedback-export"),
+    path("staff/engagement/feedback/new/", moderation.feedback_staff_create, name="feedback-staff-create"),
+    path("staff/engagement/feedback/<int:pk>/", moderation.feedback_detail, name="feedback-detail"),
+    path("staff/engagement/codebook/", decisions.theme_list, name="theme-list"),
+    path("staff/engagement/decisions/", decisions.decision_list, name="decision-list"),
+    path("staff/engagement/decisions/new/", decisions.decision_edit, name="decision-create"),
+    path("staff/engagement/decisions/<int:pk>/", decisions.decision_edit, name="decision-edit"),
+    # GET: the preview residents will see; POST (confirm=yes, from the preview): publish.
+    path("staff/engagement/decisions/<int:pk>/publish/", decisions.decision_publish, name="decision-publish"),
 ]

@@ -290,7 +290,12 @@ def test_decision_pages_create_and_publish(client):
     assert response.status_code == 302
     decision = item.decisions.get()
     assert client.get(f"/staff/engagement/decisions/{decision.pk}/").status_code == 200
+    # Publishing is confirmed on the preview page: a bare POST publishes nothing.
     assert client.post(f"/staff/engagement/decisions/{decision.pk}/publish/").status_code == 302
+    decision.refresh_from_db()
+    assert decision.is_published is False
+    assert client.get(f"/staff/engagement/decisions/{decision.pk}/publish/").status_code == 200
+    assert client.post(f"/staff/engagement/decisions/{decision.pk}/publish/", {"confirm": "yes"}).status_code == 302
     decision.refresh_from_db()
     assert decision.is_published is True
     client.force_login(user_with_role(Role.COORDINATOR))
@@ -328,9 +333,9 @@ def test_moderation_page_publishes_and_codes(client):
     client.force_login(moderator)
     item = FeedbackFactory()
     theme = ThemeFactory()
-    assert client.post(f"/staff/engagement/feedback/{item.pk}/", {"decision": "approve"}).status_code == 302
+    # One form moderates and codes (the two were separate forms before).
     assert client.post(f"/staff/engagement/feedback/{item.pk}/",
-                       {"themes_submitted": "1", "themes": [theme.pk]}).status_code == 302
+                       {"decision": "approve", "themes": [theme.pk]}).status_code == 302
     item.refresh_from_db()
     assert (item.status, list(item.themes.all())) == ("approved", [theme])
     assert client.post("/staff/engagement/codebook/", {"name_en": "Hours", "parent": theme.pk}).status_code == 302

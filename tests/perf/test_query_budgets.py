@@ -278,6 +278,16 @@ def feedback(w: World, n: int) -> str:
     return f"Send trained neighbors {k:03d}"
 
 
+def published_feedback(w: World, n: int) -> str:
+    """Published feedback, each from its own session: what a decision's feedback picker lists."""
+    for _ in range(n):
+        k = w.next("published-feedback")
+        session = SessionFactory(organization=w.city, title_en=f"Quoted at {k:03d}")
+        FeedbackItem.objects.create(organization=w.city, session=session, channel="online", status="approved",
+                                    text=f"Quote trained neighbors {k:03d}", language=language(["en", "es"][k % 2]))
+    return f"Quote trained neighbors {k:03d}"
+
+
 def themes(w: World, n: int) -> str:
     for _ in range(n):
         k = w.next("theme")
@@ -468,11 +478,16 @@ PAGES = [
     Page("procurement officer", "reports", "/reports/", _reports_of("procurement officer"), 8),
     Page("rfp evaluator", "evaluations", "/procurement/evaluations/", evaluations, 8),
     # engagement staff
-    Page("moderator", "feedback queue", "/staff/engagement/feedback/", feedback, 9),
+    # The queue's filters add three constant queries: the language, session and theme choices.
+    Page("moderator", "feedback queue", "/staff/engagement/feedback/", feedback, 12),
+    Page("moderator", "feedback queue (filtered)",
+         "/staff/engagement/feedback/?status=pending&q=neighbors&language=en&received_from=2026-01-01", feedback, 13),
     Page("moderator", "sessions (staff)", "/staff/engagement/sessions/", community_sessions, 9),
     Page("moderator", "session (staff)", lambda w: _the_session(w, staff=True), registrations, 11),
     Page("moderator", "codebook", "/staff/engagement/codebook/", themes, 9),
     Page("moderator", "decisions", "/staff/engagement/decisions/", decisions, 9),
+    Page("moderator", "decision form (feedback picker)", "/staff/engagement/decisions/new/?q=trained",
+         published_feedback, 8),
     Page("moderator", "reports", "/reports/", _reports_of("moderator"), 8),
     Page("moderator", "API feedback", "/api/v1/engagement/feedback/", feedback, 7),
     # program administration
@@ -483,7 +498,7 @@ PAGES = [
     Page("program admin", "organizations", "/organizations/", organizations, 8),
     Page("program admin", "invitations", "/invitations/", invitations, 11),
     Page("program admin", "training requirements", "/training/requirements/", requirements, 11),
-    Page("program admin", "feedback queue", "/staff/engagement/feedback/", feedback, 9),
+    Page("program admin", "feedback queue", "/staff/engagement/feedback/", feedback, 12),
     Page("program admin", "reports", "/reports/", _reports_of("program admin"), 9),
     Page("program evaluator", "dashboard", "/", dashboard_mix, 6,
          not_shown="the cards show counts, not the rows"),

@@ -109,7 +109,9 @@ ROUTES = {
     "engagement:decision-edit": R({"pk": "draft_decision"}, E(403, moderator=200, program_admin=200)),
     "engagement:decision-list": R({}, E(403, moderator=200, program_admin=200)),
     "engagement:decision-public-list": R({}, E(200, anon=200)),
-    "engagement:decision-publish": R({"pk": "draft_decision"}, E(403, moderator=302, program_admin=302), "POST"),
+    # Published only from the preview's POST (confirm=yes): the bare POST is refused, nothing published.
+    "engagement:decision-publish": R({"pk": "draft_decision"}, E(403, moderator=REFUSED, program_admin=REFUSED),
+                                     "POST"),
     "engagement:feedback-create": R({}, E(200, anon=200)),
     "engagement:feedback-detail": R({"pk": "feedback_contact"}, E(403, moderator=200, program_admin=200)),
     "engagement:feedback-export": R({}, E(403, moderator=200, program_admin=200)),

@@ -9,6 +9,7 @@ from .feedback import (
     feedback_code,
     feedback_consent_problem,
     feedback_moderate,
+    feedback_moderate_and_code,
     feedback_moderate_bulk,
     feedback_submit,
     theme_create,
@@ -40,7 +41,8 @@ from .sessions import (
 __all__ = [
     "BULK_MODERATION_LIMIT", "BulkModeration", "CODE_ALPHABET", "CODE_LENGTH", "DECISION_FIELDS", "MODERATION_FIELDS",
     "REGISTRATION_SALT", "SESSION_FIELDS", "decision_publish", "decision_save", "feedback_code",
-    "feedback_consent_problem", "feedback_moderate", "feedback_moderate_bulk", "feedback_submit",
+    "feedback_consent_problem", "feedback_moderate", "feedback_moderate_and_code",
+    "feedback_moderate_bulk", "feedback_submit",
     "registration_cancel", "registration_check_in", "registration_consent_problem", "registration_create",
     "registration_from_token", "registration_links", "registration_token", "session_cancel", "session_close",
     "session_create", "session_publish", "session_reminders_scan", "session_update", "staff_task_complete",

@@ -256,6 +256,22 @@ def feedback_code(*, by: User, item: FeedbackItem, themes) -> FeedbackItem:
 
 
 @transaction.atomic
+def feedback_moderate_and_code(*, by: User, item: FeedbackItem, approve: bool, reason: str = "", note: str = "",
+                               themes=()) -> FeedbackItem:
+    """The moderator's one step on an item: the decision and the themes, both or neither (one
+    transaction), each by the rules of `feedback_moderate` and `feedback_code`. What did not change is
+    not done again, so saving an unchanged decision with new themes adds no moderation event."""
+    require(can_moderate_feedback(by, item), _("Only a moderator can publish or reject feedback."))
+    status = FeedbackItem.Status.APPROVED if approve else FeedbackItem.Status.REJECTED
+    wanted_reason = "" if approve else reason
+    if (item.status, item.reject_reason, item.moderator_note) != (status, wanted_reason, note.strip()):
+        item = feedback_moderate(by=by, item=item, approve=approve, reason=reason, note=note)
+    if {t.pk for t in themes} != set(item.codings.values_list("theme_id", flat=True)):
+        feedback_code(by=by, item=item, themes=themes)
+    return item
+
+
+@transaction.atomic
 def theme_create(*, by: User, name_en: str, name_es: str = "", description: str = "",
                  parent: Theme | None = None) -> Theme:
     require(can_manage_codebook(by), _("Only a moderator can change the codebook."))

@@ -1,9 +1,11 @@
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 
 from .. import services
 from ..models import Registration
+from ..permissions import is_engagement_staff
 
 PAGE_SIZE = 20
 
@@ -18,3 +20,9 @@ def registration_or_404(token: str) -> Registration:
         return services.registration_from_token(token=token)
     except (signing.BadSignature, Registration.DoesNotExist, KeyError, TypeError) as exc:
         raise Http404 from exc
+
+
+def staff_only(user) -> None:
+    """Engagement staff pages: anyone else signed in gets a 403."""
+    if not is_engagement_staff(user):
+        raise PermissionDenied

@@ -1,16 +1,14 @@
 """The engagement staff's pages (moderators of a city department, program admins): sessions, check-in
-and closing, the staff tasks, the feedback queue and its moderation, the codebook and decisions."""
+and closing, and the staff tasks. The feedback queue is in moderation.py, decisions in decisions.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Organization
@@ -18,31 +16,14 @@ from apps.accounts.roles import OrganizationKind
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error, run_action
 
-from .. import exports, selectors, services
-from ..forms import (
-    BulkModerateForm,
-    CancelSessionForm,
-    CheckInForm,
-    CloseSessionForm,
-    CodingForm,
-    DecisionForm,
-    ModerateForm,
-    SessionForm,
-    StaffFeedbackForm,
-    ThemeForm,
-    WalkInForm,
-)
-from ..models import CommunitySession, Decision, FeedbackItem, Registration, StaffTask
-from ..permissions import can_manage_session, is_engagement_staff, staff_organization_ids
-from ..privacy import mask_personal_details
+from .. import selectors, services
+from ..forms import CancelSessionForm, CheckInForm, CloseSessionForm, SessionForm, WalkInForm
+from ..models import CommunitySession, Registration, StaffTask
+from ..permissions import can_manage_session, staff_organization_ids
 from ._common import PAGE_SIZE
+from ._common import staff_only as _staff_only
 
 # --- sessions ------------------------------------------------------------------------------------
-
-def _staff_only(user) -> None:
-    if not is_engagement_staff(user):
-        raise PermissionDenied
-
 
 def _staff_session_or_404(user, pk: int) -> CommunitySession:
     _staff_only(user)
@@ -193,184 +174,3 @@ def staff_task_complete(request, pk: int):
         raise Http404 from exc
     run_action(request, lambda: services.staff_task_complete(by=request.user, task=task), _("Task done."))
     return redirect("engagement:staff-session-detail", pk=task.session_id)
-
-
-# --- feedback ------------------------------------------------------------------------------------
-
-def _staff_feedback_or_404(user, pk: int) -> FeedbackItem:
-    _staff_only(user)
-    try:
-        return selectors.feedback_list(user=user).get(pk=pk)
-    except FeedbackItem.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-@login_required
-def feedback_list(request):
-    _staff_only(request.user)
-    status = request.GET.get("status", FeedbackItem.Status.PENDING)
-    if status not in FeedbackItem.Status.values:
-        status = ""
-    flagged = True if request.GET.get("flagged") == "1" else None
-    query = urlencode({k: v for k, v in (("status", status), ("flagged", request.GET.get("flagged", ""))) if v})
-    page_number = request.GET.get("page", "")
-    # The page the moderator acted from: the form posts back to it and the redirect returns to it.
-    here = "&".join(part for part in (query, f"page={page_number}" if page_number.isdigit() else "") if part)
-    bulk_form = BulkModerateForm(request.POST if request.method == "POST" else None)
-    if bulk_form.is_bound and bulk_form.is_valid():
-        data = bulk_form.cleaned_data
-        try:
-            result = services.feedback_moderate_bulk(by=request.user, item_ids=data["ids"],
-                                                     approve=data["decision"] == "approve", reason=data["reason"],
-                                                     note=data["note"])
-        except ApplicationError as error:
-            apply_error(bulk_form, error)
-        else:
-            _bulk_summary(request, result)
-            return redirect(reverse("engagement:feedback-list") + (f"?{here}" if here else ""))
-    items = selectors.feedback_list(user=request.user, status=status, flagged=flagged)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    selected = set(bulk_form.cleaned_data.get("ids") or []) if bulk_form.is_bound else set()
-    return render(request, "engagement/feedback_list.html", {
-        "page": page, "status": status, "statuses": FeedbackItem.Status.choices, "query": query,
-        "here": here, "bulk_form": bulk_form, "selected": selected, "bulk_limit": services.BULK_MODERATION_LIMIT})
-
-
-def _bulk_summary(request, result: services.BulkModeration) -> None:
-    """One line a moderator can check at a glance: "12 approved, 1 skipped (crisis message #123)"."""
-    count = len(result.done)
-    parts = [(ngettext("%(n)d approved", "%(n)d approved", count) if result.approve
-              else ngettext("%(n)d rejected", "%(n)d rejected", count)) % {"n": count}]
-    if result.skipped:
-        numbers = ", ".join(f"#{pk}" for pk in result.skipped)
-        parts.append(ngettext("%(n)d skipped (crisis message %(numbers)s)",
-                              "%(n)d skipped (crisis messages %(numbers)s)", len(result.skipped))
-                     % {"n": len(result.skipped), "numbers": numbers})
-    if result.not_found:
-        numbers = ", ".join(f"#{pk}" for pk in result.not_found)
-        parts.append(ngettext("%(n)d not found in your queue (%(numbers)s)",
-                              "%(n)d not found in your queue (%(numbers)s)", len(result.not_found))
-                     % {"n": len(result.not_found), "numbers": numbers})
-    summary = ", ".join(parts)
-    if result.skipped or result.not_found:
-        messages.warning(request, summary)
-    else:
-        messages.success(request, summary)
-
-
-@login_required
-def feedback_export(request):
-    _staff_only(request.user)
-    items = selectors.feedback_list(user=request.user).select_related(None).select_related(
-        "language", "neighborhood", "entered_by").prefetch_related("themes__parent")
-    response = HttpResponse(exports.staff_feedback_csv(items), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="feedback.csv"'
-    return response
-
-
-@login_required
-def feedback_staff_create(request):
-    _staff_only(request.user)
-    sessions = selectors.session_list(user=request.user).exclude(status=CommunitySession.Status.DRAFT)
-    form = StaffFeedbackForm(request.POST or None, sessions=sessions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.feedback_submit(entered_by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            if item.safety_flag:
-                messages.warning(request, _("This text describes a crisis: moderators were alerted."))
-            else:
-                messages.success(request, _("Feedback entered. Enter the next card."))
-            return redirect("engagement:feedback-staff-create")
-    return render(request, "engagement/feedback_staff_form.html", {"form": form})
-
-
-@login_required
-def feedback_detail(request, pk: int):
-    item = _staff_feedback_or_404(request.user, pk)
-    moderate_form = ModerateForm(request.POST if "decision" in request.POST else None)
-    coding_form = CodingForm(request.POST if "themes_submitted" in request.POST else None,
-                             initial={"themes": list(item.themes.all())})
-    if request.method == "POST":
-        if moderate_form.is_bound and moderate_form.is_valid():
-            data = moderate_form.cleaned_data
-            try:
-                services.feedback_moderate(by=request.user, item=item, approve=data["decision"] == "approve",
-                                           reason=data["reason"], note=data["note"])
-            except ApplicationError as error:
-                apply_error(moderate_form, error)
-            else:
-                messages.success(request, _("Decision recorded."))
-                return redirect("engagement:feedback-detail", pk=pk)
-        elif coding_form.is_bound and coding_form.is_valid() and run_action(
-                request, lambda: services.feedback_code(by=request.user, item=item,
-                                                        themes=coding_form.cleaned_data["themes"]),
-                _("Themes saved.")):
-            return redirect("engagement:feedback-detail", pk=pk)
-    return render(request, "engagement/feedback_detail.html", {
-        "item": item, "moderate_form": moderate_form, "coding_form": coding_form,
-        "masked": mask_personal_details(item.text)})
-
-
-# --- codebook and decisions ----------------------------------------------------------------------
-
-@login_required
-def theme_list(request):
-    _staff_only(request.user)
-    form = ThemeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.theme_create(by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("Theme added."))
-            return redirect("engagement:theme-list")
-    themes = selectors.theme_list()
-    page = Paginator(themes, 100).get_page(request.GET.get("page"))
-    return render(request, "engagement/theme_list.html", {"page": page, "form": form})
-
-
-@login_required
-def decision_list(request):
-    _staff_only(request.user)
-    page = Paginator(selectors.decision_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "engagement/decision_list.html", {"page": page})
-
-
-@login_required
-def decision_edit(request, pk: int | None = None):
-    _staff_only(request.user)
-    decision = None
-    if pk is not None:
-        try:
-            decision = selectors.decision_list(user=request.user).get(pk=pk)
-        except Decision.DoesNotExist as exc:
-            raise Http404 from exc
-    items = selectors.feedback_list(user=request.user, status=FeedbackItem.Status.APPROVED)
-    form = DecisionForm(request.POST or None, instance=decision, feedback_items=items)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            decision = services.decision_save(by=request.user, decision=decision, **data)
-        except ApplicationError as error:
-            apply_error(form, error)
-        else:
-            messages.success(request, _("Decision saved."))
-            return redirect("engagement:decision-edit", pk=decision.pk)
-    return render(request, "engagement/decision_form.html", {"form": form, "decision": decision})
-
-
-@login_required
-@require_POST
-def decision_publish(request, pk: int):
-    _staff_only(request.user)
-    try:
-        decision = selectors.decision_list(user=request.user).get(pk=pk)
-    except Decision.DoesNotExist as exc:
-        raise Http404 from exc
-    run_action(request, lambda: services.decision_publish(by=request.user, decision=decision),
-         _("Published on the public report-back page."))
-    return redirect(reverse("engagement:decision-edit", args=[pk]))
