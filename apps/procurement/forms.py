@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -110,14 +111,25 @@ class ScoreForm(forms.Form):
 
     def __init__(self, *args, method: str, criterion: Criterion, **kwargs):
         super().__init__(*args, **kwargs)
+        self.criterion = criterion
+        self.fields["rationale"].error_messages["required"] = _("Write the rationale for this rating.")
         if method == RatingMethod.POINTS:
             del self.fields["rating"]
-            self.fields["points"].required = True
-            self.fields["points"].max_value = criterion.max_points
-            self.fields["points"].help_text = _("0 to %(max)s") % {"max": criterion.max_points}
+            points = self.fields["points"]
+            points.required = True
+            points.max_value = criterion.max_points
+            points.validators.append(MaxValueValidator(criterion.max_points))
+            points.widget.attrs["max"] = criterion.max_points
+            points.error_messages["required"] = _("Give the points.")
+            points.help_text = _("0 to %(max)s") % {"max": criterion.max_points}
         else:
             del self.fields["points"]
             self.fields["rating"].required = True
+            self.fields["rating"].error_messages["required"] = _("Choose a rating.")
+
+    def is_blank(self) -> bool:
+        """Nothing typed or chosen: a draft save skips it rather than calling it an error."""
+        return not any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.fields)
 
 
 class PriceForm(forms.Form):
