@@ -4,6 +4,7 @@ from .evaluation import (
     ATTESTATION_STATEMENT,
     attestation_candidates,
     attestation_sign,
+    consensus_row_record,
     consensus_score_record,
     evaluator_assign,
     responsiveness_record,
@@ -50,7 +51,8 @@ from .solicitations import (
 
 __all__ = [
     "addendum_acknowledge", "addendum_publish", "attestation_candidates", "attestation_sign",
-    "ATTESTATION_STATEMENT", "clarification_answer", "clarification_ask", "consensus_score_record", "criterion_add",
+    "ATTESTATION_STATEMENT", "clarification_answer", "clarification_ask", "consensus_row_record",
+    "consensus_score_record", "criterion_add",
     "document_add", "evaluator_assign", "price_proposal_save", "proposal_answers_save", "proposal_attachment_add",
     "proposal_attachment_remove", "proposal_missing", "proposal_question_add", "proposal_sealed_read_record",
     "proposal_start", "proposal_submit", "proposal_withdraw", "receipt_hash_for", "required_attachment_add",

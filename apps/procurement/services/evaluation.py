@@ -291,6 +291,22 @@ def consensus_score_record(*, proposal: Proposal, criterion: Criterion, by: User
     return consensus
 
 
+def consensus_row_record(*, proposal: Proposal, by: User, entries: dict[Criterion, dict]) -> list[ConsensusScore]:
+    """Record the consensus on several criteria of one proposal (a row of the consensus grid): each
+    through consensus_score_record, in one transaction. An ApplicationError carries `criterion`."""
+    recorded = []
+    with transaction.atomic():
+        for criterion, value in entries.items():
+            try:
+                recorded.append(consensus_score_record(
+                    proposal=proposal, criterion=criterion, by=by, rationale=value.get("rationale", ""),
+                    points=value.get("points"), rating=value.get("rating") or ""))
+            except ApplicationError as error:
+                error.criterion = criterion
+                raise
+    return recorded
+
+
 def solicitation_price_open(*, solicitation: Solicitation, by: User) -> Solicitation:
     """Only after the technical consensus is complete: the price cannot sway the technical ratings."""
     _require_officer(by)
