@@ -132,6 +132,40 @@ class ScoreForm(forms.Form):
         return not any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.fields)
 
 
+def word_count(text: str) -> int:
+    """Words as the server counts them for a word limit (static/js/wordcount.js counts the same way)."""
+    return len((text or "").split())
+
+
+class AnswersForm(forms.Form):
+    """The technical proposal's answers, one field per question, each held to its word limit."""
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[self.name_for(question)] = forms.CharField(
+                label=f"{question.order}. {question.prompt}", required=False,
+                widget=forms.Textarea(attrs={"rows": 8}))
+
+    @staticmethod
+    def name_for(question) -> str:
+        return f"answer_{question.pk}"
+
+    def clean(self):
+        data = super().clean()
+        for question in self.questions:
+            name = self.name_for(question)
+            words = word_count(data.get(name, ""))
+            if words > question.max_words:
+                self.add_error(name, _("%(words)s words: the limit is %(limit)s. Shorten it by %(over)s.") % {
+                    "words": words, "limit": question.max_words, "over": words - question.max_words})
+        return data
+
+    def answers(self) -> dict[int, str]:
+        return {question.pk: self.cleaned_data.get(self.name_for(question), "") for question in self.questions}
+
+
 class PriceForm(forms.Form):
     personnel = forms.DecimalField(label=_("Personnel"), min_value=0, decimal_places=2, max_digits=12)
     responder_stipends = forms.DecimalField(label=_("Responder stipends"), min_value=0, decimal_places=2,

@@ -58,8 +58,9 @@ def test_grid_shows_each_evaluators_rating_and_the_spread(in_consensus, two_subm
     assert page.count("proc-spread-apart") == 2 + 1  # two cells of the first proposal, and the key
     assert page.count("proc-spread-agree") == 2 + 1
     assert "Far apart" in page and "All agree" in page  # in words, not colour alone
-    assert page.count(f'name="proposal" value="{first.pk}"') == 1
-    assert page.count(f'name="proposal" value="{second.pk}"') == 1
+    # Each row's save button, and its twin at the end of the row for the phone's stacked layout.
+    assert page.count(f'name="proposal" value="{first.pk}"') == 2
+    assert page.count(f'name="proposal" value="{second.pk}"') == 2
     url = reverse("procurement:consensus", args=[in_consensus.pk])
     assert page.count(f'<form method="post" action="{url}"') == 1  # one form for the grid
 

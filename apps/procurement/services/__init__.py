@@ -24,6 +24,7 @@ from .proposals import (
     proposal_answers_save,
     proposal_attachment_add,
     proposal_attachment_remove,
+    proposal_draft_save,
     proposal_missing,
     proposal_sealed_read_record,
     proposal_start,
@@ -50,15 +51,14 @@ from .solicitations import (
 )
 
 __all__ = [
-    "addendum_acknowledge", "addendum_publish", "attestation_candidates", "attestation_sign",
-    "ATTESTATION_STATEMENT", "clarification_answer", "clarification_ask", "consensus_row_record",
-    "consensus_score_record", "criterion_add",
+    "addendum_acknowledge", "addendum_publish", "attestation_candidates", "attestation_sign", "ATTESTATION_STATEMENT",
+    "clarification_answer", "clarification_ask", "consensus_row_record", "consensus_score_record", "criterion_add",
     "document_add", "evaluator_assign", "price_proposal_save", "proposal_answers_save", "proposal_attachment_add",
-    "proposal_attachment_remove", "proposal_missing", "proposal_question_add", "proposal_sealed_read_record",
-    "proposal_start", "proposal_submit", "proposal_withdraw", "receipt_hash_for", "required_attachment_add",
-    "responsiveness_record", "score_save", "scoresheet_save", "scoresheet_submit", "scoring_reminders_scan",
-    "solicitation_award", "solicitation_award_recommend", "solicitation_cancel", "solicitation_close",
-    "solicitation_consensus_start", "solicitation_create", "solicitation_evaluation_start",
+    "proposal_attachment_remove", "proposal_draft_save", "proposal_missing", "proposal_question_add",
+    "proposal_sealed_read_record", "proposal_start", "proposal_submit", "proposal_withdraw", "receipt_hash_for",
+    "required_attachment_add", "responsiveness_record", "score_save", "scoresheet_save", "scoresheet_submit",
+    "scoring_reminders_scan", "solicitation_award", "solicitation_award_recommend", "solicitation_cancel",
+    "solicitation_close", "solicitation_consensus_start", "solicitation_create", "solicitation_evaluation_start",
     "solicitation_item_remove", "solicitation_open", "solicitation_price_open", "solicitation_publish",
     "solicitation_update", "solicitations_due_scan",
 ]
