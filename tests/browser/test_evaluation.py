@@ -95,7 +95,7 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
         assert page.get_by_text("0 of 2 scored").is_visible()
         # One form: the rubric beside each rating, the weight of each criterion.
         assert _criterion(page, "Criterion 1").get_by_text("Fully meets the criterion and exceeds it").is_visible()
-        assert _criterion(page, "Criterion 2").get_by_text("Equal weight: one of 2 criteria").is_visible()
+        assert _criterion(page, "Criterion 2").get_by_text("Weight: equal, one of 2 criteria").is_visible()
         _rate(page, "Criterion 1", RATINGS["Criterion 1"], "Criterion 1: the plan is specific and staffed.")
         if proposal == committee["harbor"]:
             # Submitting with a criterion missing stays on the page, that criterion marked.

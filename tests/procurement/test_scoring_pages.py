@@ -37,7 +37,7 @@ def test_scoring_page_shows_rubric_weights_and_progress(in_evaluation, two_submi
     page = _client(evaluator).get(reverse("procurement:evaluation-proposal", args=[first.pk])).content.decode()
     assert page.count('name="action"') == 2
     assert "0 of 2 scored" in page
-    assert "Equal weight: one of 2 criteria" in page
+    assert "Weight: equal, one of 2 criteria" in page
     assert "Fully meets the criterion and exceeds it" in page  # the rubric beside the ratings
     assert page.count("<fieldset") >= 4  # a fieldset per criterion, a fieldset per rating group
     assert "p.m.." not in page and "a.m.." not in page
@@ -160,7 +160,7 @@ def test_points_method_shows_weights_and_checks_the_maximum(officer, evaluator, 
     one, two = _criteria(solicitation)
     client = _client(evaluator)
     page = client.get(reverse("procurement:evaluation-proposal", args=[first.pk])).content.decode()
-    assert "40 of 80 points" in page
+    assert "Weight: 40 of 80 points" in page
     response = client.post(reverse("procurement:evaluation-proposal", args=[first.pk]), {
         "action": "submit", f"s{one.pk}-points": "41", f"s{one.pk}-rationale": "Too many.",
         f"s{two.pk}-points": "30", f"s{two.pk}-rationale": "Solid."})

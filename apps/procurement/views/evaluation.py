@@ -86,7 +86,7 @@ def _weight(solicitation, criterion, criteria: list) -> str:
     if solicitation.rating_method == RatingMethod.POINTS:
         return _("%(points)s of %(total)s points") % {
             "points": criterion.max_points, "total": sum(c.max_points for c in criteria)}
-    return _("Equal weight: one of %(n)s criteria") % {"n": len(criteria)}
+    return _("equal, one of %(n)s criteria") % {"n": len(criteria)}
 
 
 def _score_forms(solicitation, criteria, scores, data=None) -> list[ScoreForm]:
