@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -110,14 +111,59 @@ class ScoreForm(forms.Form):
 
     def __init__(self, *args, method: str, criterion: Criterion, **kwargs):
         super().__init__(*args, **kwargs)
+        self.criterion = criterion
+        self.fields["rationale"].error_messages["required"] = _("Write the rationale for this rating.")
         if method == RatingMethod.POINTS:
             del self.fields["rating"]
-            self.fields["points"].required = True
-            self.fields["points"].max_value = criterion.max_points
-            self.fields["points"].help_text = _("0 to %(max)s") % {"max": criterion.max_points}
+            points = self.fields["points"]
+            points.required = True
+            points.max_value = criterion.max_points
+            points.validators.append(MaxValueValidator(criterion.max_points))
+            points.widget.attrs["max"] = criterion.max_points
+            points.error_messages["required"] = _("Give the points.")
+            points.help_text = _("0 to %(max)s") % {"max": criterion.max_points}
         else:
             del self.fields["points"]
             self.fields["rating"].required = True
+            self.fields["rating"].error_messages["required"] = _("Choose a rating.")
+
+    def is_blank(self) -> bool:
+        """Nothing typed or chosen: a draft save skips it rather than calling it an error."""
+        return not any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.fields)
+
+
+def word_count(text: str) -> int:
+    """Words as the server counts them for a word limit (static/js/wordcount.js counts the same way)."""
+    return len((text or "").split())
+
+
+class AnswersForm(forms.Form):
+    """The technical proposal's answers, one field per question, each held to its word limit."""
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[self.name_for(question)] = forms.CharField(
+                label=f"{question.order}. {question.prompt}", required=False,
+                widget=forms.Textarea(attrs={"rows": 8}))
+
+    @staticmethod
+    def name_for(question) -> str:
+        return f"answer_{question.pk}"
+
+    def clean(self):
+        data = super().clean()
+        for question in self.questions:
+            name = self.name_for(question)
+            words = word_count(data.get(name, ""))
+            if words > question.max_words:
+                self.add_error(name, _("%(words)s words: the limit is %(limit)s. Shorten it by %(over)s.") % {
+                    "words": words, "limit": question.max_words, "over": words - question.max_words})
+        return data
+
+    def answers(self) -> dict[int, str]:
+        return {question.pk: self.cleaned_data.get(self.name_for(question), "") for question in self.questions}
 
 
 class PriceForm(forms.Form):

@@ -193,9 +193,25 @@ def _value(solicitation: Solicitation, points, rating) -> Decimal | None:
     return Decimal(RATING_VALUES[rating]) if rating else None
 
 
+def spread_level(solicitation: Solicitation, criterion: Criterion, spread: Decimal | None) -> str:
+    """How far apart the evaluators are: "agree" (no spread), "close" (one rating step, or up to a fifth
+    of the points) or "apart" (more). The grid shades the cell by it and says it in words."""
+    if spread is None:
+        return ""
+    if spread == 0:
+        return "agree"
+    near = Decimal(1) if solicitation.rating_method == RatingMethod.ADJECTIVAL else Decimal(criterion.max_points) / 5
+    return "close" if spread <= near else "apart"
+
+
 def consensus_table(*, solicitation: Solicitation) -> list[dict]:
-    """Per proposal and criterion: each evaluator's rating, the spread, the outliers, the consensus."""
+    """Per proposal and criterion: each evaluator's rating, the spread, the outliers, the consensus.
+
+    Four queries whatever the numbers of proposals, criteria and evaluators. Each row also has
+    `by_evaluator`: one entry per committee member in `consensus_committee` order (None where they
+    submitted no score: recused, or not submitted), so the grid's columns line up."""
     criteria = list(solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE))
+    committee = consensus_committee(solicitation=solicitation)
     proposals = list(solicitation.proposals.filter(status=Proposal.Status.SUBMITTED).exclude(responsive=False)
                      .order_by("code").prefetch_related("consensus_scores"))
     scores = (Score.objects.filter(sheet__proposal__in=proposals, sheet__submitted_at__isnull=False)
@@ -220,11 +236,23 @@ def consensus_table(*, solicitation: Solicitation) -> list[dict]:
                 others = values[:index] + values[index + 1:]
                 if len(values) > 2 and others and abs(value - Decimal(mean(others))) > threshold:
                     outliers.append(score.pk)
+            own = {s.sheet.assignment_id: s for s in cell}
             rows.append({"criterion": criterion, "scores": cell, "spread": spread,
+                         "spread_level": spread_level(solicitation, criterion, spread),
+                         "spread_steps": int(spread) if spread is not None else 0,
+                         "by_evaluator": [{"member": m, "score": own.get(m["assignment"].pk)} for m in committee],
                          "average": average.quantize(Decimal("0.01")) if average is not None else None,
                          "outliers": outliers, "consensus": consensus.get(criterion.pk)})
         table.append({"proposal": proposal, "rows": rows})
     return table
+
+
+def consensus_committee(*, solicitation: Solicitation) -> list[dict]:
+    """The committee as the officer's consensus grid labels it: E1, E2… in order of appointment, with
+    the name (the officer knows who sits on the committee; evaluators never see each other's scores)."""
+    assignments = solicitation.assignments.select_related("evaluator").order_by("assigned_at", "pk")
+    return [{"assignment": a, "label": f"E{n}", "name": a.evaluator.get_full_name()}
+            for n, a in enumerate(assignments, start=1)]
 
 
 def _composite(solicitation: Solicitation, consensus: list[ConsensusScore]) -> Decimal | None:

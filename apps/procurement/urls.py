@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evaluation, officer, proposals, public, steps
+from .views import consensus, evaluation, officer, proposals, public, steps
 
 app_name = "procurement"
 
@@ -38,8 +38,8 @@ urlpatterns = [
     path("manage/<int:pk>/questions/<int:clarification_pk>/answer/", officer.clarification_answer,
          name="clarification-answer"),
     path("manage/<int:pk>/evaluators/", officer.evaluator_assign, name="evaluator-assign"),
-    path("manage/<int:pk>/consensus/", officer.consensus, name="consensus"),
-    path("manage/<int:pk>/consensus/<int:proposal_pk>/<int:criterion_pk>/", officer.consensus_record,
+    path("manage/<int:pk>/consensus/", consensus.consensus, name="consensus"),
+    path("manage/<int:pk>/consensus/<int:proposal_pk>/<int:criterion_pk>/", consensus.consensus_record,
          name="consensus-record"),
     path("manage/<int:pk>/recommend/", steps.award_recommend, name="award-recommend"),
     path("manage/<int:pk>/award/", steps.award, name="award"),

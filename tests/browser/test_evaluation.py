@@ -49,11 +49,22 @@ def committee():
             "harbor": harbor_proposal, "riverside": riverside_proposal, "cora": cora}
 
 
-def _rate(page, heading: str, rating: str, rationale: str, button: str) -> None:
-    block = page.locator("article").filter(has=page.get_by_role("heading", name=heading, exact=True))
-    block.get_by_label(re.compile("^Rating")).select_option(label=rating)
+def _criterion(page, heading: str):
+    return page.locator("fieldset.proc-criterion").filter(has=page.locator("legend", has_text=heading))
+
+
+def _rate(page, heading: str, rating: str, rationale: str) -> None:
+    """Fill one criterion of the scoring form: the rating (a radio named by the rubric) and the rationale."""
+    block = _criterion(page, heading)
+    block.get_by_role("radio", name=re.compile(f"^{rating}")).check()
     block.get_by_label(re.compile("^Rationale")).fill(rationale)
-    block.get_by_role("button", name=button).click()
+
+
+def _agree(page, proposal, column: int, rating: str, rationale: str) -> None:
+    """Fill one cell of the consensus grid: the proposal's row, the criterion's column."""
+    cell = page.locator(f"#p{proposal.pk} td").nth(column)
+    cell.get_by_label(re.compile("^Rating")).select_option(label=rating)
+    cell.get_by_label(re.compile("^Rationale")).fill(rationale)
 
 
 def test_evaluation_consensus_price_opening_and_award(new_page, committee):
@@ -81,12 +92,28 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
         page.get_by_role("link", name=proposal.code).click()
         # Blind review: the evaluator never sees who proposed.
         assert proposal.organization.name not in page.get_by_role("main").inner_text()
-        for criterion, rating in RATINGS.items():
-            _rate(page, criterion, rating, f"{criterion}: the plan is specific and staffed.", "Save score")
-            assert page.get_by_text("Score saved.").is_visible()
+        assert page.get_by_text("0 of 2 scored").is_visible()
+        # One form: the rubric beside each rating, the weight of each criterion.
+        assert _criterion(page, "Criterion 1").get_by_text("Fully meets the criterion and exceeds it").is_visible()
+        assert _criterion(page, "Criterion 2").get_by_text("Weight: equal, one of 2 criteria").is_visible()
+        _rate(page, "Criterion 1", RATINGS["Criterion 1"], "Criterion 1: the plan is specific and staffed.")
+        if proposal == committee["harbor"]:
+            # Submitting with a criterion missing stays on the page, that criterion marked.
+            page.get_by_role("button", name="Save and submit (final)").click()
+            assert page.get_by_text("Not submitted: complete the criteria marked below.").is_visible()
+            missing = _criterion(page, "Criterion 2")
+            assert missing.get_by_text("Choose a rating.").is_visible()
+            assert missing.get_by_label(re.compile("^Rationale")).get_attribute("aria-invalid") == "true"
+            assert page.get_by_text("1 of 2 scored").is_visible()  # the complete criterion was kept
+            journey.check("incomplete submit marked")
+        else:
+            page.get_by_role("button", name="Save", exact=True).click()
+            assert page.get_by_text("Saved. Submit when every criterion is scored.").is_visible()
+            assert page.get_by_text("1 of 2 scored").is_visible()
+        _rate(page, "Criterion 2", RATINGS["Criterion 2"], "Criterion 2: the plan is specific and staffed.")
         if proposal == committee["harbor"]:
             journey.check("scoring a proposal")
-        page.get_by_role("button", name="Submit my scores (final)").click()
+        page.get_by_role("button", name="Save and submit (final)").click()
         assert page.get_by_text(f"Your scores for {proposal.code} are submitted.").is_visible()
     assert ScoreSheet.objects.filter(assignment__evaluator=evaluator, submitted_at__isnull=False).count() == 2
     sign_out(page)
@@ -109,14 +136,24 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
     assert page.get_by_text("Consensus started: individual scores are locked.").is_visible()
     journey.check("consensus started")
     page.get_by_role("link", name="Consensus page").click()
-    for proposal in (committee["harbor"], committee["riverside"]):
-        section = page.locator(f"#p{proposal.pk}")
-        for criterion, rating in RATINGS.items():
-            block = section.locator("article").filter(has=page.get_by_role("heading", name=criterion, exact=True))
-            block.get_by_label(re.compile("^Rating")).select_option(label=rating)
-            block.get_by_label(re.compile("^Rationale")).fill(f"The committee agrees: {rating.lower()}.")
-            block.get_by_role("button", name="Record consensus").click()
-            assert page.get_by_text("Consensus recorded.").is_visible()
+    # The grid: proposals × criteria, each evaluator's rating, the spread in words as well as shading.
+    grid = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Criterion 1"))
+    assert grid.get_by_role("rowheader").count() == 2
+    assert "All agree" in grid.inner_text()
+    journey.check("consensus grid")
+    harbor_row, riverside_row = committee["harbor"], committee["riverside"]
+    for column, rating in enumerate(RATINGS.values()):
+        _agree(page, harbor_row, column, rating, f"The committee agrees: {rating.lower()}.")
+    # Typed in the other proposal's row before saving the first: kept, not lost.
+    _agree(page, riverside_row, 0, RATINGS["Criterion 1"], "Typed before the other row was saved.")
+    page.get_by_role("button", name=f"Save {harbor_row.code}").click()
+    assert page.get_by_text(f"Consensus for {harbor_row.code} saved (2 of 2 criteria).").is_visible()
+    assert page.locator(f"#p{riverside_row.pk} td").nth(0).get_by_label(re.compile("^Rationale")).input_value() \
+        == "Typed before the other row was saved."
+    journey.check("consensus one row saved, the other kept")
+    _agree(page, riverside_row, 1, RATINGS["Criterion 2"], "The committee agrees.")
+    page.get_by_role("button", name=f"Save {riverside_row.code}").click()
+    assert page.get_by_text(f"Consensus for {riverside_row.code} saved (2 of 2 criteria).").is_visible()
     journey.check("consensus recorded")
     page.get_by_role("main").get_by_role("link", name=solicitation.reference).click()
     page.get_by_role("link", name="Open the price proposals…").click()
@@ -155,3 +192,46 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
     assert "Awarded to Harbor Peer Outreach" in award.inner_text()
     assert Proposal.objects.get(pk=harbor.pk).status == Proposal.Status.SUBMITTED
     journey.check("public award notice")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_scoring_and_the_consensus_grid_on_a_phone(new_page, committee):
+    """At 390 px: the evaluator scores on the one form; the officer agrees a row of the grid, whose rows
+    become stacked cards with each criterion named."""
+    solicitation, evaluator, officer = committee["solicitation"], committee["evaluator"], committee["officer"]
+    harbor, riverside = committee["harbor"], committee["riverside"]
+    services.attestation_sign(solicitation=solicitation, by=evaluator, signed_name="Eve Evaluator", conflicts={})
+    page = new_page(**PHONE)
+    journey = Journey("3-evaluation-phone", page)
+    sign_in(page, email=evaluator.email, password=DEFAULT_PASSWORD, totp_secret=committee["secrets"][evaluator.pk])
+    page.goto(f"/procurement/evaluations/proposals/{harbor.pk}/")
+    _rate(page, "Criterion 1", "Advantageous", "Clear plan.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert page.get_by_text("1 of 2 scored").is_visible()
+    journey.check("scoring at 390 px")
+    _rate(page, "Criterion 2", "Not advantageous", "Thin on supervision.")
+    page.get_by_role("button", name="Save and submit (final)").click()
+    assert page.get_by_text(f"Your scores for {harbor.code} are submitted.").is_visible()
+    riverside = Proposal.objects.get(pk=riverside.pk)  # fresh: the evaluation has started since
+    for criterion in solicitation.criteria.filter(kind="comparative"):
+        services.score_save(proposal=riverside, criterion=criterion, by=evaluator, rating="advantageous",
+                            rationale="Solid.")
+    services.scoresheet_submit(proposal=riverside, by=evaluator)
+    services.solicitation_consensus_start(solicitation=solicitation, by=officer)
+    sign_out(page)
+
+    sign_in(page, email=officer.email, password=DEFAULT_PASSWORD, totp_secret=committee["secrets"][officer.pk])
+    page.goto(f"/procurement/manage/{solicitation.pk}/consensus/")
+    first_cell = page.locator(f"#p{harbor.pk} td").nth(0)
+    assert first_cell.locator(".proc-cell-label").is_visible()  # the criterion is named in the stacked card
+    journey.check("consensus grid at 390 px")
+    _agree(page, harbor, 0, "Advantageous", "Agreed.")
+    _agree(page, harbor, 1, "Not advantageous", "Agreed: supervision is thin.")
+    # On a phone the row's cards end with its save button too.
+    save = page.get_by_role("button", name=f"Save {harbor.code}")
+    assert save.count() == 2
+    save.last.click()
+    assert page.get_by_text(f"Consensus for {harbor.code} saved (2 of 2 criteria).").is_visible()
+    journey.check("consensus row saved at 390 px")

@@ -65,21 +65,36 @@ def test_coordinator_asks_acknowledges_and_submits_a_proposal(new_page, demo):
 
     answers = ["Our peer team has answered neighbors in crisis in East Boston since 2016.",
                "Every responder trains 76 hours in class and 76 supervised, with a weekly debrief."]
+    questions = list(solicitation.questions.all())
+    # The word limit: counted live under the field, enforced by the server with a field error.
+    first = page.get_by_label(re.compile(r"^1\. "))
+    limit = questions[0].max_words
+    first.fill(" ".join(["word"] * (limit + 1)))
+    assert page.get_by_text(f"{limit + 1} of {limit} words: 1 over the limit").is_visible()
+    page.get_by_role("button", name="Save answers").click()
+    assert page.get_by_text(f"{limit + 1} words: the limit is {limit}. Shorten it by 1.").is_visible()
+    assert page.get_by_label(re.compile(r"^1\. ")).get_attribute("aria-invalid") == "true"
+    journey.check("word limit")
     for number, answer in enumerate(answers, start=1):
         page.get_by_label(re.compile(rf"^{number}\. ")).fill(answer)
-    page.get_by_role("button", name="Save answers").click()
-    assert page.get_by_text("Your answers were saved.").is_visible()
+    assert page.get_by_text(f"{len(answers[0].split())} of {limit} words", exact=True).is_visible()
 
+    # Answers typed but not saved survive another section's button: the upload saves them too.
     page.get_by_label(re.compile(r"^Attachment \(required\)$")).select_option(label="Certificate of non-collusion")
     page.get_by_label(re.compile("^File")).set_input_files(
         files=[{"name": "non-collusion.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
     page.get_by_role("button", name="Upload").click()
     assert page.get_by_text("The file was attached.").is_visible()
+    assert page.get_by_text("Your answers were saved.").is_visible()
+    assert sorted(proposal.answers.values_list("text", flat=True)) == sorted(answers)
 
     for label, amount in PRICES.items():
         page.get_by_label(re.compile(rf"^{label}( \(required\))?$")).fill(amount)
+    page.get_by_label(re.compile(r"^2\. ")).fill(answers[1] + " Supervisors ride along for the first month.")
     page.get_by_role("button", name="Save price").click()
     assert page.get_by_text("Your price proposal was saved.").is_visible()
+    assert page.get_by_text("Your answers were saved.").is_visible()
+    assert proposal.answers.get(question=questions[1]).text.endswith("Supervisors ride along for the first month.")
     journey.check("proposal complete")
 
     page.get_by_role("button", name="Submit the proposal").click()
@@ -87,7 +102,9 @@ def test_coordinator_asks_acknowledges_and_submits_a_proposal(new_page, demo):
     submission = proposal.submissions.get()
     assert proposal.status == Proposal.Status.SUBMITTED
     assert page.get_by_text(f"Submitted. Your receipt: {submission.receipt_hash}").is_visible()
-    assert page.locator(".proc-receipt").inner_text() == f"SHA-256 {submission.receipt_hash}"
+    # The receipt is for the record: folded under "Receipt", not in the way.
+    page.locator(".proc-receipts summary").first.click()
+    assert page.locator(".proc-receipts .proc-receipt").inner_text() == f"SHA-256 {submission.receipt_hash}"
     assert submission.price["total"] == str(Decimal("1600000.00"))
     journey.check("receipt")
 
@@ -95,3 +112,26 @@ def test_coordinator_asks_acknowledges_and_submits_a_proposal(new_page, demo):
     receipt = Notification.objects.get(kind="procurement.receipt", recipient_user=coordinator, channel="in_app")
     assert page.locator(".inbox-subject").get_by_text(receipt.subject).is_visible()
     journey.check("receipt in the inbox")
+
+
+def test_proposal_editor_on_a_phone(new_page, demo):
+    """At 390 px: the one-form editor with the live word count; saving the price keeps a typed answer."""
+    harbor = OrganizationFactory(name="Harbor Peer Outreach", slug="harbor", email="hello@harbor.example")
+    coordinator = user_with_role(Role.COORDINATOR, harbor, email="cora@harbor.example", full_name="Cora Harbor")
+    solicitation = Solicitation.objects.get(title=RFP)
+    proposal = services.proposal_start(solicitation=solicitation, organization=harbor, by=coordinator)
+    page = new_page(width=390, height=844)
+    journey = Journey("2-proposer-phone", page)
+    sign_in(page, email=coordinator.email, password=DEFAULT_PASSWORD)
+    page.goto(f"/procurement/proposals/{proposal.pk}/")
+    answer = "Peer responders who live in the neighborhoods they serve."
+    page.get_by_label(re.compile(r"^1\. ")).fill(answer)
+    limit = solicitation.questions.first().max_words
+    assert page.get_by_text(f"{len(answer.split())} of {limit} words", exact=True).is_visible()
+    journey.check("editor at 390 px")
+    for label, amount in PRICES.items():
+        page.get_by_label(re.compile(rf"^{label}( \(required\))?$")).fill(amount)
+    page.get_by_role("button", name="Save price").click()
+    assert page.get_by_text("Your price proposal was saved.").is_visible()
+    assert page.get_by_label(re.compile(r"^1\. ")).input_value() == answer
+    journey.check("editor saved at 390 px")

@@ -27,7 +27,7 @@ from apps.accounts.roles import Role
 from apps.core.audit import audit
 from apps.engagement.models import Decision, FeedbackItem, Registration, Theme
 from apps.notifications.models import Notification
-from apps.procurement.models import EvaluatorAssignment
+from apps.procurement.models import EvaluatorAssignment, Proposal, Score, ScoreSheet, Solicitation
 from apps.scheduling.models import Assignment, PositionRole, Shift, SwapRequest, TimeOff
 from apps.training.models import RoleRequirement, TrainingRecord, TrainingSession
 from tests.factories import CityDepartmentFactory, OrganizationFactory, UserFactory, user_with_role
@@ -356,6 +356,36 @@ def evaluations(w: World, n: int) -> str:
     return f"RFP-E-{k:03d}"
 
 
+def _consensus_solicitation(w: World) -> Solicitation:
+    """One solicitation in consensus, its evaluator's sheets submitted (set up once, then grown)."""
+    if "the-consensus" not in w.counts:
+        officer = w.users["procurement officer"]
+        solicitation = published_solicitation(officer, reference="RFP-C-001")
+        EvaluatorAssignment.objects.create(solicitation=solicitation, evaluator=w.users["rfp evaluator"],
+                                           assigned_by=officer)
+        Solicitation.objects.filter(pk=solicitation.pk).update(
+            status=Solicitation.Status.CONSENSUS, opened_at=NOW, evaluation_started_at=NOW, consensus_started_at=NOW)
+        w.counts["the-consensus"] = solicitation.pk
+    return Solicitation.objects.get(pk=w.counts["the-consensus"])
+
+
+def consensus_rows(w: World, n: int) -> str:
+    """Proposals in the consensus grid, each scored on every criterion by the evaluator."""
+    solicitation = _consensus_solicitation(w)
+    assignment = solicitation.assignments.get()
+    criteria = list(solicitation.criteria.filter(kind="comparative"))
+    for _ in range(n):
+        k = w.next("consensus")
+        organization = OrganizationFactory(name=f"Proposer {k:03d}", slug=f"proposer-{k:03d}")
+        proposal = Proposal.objects.create(solicitation=solicitation, organization=organization, code=f"CGRID{k:03d}",
+                                           status=Proposal.Status.SUBMITTED, submitted_at=NOW, responsive=True,
+                                           created_by=w.users["procurement officer"])
+        sheet = ScoreSheet.objects.create(assignment=assignment, proposal=proposal, submitted_at=NOW)
+        Score.objects.bulk_create(Score(sheet=sheet, criterion=c, rating="advantageous", rationale=f"Reason {k}")
+                                  for c in criteria)
+    return f"CGRID{k:03d}"
+
+
 def dashboard_mix(w: World, n: int) -> str:
     """What the dashboards' cards count or list for every role."""
     my_assignments(w, n)
@@ -476,6 +506,8 @@ PAGES = [
     Page("procurement officer", "solicitations (manage)", "/procurement/manage/", solicitations, 8),
     Page("procurement officer", "API solicitations", "/api/v1/procurement/solicitations/", solicitations, 6),
     Page("procurement officer", "reports", "/reports/", _reports_of("procurement officer"), 8),
+    Page("procurement officer", "consensus grid",
+         lambda w: f"/procurement/manage/{w.counts['the-consensus']}/consensus/", consensus_rows, 15),
     Page("rfp evaluator", "evaluations", "/procurement/evaluations/", evaluations, 8),
     # engagement staff
     # The queue's filters add three constant queries: the language, session and theme choices.

@@ -236,6 +236,25 @@ def scoresheet_submit(*, proposal: Proposal, by: User) -> ScoreSheet:
     return sheet
 
 
+def scoresheet_save(*, proposal: Proposal, by: User, entries: dict[Criterion, dict],
+                    submit: bool = False) -> ScoreSheet | None:
+    """Save several criteria's scores of one sheet at once, and submit it if asked: every score goes
+    through score_save and the submission through scoresheet_submit, in one transaction, so either
+    all of it is recorded or none (the rules stay in those two functions). An ApplicationError from a
+    score carries `criterion` so the page can mark that criterion's field."""
+    with transaction.atomic():
+        for criterion, value in entries.items():
+            try:
+                score_save(proposal=proposal, criterion=criterion, by=by, rationale=value.get("rationale", ""),
+                           points=value.get("points"), rating=value.get("rating") or "")
+            except ApplicationError as error:
+                error.criterion = criterion
+                raise
+        if submit:
+            return scoresheet_submit(proposal=proposal, by=by)
+    return ScoreSheet.objects.filter(assignment__evaluator=by, proposal=proposal).first()
+
+
 def solicitation_consensus_start(*, solicitation: Solicitation, by: User) -> Solicitation:
     """Starting consensus locks every individual score, submitted or not."""
     _require_officer(by)
@@ -270,6 +289,22 @@ def consensus_score_record(*, proposal: Proposal, criterion: Criterion, by: User
         audit(actor=by, action="procurement.consensus.recorded", target=proposal,
               after={"criterion": criterion.pk, "points": points, "rating": rating})
     return consensus
+
+
+def consensus_row_record(*, proposal: Proposal, by: User, entries: dict[Criterion, dict]) -> list[ConsensusScore]:
+    """Record the consensus on several criteria of one proposal (a row of the consensus grid): each
+    through consensus_score_record, in one transaction. An ApplicationError carries `criterion`."""
+    recorded = []
+    with transaction.atomic():
+        for criterion, value in entries.items():
+            try:
+                recorded.append(consensus_score_record(
+                    proposal=proposal, criterion=criterion, by=by, rationale=value.get("rationale", ""),
+                    points=value.get("points"), rating=value.get("rating") or ""))
+            except ApplicationError as error:
+                error.criterion = criterion
+                raise
+    return recorded
 
 
 def solicitation_price_open(*, solicitation: Solicitation, by: User) -> Solicitation:

@@ -99,6 +99,28 @@ def proposal_answers_save(*, proposal: Proposal, by: User, answers: dict[int, st
     return proposal
 
 
+def proposal_draft_save(*, proposal: Proposal, by: User, answers: dict[int, str], lines: dict | None = None,
+                        notes: str = "") -> list[str]:
+    """The editor's one save, whichever section's button was pressed: the answers and, when given, the
+    price, in one transaction, each through its own service (its rules and audit). A section whose
+    values did not change is not written again. Returns the sections saved ("answers", "price")."""
+    _require_editor(by, proposal)
+    saved = []
+    with transaction.atomic():
+        stored = {a.question_id: a.text for a in proposal.answers.all()}
+        changed = {pk: text for pk, text in answers.items() if (text or "").strip() != stored.get(int(pk), "")}
+        if changed:
+            proposal_answers_save(proposal=proposal, by=by, answers=changed)
+            saved.append("answers")
+        if lines is not None:
+            price = PriceProposal.objects.filter(proposal=proposal).first()
+            if price is None or price.notes != notes or any(
+                    getattr(price, line) != Decimal(str(lines.get(line) or 0)) for line in PriceProposal.LINES):
+                price_proposal_save(proposal=proposal, by=by, lines=lines, notes=notes)
+                saved.append("price")
+    return saved
+
+
 def proposal_attachment_add(*, proposal: Proposal, required_attachment: RequiredAttachment, upload,
                             by: User) -> ProposalAttachment:
     _require_editor(by, proposal)

@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Role
-from apps.core.pages import run_action
+from apps.core.errors import ApplicationError
+from apps.core.pages import apply_error, run_action
 
 from .. import selectors, services
 from ..forms import ScoreForm
-from ..models import Criterion, EvaluatorAssignment, Proposal
+from ..models import Criterion, EvaluatorAssignment, Proposal, RatingMethod
 from ..permissions import can_evaluate_solicitation, can_see_identity
+from ..rubric import rating_rubric
 
 
 def _evaluator_or_403(user) -> None:
@@ -79,25 +81,86 @@ def _evaluable_or_404(user, pk: int) -> Proposal:
     return proposal
 
 
-@login_required
-def evaluation_proposal(request, pk: int):
-    proposal = _evaluable_or_404(request.user, pk)
+def _weight(solicitation, criterion, criteria: list) -> str:
+    """What the criterion weighs in the composite: its points, or an equal share of the ratings' mean."""
+    if solicitation.rating_method == RatingMethod.POINTS:
+        return _("%(points)s of %(total)s points") % {
+            "points": criterion.max_points, "total": sum(c.max_points for c in criteria)}
+    return _("equal, one of %(n)s criteria") % {"n": len(criteria)}
+
+
+def _score_forms(solicitation, criteria, scores, data=None) -> list[ScoreForm]:
+    forms = []
+    for criterion in criteria:
+        score = scores.get(criterion.pk)
+        forms.append(ScoreForm(data, method=solicitation.rating_method, criterion=criterion,
+                               prefix=f"s{criterion.pk}", initial={
+                                   "points": score.points, "rating": score.rating,
+                                   "rationale": score.rationale} if score else None))
+    return forms
+
+
+def _render_scoring(request, proposal, *, forms=None, errors=None, status=200):
     solicitation = proposal.solicitation
-    services.proposal_sealed_read_record(proposal=proposal, by=request.user, envelope="technical")
     sheet = selectors.evaluator_sheet(user=request.user, proposal=proposal)
     scores = {s.criterion_id: s for s in sheet.scores.all()} if sheet else {}
+    criteria = list(solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE))
+    forms = forms or _score_forms(solicitation, criteria, scores)
     locked = solicitation.status != solicitation.Status.EVALUATION or bool(sheet and sheet.submitted_at)
-    rubric = []
-    for criterion in solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE):
-        score = scores.get(criterion.pk)
-        rubric.append({"criterion": criterion, "score": score, "form": ScoreForm(
-            method=solicitation.rating_method, criterion=criterion, prefix=f"s{criterion.pk}",
-            initial={"points": score.points, "rating": score.rating, "rationale": score.rationale} if score else None)})
+    items = [{"criterion": form.criterion, "form": form, "score": scores.get(form.criterion.pk),
+              "weight": _weight(solicitation, form.criterion, criteria)} for form in forms]
     return render(request, "procurement/evaluation_proposal.html", {
-        "proposal": proposal, "solicitation": solicitation, "sheet": sheet, "rubric": rubric, "locked": locked,
+        "proposal": proposal, "solicitation": solicitation, "sheet": sheet, "items": items, "locked": locked,
+        "scored": sum(1 for c in criteria if c.pk in scores), "criteria_count": len(criteria),
+        "ratings": rating_rubric(), "errors": errors or [],
         "submission": selectors.latest_submission(proposal=proposal),
         "show_identity": can_see_identity(request.user, proposal), "show_price": False,
-    })
+    }, status=status)
+
+
+@login_required
+def evaluation_proposal(request, pk: int):
+    """The scoring page: the technical proposal beside one form for every criterion. "Save" keeps
+    what is filled in as a draft; "Save and submit" needs every criterion, and when one is missing
+    the page comes back with that criterion marked, nothing submitted."""
+    proposal = _evaluable_or_404(request.user, pk)
+    if request.method != "POST":
+        services.proposal_sealed_read_record(proposal=proposal, by=request.user, envelope="technical")
+        return _render_scoring(request, proposal)
+    solicitation = proposal.solicitation
+    submit = request.POST.get("action") == "submit"
+    criteria = list(solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE))
+    forms = _score_forms(solicitation, criteria, {}, request.POST)
+    entries, invalid = {}, []
+    for form in forms:
+        if not submit and form.is_blank():
+            continue
+        if form.is_valid():
+            entries[form.criterion] = form.cleaned_data
+        else:
+            invalid.append(form)
+    try:
+        services.scoresheet_save(proposal=proposal, by=request.user, entries=entries, submit=submit and not invalid)
+    except ApplicationError as error:
+        target = next((f for f in forms if f.criterion == getattr(error, "criterion", None)), None)
+        if target is None or error.field is None:  # a refusal of the whole sheet (locked, recused)
+            return _render_scoring(request, proposal, forms=forms, errors=[{"message": error.message}])
+        apply_error(target, error)
+        invalid.append(target)
+        entries = {}  # the transaction rolled back: nothing was saved
+    if invalid:
+        errors = [{"message": f"{form.criterion.title}: {next(iter(form.errors.values()))[0]}",
+                   "anchor": f"criterion-{form.criterion.pk}"} for form in invalid]
+        if entries:
+            messages.success(request, _("Saved the criteria that are complete."))
+        if submit:
+            messages.error(request, _("Not submitted: complete the criteria marked below."))
+        return _render_scoring(request, proposal, forms=forms, errors=errors)
+    if submit:
+        messages.success(request, _("Your scores for %(code)s are submitted.") % {"code": proposal.code})
+        return redirect("procurement:evaluation-detail", pk=solicitation.pk)
+    messages.success(request, _("Saved. Submit when every criterion is scored."))
+    return redirect("procurement:evaluation-proposal", pk=proposal.pk)
 
 
 @login_required

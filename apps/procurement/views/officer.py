@@ -1,5 +1,5 @@
-"""The procurement officer's pages: every step of a solicitation from one page, plus the register,
-the consensus page and the procurement file."""
+"""The procurement officer's pages: every step of a solicitation from one page, plus the register
+and the procurement file. The consensus grid is in consensus.py."""
 
 
 from django.contrib import messages
@@ -8,15 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
-from apps.core.pages import apply_error, run_action
+from apps.core.pages import apply_error
 
 from .. import selectors, services
 from ..forms import (
@@ -29,7 +28,6 @@ from ..forms import (
     ReasonForm,
     RequiredAttachmentForm,
     ResponsivenessForm,
-    ScoreForm,
 )
 from ..lifecycle import lifecycle_steps
 from ..models import Criterion, Proposal, Solicitation
@@ -288,46 +286,6 @@ def proposal_review(request, pk: int):
         "show_identity": True, "show_price": show_price,
         "responsiveness": list(proposal.responsiveness.select_related("criterion")),
     })
-
-
-@login_required
-def consensus(request, pk: int):
-    solicitation = managed_solicitation_or_404(request.user, pk)
-    if solicitation.consensus_started_at is None:
-        messages.error(request, _("Consensus has not started."))
-        return back_to_manage(solicitation)
-    table = selectors.consensus_table(solicitation=solicitation)
-    for block in table:
-        for row in block["rows"]:
-            existing = row["consensus"]
-            row["form"] = ScoreForm(method=solicitation.rating_method, criterion=row["criterion"],
-                                    prefix=f"c{block['proposal'].pk}-{row['criterion'].pk}",
-                                    initial={"points": existing.points, "rating": existing.rating,
-                                             "rationale": existing.rationale} if existing else None)
-    return render(request, "procurement/consensus.html", {
-        "solicitation": solicitation, "table": table,
-        "editable": solicitation.status == Solicitation.Status.CONSENSUS,
-        "ranking": selectors.solicitation_ranking(solicitation=solicitation)})
-
-
-@login_required
-@require_POST
-def consensus_record(request, pk: int, proposal_pk: int, criterion_pk: int):
-    solicitation = managed_solicitation_or_404(request.user, pk)
-    proposal = get_object_or_404(solicitation.proposals, pk=proposal_pk)
-    criterion = get_object_or_404(solicitation.criteria, pk=criterion_pk)
-    form = ScoreForm(request.POST, method=solicitation.rating_method, criterion=criterion,
-                     prefix=f"c{proposal.pk}-{criterion.pk}")
-    back = redirect(f"{reverse('procurement:consensus', args=[solicitation.pk])}#p{proposal.pk}")
-    if not form.is_valid():
-        messages.error(request, _("Give the consensus rating and its rationale."))
-        return back
-    data = form.cleaned_data
-    run_action(request, lambda: services.consensus_score_record(proposal=proposal, criterion=criterion, by=request.user,
-                                                                rationale=data["rationale"], points=data.get("points"),
-                                                                rating=data.get("rating", "")),
-               _("Consensus recorded."))
-    return back
 
 
 @login_required
