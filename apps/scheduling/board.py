@@ -121,7 +121,7 @@ def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board
     candidates = reverse("scheduling:position-candidates", args=[0]).removesuffix("0/candidates/")
     draft_text, cancelled_text = _("Draft"), _("Cancelled")
     open_text, unfilled_text = _("%(n)s open"), _("%(n)s unfilled")
-    assign_text = _("Choose someone for %(role)s, %(team)s, %(day)s %(time)s")
+    where_text = _("%(team)s, %(day)s %(time)s")
     roles = dict(PositionRole.choices)
 
     board = Board(query=query, columns=columns, shift_row=[[] for _ in days], rows=[])
@@ -140,8 +140,8 @@ def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board
             places.append({"role": roles[p.role], "open": missing, "actionable": upcoming,
                            "text": (open_text if upcoming else unfilled_text) % {"n": missing},
                            "url": f"{candidates}{p.pk}/candidates/",
-                           "label": assign_text % {"role": roles[p.role], "team": shift.team.name,
-                                                   "day": columns[n]["label"], "time": when}})
+                           "where": where_text % {"team": shift.team.name, "day": columns[n]["label"],
+                                                  "time": when}})
             if upcoming:
                 board.open_places += missing
         draft = shift.status == Shift.Status.DRAFT

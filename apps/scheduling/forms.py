@@ -68,6 +68,8 @@ class AssignForm(OverrideFields):
             field.choices += [(_("Eligible"), choices(eligible))]
         if override:
             field.choices += [(_("Only with an override (tick the limits and write why)"), choices(override))]
+        else:  # nobody an override would let in: the override fields would only be noise
+            del self.fields["overrides"], self.fields["override_reason"]
 
 
 class ReasonForm(forms.Form):

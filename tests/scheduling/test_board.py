@@ -171,7 +171,7 @@ def test_no_javascript_the_candidates_are_a_page_and_assigning_returns_to_the_bo
     page = client.get(_candidates(pos), {"next": back})
     html = page.content.decode()
     assert "<html" in html and '<h1 id="candidates-heading">' in html
-    assert f'<form method="post" action="{_candidates(pos)}">' in html
+    assert f'<form method="post" class="cand-assign" action="{_candidates(pos)}">' in html
     response = client.post(_candidates(pos), {"responder": lead.pk, "next": back})
     assert (response.status_code, response["Location"]) == (302, back)
     assignment = Assignment.objects.get(shift=shift)

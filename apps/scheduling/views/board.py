@@ -77,6 +77,9 @@ def board(request):
     return render(request, "scheduling/board.html", {
         "query": query, "board": grid, "teams": teams, "next_param": "?" + urlencode({"next": here}),
         "several_orgs": len({t.organization_id for t in teams}) > 1,
+        "filtered": "team" in request.GET or "zone" in request.GET or "role" in request.GET,
+        "zone_name": next((z.name for z in query.zones if z.pk == query.zone_id), ""),
+        "role_name": PositionRole(query.role).label if query.role else "",
         "roles": PositionRole.choices, "spans": SPANS, "selected": {t.pk for t in query.teams},
         "last_day": query.days[-1],
         "previous": "?" + board_params(query, week=query.monday - step),
