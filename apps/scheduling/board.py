@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -58,11 +58,10 @@ class Board:
     query: BoardQuery
     columns: list[dict]
     shift_row: list[list[dict]]  # per day: each shift with its places
-    rows: list[tuple[User, list[list[dict]]]]  # per person: per day, their shifts
+    rows: list[tuple[BoardPerson, list[list[dict]]]]  # per person: per day, their shifts
     shifts: int = 0
     open_places: int = 0
-    drafts: int = 0  # draft shifts that have not started: what "publish" would publish
-    draft_weeks: list[date] = field(default_factory=list)
+    drafts: int = 0  # draft shifts that have not started: what "publish" is offered for
 
 
 def board_teams(*, user) -> list[Team]:
@@ -82,34 +81,44 @@ def _time(start: datetime, end: datetime, tz) -> str:
     return text + " (+1)" if end.date() > start.date() else text
 
 
+class BoardPerson(NamedTuple):
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board:
-    """The board for `query`. Five queries: shifts, their positions with the filled count, the active
-    assignments on them, the responders, and nothing per row."""
+    """The board for `query`. Four queries whatever its size: the shifts, their positions, the active
+    assignments on them (which give each position's filled count), and the responders. Plain rows rather
+    than model instances: at 200 people × a week the instances were most of the time."""
     now = now or timezone.now()
     tz = timezone.get_default_timezone()
     start, end = query.bounds
-    team_ids = [t.pk for t in query.teams]
     organization_ids = {t.organization_id for t in query.teams} & coordinated_organization_ids(user)
-    positions = Position.objects.annotate(
-        filled=Count("assignments", filter=Q(assignments__status__in=Assignment.ACTIVE))).order_by("id")
-    if query.role:
-        positions = positions.filter(role=query.role)
-    shifts = Shift.objects.filter(organization_id__in=organization_ids, team_id__in=team_ids,
+    shifts = Shift.objects.filter(organization_id__in=organization_ids, team_id__in=[t.pk for t in query.teams],
                                   starts_at__gte=start, starts_at__lt=end)
     if query.zone_id:
         shifts = shifts.filter(zones__id=query.zone_id)
     if query.role:
         shifts = shifts.filter(positions__role=query.role)
-    shifts = list(shifts.select_related("team").prefetch_related(Prefetch("positions", queryset=positions))
-                  .order_by("starts_at", "team__name", "id"))
-    by_id = {s.pk: s for s in shifts}
-    assignments = Assignment.objects.filter(shift_id__in=list(by_id), status__in=Assignment.ACTIVE)
+    shifts = list(shifts.order_by("starts_at", "team__name", "id")
+                  .values_list("id", "team__name", "starts_at", "ends_at", "status"))
+    shift_ids = [row[0] for row in shifts]
+    positions = Position.objects.filter(shift_id__in=shift_ids).order_by("id")
+    assignments = Assignment.objects.filter(shift_id__in=shift_ids, status__in=Assignment.ACTIVE)
     if query.role:
+        positions = positions.filter(role=query.role)
         assignments = assignments.filter(position__role=query.role)
-    assignments = list(assignments.select_related("responder", "position").order_by("starts_at", "id"))
-    people = list(User.objects.filter(memberships__organization_id__in=organization_ids,
-                                      memberships__role=Role.RESPONDER, memberships__is_active=True,
-                                      is_active=True).distinct().order_by("full_name", "email"))
+    positions = list(positions.values_list("id", "shift_id", "role", "count"))
+    assignments = list(assignments.order_by("starts_at", "id").values_list(
+        "shift_id", "position_id", "position__role", "responder_id", "responder__full_name", "responder__email",
+        "overrides", "override_reason"))
+    people = [BoardPerson(pk, name or email) for pk, name, email in (
+        User.objects.filter(memberships__organization_id__in=organization_ids, memberships__role=Role.RESPONDER,
+                            memberships__is_active=True, is_active=True)
+        .distinct().order_by("full_name", "email").values_list("id", "full_name", "email"))]
 
     days = query.days
     index = {d: n for n, d in enumerate(days)}
@@ -123,56 +132,59 @@ def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board
     open_text, unfilled_text = _("%(n)s open"), _("%(n)s unfilled")
     where_text = _("%(team)s, %(day)s %(time)s")
     roles = dict(PositionRole.choices)
+    overrides = {code: str(label) for code, label in OVERRIDE_LABELS.items()}
 
+    filled: dict[int, int] = {}
+    for row in assignments:
+        filled[row[1]] = filled.get(row[1], 0) + 1
+    places_of: dict[int, list[tuple[int, str, int]]] = {}
+    for pk, shift_id, role, count in positions:
+        places_of.setdefault(shift_id, []).append((pk, role, count))
+    times: dict[tuple, str] = {}  # most shifts share a few start and end times
+    seen: dict[int, tuple[int, dict]] = {}  # shift id -> (day index, what a person's cell shows of it)
     board = Board(query=query, columns=columns, shift_row=[[] for _ in days], rows=[])
-    draft_weeks = set()
-    for shift in shifts:
-        n = index.get(timezone.localtime(shift.starts_at, tz).date())
+    for pk, team, starts_at, ends_at, status in shifts:
+        n = index.get(timezone.localtime(starts_at, tz).date())
         if n is None:
             continue
-        when = _time(shift.starts_at, shift.ends_at, tz)
-        upcoming = shift.starts_at > now and shift.status != Shift.Status.CANCELLED
+        if (starts_at, ends_at) not in times:
+            times[(starts_at, ends_at)] = _time(starts_at, ends_at, tz)
+        when = times[(starts_at, ends_at)]
+        cancelled, draft = status == Shift.Status.CANCELLED, status == Shift.Status.DRAFT
+        upcoming = starts_at > now and not cancelled
         places = []
-        for p in shift.positions.all():
-            missing = max(p.count - p.filled, 0)
-            if not missing or shift.status == Shift.Status.CANCELLED:
+        for position_id, role, count in places_of.get(pk, ()):
+            missing = max(count - filled.get(position_id, 0), 0)
+            if not missing or cancelled:
                 continue
-            places.append({"role": roles[p.role], "open": missing, "actionable": upcoming,
+            places.append({"role": roles[role], "open": missing, "actionable": upcoming,
                            "text": (open_text if upcoming else unfilled_text) % {"n": missing},
-                           "url": f"{candidates}{p.pk}/candidates/",
-                           "where": where_text % {"team": shift.team.name, "day": columns[n]["label"],
-                                                  "time": when}})
+                           "url": f"{candidates}{position_id}/candidates/",
+                           "where": where_text % {"team": team, "day": columns[n]["label"], "time": when}})
             if upcoming:
                 board.open_places += missing
-        draft = shift.status == Shift.Status.DRAFT
-        if draft and shift.starts_at > now:
+        if draft and starts_at > now:
             board.drafts += 1
-            draft_weeks.add(board_monday(days[n]))
         board.shifts += 1
-        board.shift_row[n].append({
-            "url": f"{detail}{shift.pk}/", "team": shift.team.name, "time": when, "places": places,
-            "draft": draft, "cancelled": shift.status == Shift.Status.CANCELLED,
-            "marker": draft_text if draft else cancelled_text if shift.status == Shift.Status.CANCELLED else "",
-            "full": not places and shift.status != Shift.Status.CANCELLED})
+        marker = draft_text if draft else cancelled_text if cancelled else ""
+        board.shift_row[n].append({"url": f"{detail}{pk}/", "team": team, "time": when, "places": places,
+                                   "draft": draft, "cancelled": cancelled, "marker": marker,
+                                   "full": not places and not cancelled})
+        seen[pk] = (n, {"url": f"{detail}{pk}/", "team": team, "time": when, "draft": draft,
+                        "marker": draft_text if draft else ""})
 
     cells: dict[int, list[list[dict]]] = {p.pk: [[] for _ in days] for p in people}
-    extra: list[User] = []
-    for a in assignments:
-        shift = by_id[a.shift_id]
-        n = index.get(timezone.localtime(shift.starts_at, tz).date())
-        if n is None:
+    extra: list[BoardPerson] = []
+    for shift_id, _position, role, responder_id, name, email, codes, reason in assignments:
+        if shift_id not in seen:
             continue
-        if a.responder_id not in cells:  # on a shift here, though no longer a responder of its organization
-            cells[a.responder_id] = [[] for _ in days]
-            extra.append(a.responder)
-        cells[a.responder_id][n].append({
-            "url": f"{detail}{shift.pk}/", "team": shift.team.name, "time": _time(shift.starts_at, shift.ends_at, tz),
-            "role": roles[a.position.role], "draft": shift.status == Shift.Status.DRAFT,
-            "marker": draft_text if shift.status == Shift.Status.DRAFT else "",
-            "override": ", ".join(str(OVERRIDE_LABELS.get(code, code)) for code in a.overrides),
-            "override_reason": a.override_reason})
+        n, shown = seen[shift_id]
+        if responder_id not in cells:  # on a shift here, though no longer a responder of its organization
+            cells[responder_id] = [[] for _ in days]
+            extra.append(BoardPerson(responder_id, name or email))
+        cells[responder_id][n].append({**shown, "role": roles[role], "override_reason": reason,
+                                       "override": ", ".join(overrides.get(c, c) for c in codes)})
     board.rows = [(person, cells[person.pk]) for person in [*people, *extra]]
-    board.draft_weeks = sorted(draft_weeks)
     return board
 
 

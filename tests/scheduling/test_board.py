@@ -77,7 +77,7 @@ def test_board_shows_each_persons_shifts_and_each_days_open_places(client, team,
     response = _board(client)
     board = response.context["board"]
     assert [c["day"].isoformat() for c in board.columns][:3] == ["2026-03-02", "2026-03-03", "2026-03-04"]
-    assert [p.full_name for p, _ in board.rows] == ["Pat Peer", "Ray Sponder"]
+    assert [p.name for p, _ in board.rows] == ["Pat Peer", "Ray Sponder"]
     assert [(e["team"], e["time"], e["role"], e["marker"]) for e in _cell(response, responder, 2)] == [
         ("Dorchester day", "10:00–18:00", "Community responder", "")]
     assert _cell(response, peer, 2) == []
@@ -315,3 +315,14 @@ def test_shift_page_offers_only_eligible_people_and_lists_the_others_with_reason
     assert RAY_NOT_LEAD in html  # beside Ray's name, not in the list
     assert html.count('<details class="action"') >= 4  # assign ×2, reschedule, cancel: folded
     assert "Back to the board" in html and "2 of 2" not in html and "0 of 2 filled" in html
+
+
+def test_board_rows_escape_names_and_reasons(client, org, team, coordinator, cpr):
+    person = clear(user_with_role(Role.RESPONDER, org, full_name='<b>Bo</b> "B"'), org, cpr)
+    place(shift=make_shift(team=team, starts_at=WED), responder=person, overrides=["rest"],
+          override_reason='<i>asked</i>')
+    client.force_login(coordinator)
+    html = _board(client).content.decode()
+    assert '<th scope="row" class="bd-name">&lt;b&gt;Bo&lt;/b&gt; &quot;B&quot;</th>' in html
+    assert 'title="&lt;i&gt;asked&lt;/i&gt;">⚠ Minimum rest</span>' in html
+    assert "<b>Bo</b>" not in html and "<i>asked</i>" not in html
