@@ -68,6 +68,35 @@ def board_params(query: BoardQuery, *, week=None) -> str:
     return urlencode(pairs)
 
 
+def _shift_cells(grid, next_param: str) -> SafeString:
+    """The board's first row as HTML, each day's shifts and their open places (see `_person_rows`). An
+    open place still to come is a link to its candidates: htmx loads them into the panel, and without
+    JavaScript the link opens them as a page."""
+    full, parts = escape(_("full")), []
+    for day in grid.shift_row:
+        parts.append("<td>")
+        for s in day:
+            classes = "bd-shift" + " bd-draft" * s["draft"] + " bd-cancelled" * s["cancelled"]
+            parts.append(f'<div class="{classes}"><a href="{escape(s["url"])}">{escape(s["team"])} '
+                         f'{escape(s["time"])}</a>')
+            if s["marker"]:
+                parts.append(f' <span class="bd-marker">{escape(s["marker"])}</span>')
+            if s["full"]:
+                parts.append(f' <span class="bd-full">✓ {full}</span>')
+            for p in s["places"]:
+                text = f'{escape(p["role"])}: {escape(p["text"])}'
+                if p["actionable"]:
+                    url = escape(p["url"] + next_param)
+                    parts.append(f'<a class="bd-open" href="{url}" hx-get="{url}" hx-target="#board-panel" '
+                                 f'hx-swap="innerHTML"><span aria-hidden="true">+ </span>{text}'
+                                 f'<span class="visually-hidden">, {escape(p["where"])}</span></a>')
+                else:
+                    parts.append(f'<span class="bd-unfilled">{text}</span>')
+            parts.append("</div>")
+        parts.append("</td>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
 def _person_rows(grid) -> list[SafeString]:
     """Each responder's row of the board as HTML. Built here rather than in the template: 200 people × 7 or
     14 days is 1,400–2,800 cells, and the template's nested loops over them were half of the page's time.
@@ -104,7 +133,7 @@ def board(request):
     here = reverse("scheduling:board") + "?" + board_params(query)
     return render(request, "scheduling/board.html", {
         "query": query, "board": grid, "teams": teams, "person_rows": _person_rows(grid) if grid else [],
-        "next_param": "?" + urlencode({"next": here}),
+        "shift_cells": _shift_cells(grid, "?" + urlencode({"next": here})) if grid else "",
         "several_orgs": len({t.organization_id for t in teams}) > 1,
         "filtered": "team" in request.GET or "zone" in request.GET or "role" in request.GET,
         "zone_name": next((z.name for z in query.zones if z.pk == query.zone_id), ""),
