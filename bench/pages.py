@@ -106,6 +106,7 @@ def targets() -> list[tuple[str, str, str]]:
         ("responder", "API notifications", "/api/v1/notifications/"),
         ("coordinator", "dashboard", "/"),
         ("coordinator", "schedule week", f"/shifts/schedule/?team={team.pk}"),
+        ("coordinator of six", f"schedule board, {_board_size()}", "/shifts/board/"),
         ("coordinator", "coverage month", f"/shifts/coverage/?team={team.pk}&month={month}"),
         ("coordinator", "shift swaps", "/shifts/swaps/"),
         ("coordinator", "time off", "/shifts/time-off/"),
@@ -162,6 +163,36 @@ def targets() -> list[tuple[str, str, str]]:
     ]
 
 
+BOARD_NONPROFITS = 6  # at factor 10 a nonprofit has two teams and about 34 responders: six make the 200
+
+
+def _board_coordinator():
+    """The schedule board's row needs a coordinator of about 200 responders; every scale coordinator has
+    one nonprofit (about 34 at factor 10), so this one coordinates the first six (twelve teams). Made here,
+    idempotently, under the scale domain (seed_scale --reset deletes it with the rest)."""
+    from apps.accounts.models import Membership, User
+    from apps.accounts.roles import Role
+    from apps.scale.plan import DOMAIN, scale_organizations
+
+    user, _ = User.objects.get_or_create(email=f"board-coordinator@{DOMAIN}",
+                                         defaults={"full_name": "Board Coordinator"})
+    for organization in scale_organizations().filter(slug__startswith="scale-np-").order_by("slug")[:BOARD_NONPROFITS]:
+        Membership.objects.get_or_create(user=user, organization=organization, role=Role.COORDINATOR)
+    return user
+
+
+def _board_size() -> str:
+    from apps.accounts.models import Membership
+    from apps.accounts.roles import Role
+    from apps.scheduling.models import Team
+
+    organizations = _board_coordinator().memberships.filter(role=Role.COORDINATOR).values("organization")
+    people = (Membership.objects.filter(organization__in=organizations, role=Role.RESPONDER, is_active=True)
+              .values("user").distinct().count())
+    teams = Team.objects.filter(organization__in=organizations).count()
+    return f"{people} responders × a week ({teams} teams)"
+
+
 def role_users() -> dict:
     from apps.accounts.models import User
     from apps.scale.plan import DOMAIN
@@ -170,6 +201,7 @@ def role_users() -> dict:
                "procurement officer": "procurement", "rfp evaluator": "rfp-evaluator-0",
                "moderator": "moderator", "program admin": "admin", "program evaluator": "program-evaluator"}
     users = {role: User.objects.get(email=f"{local}@{DOMAIN}") for role, local in locals_.items()}
+    users["coordinator of six"] = _board_coordinator()
     users["anonymous"] = None
     return users
 

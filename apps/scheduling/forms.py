@@ -55,6 +55,22 @@ class AssignForm(OverrideFields):
             field.choices = [("", field.empty_label),
                              *((ModelChoiceIteratorValue(p.pk, p), field.label_from_instance(p)) for p in listed)]
 
+    def offer(self, *, eligible, override) -> None:
+        """Offer only the people the eligibility engine lets in, and apart those an override of rest, hours
+        or availability would (the shift page lists everyone else beside the form with the reasons)."""
+        field = self.fields["responder"]
+
+        def choices(people):
+            return [(ModelChoiceIteratorValue(p.pk, p), field.label_from_instance(p)) for p in people]
+
+        field.choices = [("", field.empty_label)]
+        if eligible:
+            field.choices += [(_("Eligible"), choices(eligible))]
+        if override:
+            field.choices += [(_("Only with an override (tick the limits and write why)"), choices(override))]
+        else:  # nobody an override would let in: the override fields would only be noise
+            del self.fields["overrides"], self.fields["override_reason"]
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=300, label=_("Reason"))

@@ -21,8 +21,10 @@ register_nav(NavItem(key="scheduling-my", group="schedule",
 register_nav(NavItem(key="scheduling-open", group="schedule",
                      label=_("Open shifts"), url_name="scheduling:open-shifts", order=305,
                      roles=frozenset({Role.RESPONDER})))
+# The board is the coordinator's schedule: several teams, people × days (the one-team week list is linked
+# from it).
 register_nav(NavItem(key="scheduling-schedule", group="schedule",
-                     label=_("Schedule"), url_name="scheduling:schedule", order=310,
+                     label=_("Schedule board"), url_name="scheduling:board", order=310,
                      roles=frozenset({Role.COORDINATOR})))
 register_nav(NavItem(key="scheduling-swaps", group="schedule",
                      label=_("Shift swaps"), url_name="scheduling:swap-list", order=315,
@@ -59,7 +61,7 @@ def _cards(request) -> list[Card]:
         cards.append(Card(key="scheduling-unfilled", order=20, title=_("Unfilled positions this week"),
                           template="scheduling/_card_unfilled.html",
                           context={"positions": rows, "total": unfilled.count(), "week": monday},
-                          url=reverse("scheduling:schedule"), link_label=_("Schedule")))
+                          url=reverse("scheduling:board"), link_label=_("Schedule board")))
     return cards
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, coordinator, responder
+from .views import board, calendar, coordinator, responder
 
 app_name = "scheduling"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("time-off/<int:pk>/withdraw/", responder.time_off_withdraw, name="time-off-withdraw"),
     path("availability/", responder.availability, name="availability"),
     path("availability/<int:pk>/delete/", responder.availability_delete, name="availability-delete"),
+    path("board/", board.board, name="board"),
+    path("board/publish/", board.board_publish, name="board-publish"),
+    path("positions/<int:pk>/candidates/", board.position_candidates, name="position-candidates"),
     path("schedule/", coordinator.schedule, name="schedule"),
     path("schedule/publish/", coordinator.week_publish, name="week-publish"),
     path("shifts/new/", coordinator.shift_create, name="shift-create"),

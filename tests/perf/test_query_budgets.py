@@ -473,6 +473,7 @@ PAGES = [
          not_shown="the cards count responders and readiness; no names"),
     Page("coordinator", "schedule week", lambda w: f"/shifts/schedule/?team={w.team.pk}", week_shifts, 11,
          path="/shifts/schedule/"),
+    Page("coordinator", "schedule board", "/shifts/board/", week_shifts, 10),
     Page("coordinator", "coverage month", lambda w: f"/shifts/coverage/?team={w.team.pk}&month=2026-03", week_shifts,
          10, not_shown="the month shows each day's filled and open places, not names",
          path="/shifts/coverage/"),

@@ -1,3 +1,3 @@
-from . import calendar, coordinator, responder
+from . import board, calendar, coordinator, responder
 
-__all__ = ["calendar", "coordinator", "responder"]
+__all__ = ["board", "calendar", "coordinator", "responder"]

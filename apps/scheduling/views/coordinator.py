@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.charts import line_chart
 from apps.core.errors import ApplicationError
-from apps.core.localtime import date_param
+from apps.core.localtime import date_param, week_bounds
 from apps.core.pages import apply_error, run_action
 
 from .. import selectors, services
@@ -100,23 +100,38 @@ def _hours_forms(shift: Shift, bound: HoursForm | None, bound_pk: int | None) ->
 
 def _shift_page(request, shift: Shift, reschedule_form: RescheduleForm | None = None, status: int = 200,
                 hours_form: HoursForm | None = None, hours_pk: int | None = None):
+    """A summary on top, the positions with the people on them, and the actions (assign, reschedule,
+    cancel, hours) folded behind buttons. The assign list offers only those the engine lets in (and,
+    apart, those an override would); everyone else is listed beside it with the engine's reasons."""
     manage = can_manage_schedule(request.user, shift.organization_id)
-    candidates = []
+    candidates, assign = [], {}
     ended = shift.ends_at <= timezone.now()
-    if manage and shift.status != Shift.Status.CANCELLED and not ended:
+    positions = list(shift.positions.all())
+    if manage and shift.status != Shift.Status.CANCELLED and shift.starts_at > timezone.now():
         people = list(selectors.responder_candidates(organization_id=shift.organization_id))
-        positions = list(shift.positions.all())
         for position in positions:
             position.shift = shift
         # One set of facts and one readiness pass for every position; the forms list the people read here.
         answers = eligibility_for_positions(users=people, positions=positions)
         for position in positions:
-            candidates.append((position, [(p, answers[position.pk][p.pk]) for p in people],
-                               AssignForm(responders=selectors.responder_candidates(
-                                   organization_id=shift.organization_id), prefix=f"p{position.pk}",
-                                   listed=people)))
+            rows = [(p, answers[position.pk][p.pk]) for p in people]
+            form = AssignForm(responders=selectors.responder_candidates(organization_id=shift.organization_id),
+                              prefix=f"p{position.pk}", listed=people)
+            form.offer(eligible=[p for p, e in rows if e.allowed],
+                       override=[p for p, e in rows if e.needs_override_only])
+            candidates.append((position, rows, form))
+            assign[position.pk] = (rows, form)
+    by_position: dict[int, list] = {p.pk: [] for p in positions}
+    for a in shift.active_assignments:
+        by_position.setdefault(a.position_id, []).append(a)
+    required = sum(p.count for p in positions)
+    filled = sum(min(p.filled, p.count) for p in positions)
     return render(request, "scheduling/shift_detail.html", {
         "shift": shift, "manage": manage, "candidates": candidates, "cancel_form": ReasonForm(),
+        "positions": [(p, by_position[p.pk], *assign.get(p.pk, (None, None))) for p in positions],
+        "required": required, "filled": filled, "open": required - filled,
+        "board": reverse("scheduling:board") + f"?team={shift.team_id}&week="
+                 f"{week_bounds(timezone.localdate(shift.starts_at))[0].isoformat()}",
         "reschedule_form": reschedule_form or (_reschedule_form(shift) if manage else None),
         "hours": _hours_forms(shift, hours_form, hours_pk) if manage else [],
         "ended": ended, "started": shift.starts_at <= timezone.now()}, status=status)

@@ -1,0 +1,234 @@
+"""The coordinator's schedule board: people × days of several teams, each open place a link to its
+candidates (with htmx, a panel on the board; without, a page of its own) and assigning in one step through
+the assignment service; publishing the weeks shown after a confirmation."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ApplicationError
+from apps.core.localtime import date_param
+from apps.core.pages import apply_error
+
+from .. import selectors, services
+from ..board import SPANS, BoardQuery, board_grid, board_monday, board_teams, draft_counts
+from ..eligibility import eligibility_batch
+from ..forms import OVERRIDE_LABELS, AssignForm
+from ..models import Assignment, PositionRole, Shift
+from ..permissions import can_manage_schedule
+from ._common import require_coordinator
+
+
+def _board_query(user, params) -> tuple[BoardQuery, list]:
+    """The board's filters from a query (or the publish form): several teams, a zone, a position role, the
+    week and the span. A team that is not the user's is a 404, like any other organization's object."""
+    teams = board_teams(user=user)
+    wanted = params.getlist("team")
+    if wanted:
+        by_id = {str(t.pk): t for t in teams}
+        if any(w not in by_id for w in wanted):
+            raise Http404
+        chosen = [by_id[w] for w in dict.fromkeys(wanted)]
+    else:
+        chosen = teams
+    zones = sorted({z.pk: z for t in teams for z in t.zones.all()}.values(), key=lambda z: z.name)
+    zone = params.get("zone", "")
+    zone_id = int(zone) if zone.isdigit() and any(z.pk == int(zone) for z in zones) else None
+    role = params.get("role", "")
+    role = role if role in PositionRole.values else ""
+    weeks = int(params.get("span")) if params.get("span") in {str(s) for s in SPANS} else 1
+    monday = board_monday(date_param(params.get("week")) or timezone.localdate())
+    query = BoardQuery(teams=chosen, monday=monday, weeks=weeks, zone_id=zone_id, role=role, all_teams=teams,
+                       zones=zones)
+    return query, teams
+
+
+def board_params(query: BoardQuery, *, week=None) -> str:
+    """The board's address for these filters (another week when `week` is given)."""
+    pairs = []
+    if len(query.teams) != len(query.all_teams):
+        pairs += [("team", t.pk) for t in query.teams]
+    if query.zone_id:
+        pairs.append(("zone", query.zone_id))
+    if query.role:
+        pairs.append(("role", query.role))
+    pairs.append(("week", (week or query.monday).isoformat()))
+    if query.weeks != 1:
+        pairs.append(("span", query.weeks))
+    return urlencode(pairs)
+
+
+def _shift_cells(grid, next_param: str) -> SafeString:
+    """The board's first row as HTML, each day's shifts and their open places (see `_person_rows`). An
+    open place still to come is a link to its candidates: htmx loads them into the panel, and without
+    JavaScript the link opens them as a page."""
+    full, parts = escape(_("full")), []
+    for day in grid.shift_row:
+        parts.append("<td>")
+        for s in day:
+            classes = "bd-shift" + " bd-draft" * s["draft"] + " bd-cancelled" * s["cancelled"]
+            parts.append(f'<div class="{classes}"><a href="{escape(s["url"])}">{escape(s["team"])} '
+                         f'{escape(s["time"])}</a>')
+            if s["marker"]:
+                parts.append(f' <span class="bd-marker">{escape(s["marker"])}</span>')
+            if s["full"]:
+                parts.append(f' <span class="bd-full">✓ {full}</span>')
+            for p in s["places"]:
+                text = f'{escape(p["role"])}: {escape(p["text"])}'
+                if p["actionable"]:
+                    url = escape(p["url"] + next_param)
+                    parts.append(f'<a class="bd-open" href="{url}" hx-get="{url}" hx-target="#board-panel" '
+                                 f'hx-swap="innerHTML"><span aria-hidden="true">+ </span>{text}'
+                                 f'<span class="visually-hidden">, {escape(p["where"])}</span></a>')
+                else:
+                    parts.append(f'<span class="bd-unfilled">{text}</span>')
+            parts.append("</div>")
+        parts.append("</td>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def _person_rows(grid) -> list[SafeString]:
+    """Each responder's row of the board as HTML. Built here rather than in the template: 200 people × 7 or
+    14 days is 1,400–2,800 cells, and the template's nested loops over them were half of the page's time.
+    Every text is escaped; the markup is the template's (board.html has the shift row beside it)."""
+    rows = []
+    for person, cells in grid.rows:
+        parts = [f'<tr><th scope="row" class="bd-name">{escape(person)}</th>']
+        for cell in cells:
+            parts.append("<td>")
+            for e in cell:
+                parts.append(
+                    f'<a class="bd-entry{" bd-draft" if e["draft"] else ""}" href="{escape(e["url"])}">'
+                    f'<span class="bd-team">{escape(e["team"])}</span> <span class="bd-time">{escape(e["time"])}</span>'
+                    f' <span class="bd-role">{escape(e["role"])}</span>')
+                if e["marker"]:
+                    parts.append(f' <span class="bd-marker">{escape(e["marker"])}</span>')
+                if e["override"]:
+                    parts.append(f' <span class="bd-override" title="{escape(e["override_reason"])}">'
+                                 f'⚠ {escape(e["override"])}</span>')
+                parts.append("</a>")
+            parts.append("</td>")
+        parts.append("</tr>")
+        rows.append(mark_safe("".join(parts)))  # noqa: S308 - every value above is escaped
+    return rows
+
+
+@login_required
+def board(request):
+    user = request.user
+    require_coordinator(user)
+    query, teams = _board_query(user, request.GET)
+    grid = board_grid(user=user, query=query) if query.teams else None
+    step = timedelta(days=7 * query.weeks)
+    here = reverse("scheduling:board") + "?" + board_params(query)
+    return render(request, "scheduling/board.html", {
+        "query": query, "board": grid, "teams": teams, "person_rows": _person_rows(grid) if grid else [],
+        "shift_cells": _shift_cells(grid, "?" + urlencode({"next": here})) if grid else "",
+        "several_orgs": len({t.organization_id for t in teams}) > 1,
+        "filtered": "team" in request.GET or "zone" in request.GET or "role" in request.GET,
+        "zone_name": next((z.name for z in query.zones if z.pk == query.zone_id), ""),
+        "role_name": PositionRole(query.role).label if query.role else "",
+        "roles": PositionRole.choices, "spans": SPANS, "selected": {t.pk for t in query.teams},
+        "last_day": query.days[-1],
+        "previous": "?" + board_params(query, week=query.monday - step),
+        "next": "?" + board_params(query, week=query.monday + step),
+        "this_week": "?" + board_params(query, week=board_monday(timezone.localdate())),
+        "publish": reverse("scheduling:board-publish") + "?" + board_params(query)})
+
+
+def _next(params, fallback: str) -> str:
+    target = params.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else fallback
+
+
+def _candidate_rows(people, answers) -> tuple[list, list, list]:
+    """Eligible first, then those an override would let in, then those who cannot be assigned."""
+    eligible, override, refused = [], [], []
+    for person in people:
+        answer = answers[person.pk]
+        if answer.allowed:
+            eligible.append((person, answer))
+        elif answer.needs_override_only:
+            override.append((person, answer, [(r.code, OVERRIDE_LABELS[r.code]) for r in answer.reasons]))
+        else:
+            refused.append((person, answer))
+    return eligible, override, refused
+
+
+@login_required
+def position_candidates(request, pk: int):
+    """Who can fill an open place, each name with ✓ or the engine's reasons beside it; POST assigns one."""
+    position = get_object_or_404(selectors.position_list(user=request.user), pk=pk)
+    shift = position.shift
+    if not can_manage_schedule(request.user, shift.organization_id):
+        raise PermissionDenied
+    back_to = _next(request.POST if request.method == "POST" else request.GET,
+                    reverse("scheduling:board") + f"?team={shift.team_id}&week="
+                    f"{board_monday(timezone.localdate(shift.starts_at)).isoformat()}")
+    responders = selectors.responder_candidates(organization_id=shift.organization_id)
+    form, failed_for, status = None, None, 200
+    if request.method == "POST":
+        form = AssignForm(request.POST, responders=responders)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.assignment_create(by=request.user, position=position, responder=data["responder"],
+                                           overrides=data["overrides"], override_reason=data["override_reason"])
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, _("%(name)s is on the shift as %(role)s.")
+                                 % {"name": data["responder"], "role": position.get_role_display()})
+                return redirect(back_to)
+        failed_for, status = request.POST.get("responder"), 400
+    closed = shift.status == Shift.Status.CANCELLED or shift.starts_at <= timezone.now()
+    full = position.filled >= position.count
+    on_it = list(Assignment.objects.filter(position=position, status__in=Assignment.ACTIVE)
+                 .select_related("responder").order_by("id"))
+    rows = ([], [], [])
+    if not closed and not full:
+        people = list(responders)
+        rows = _candidate_rows(people, eligibility_batch(users=people, position=position))
+    partial = request.headers.get("HX-Request") == "true" and request.method == "GET"
+    return render(request, "scheduling/_candidates.html" if partial else "scheduling/position_candidates.html", {
+        "position": position, "shift": shift, "closed": closed, "full": full, "on_it": on_it,
+        "eligible": rows[0], "override": rows[1], "refused": rows[2], "next": back_to, "form": form,
+        "failed_for": failed_for, "partial": partial,
+        "open": max(position.count - position.filled, 0)}, status=status)
+
+
+@login_required
+def board_publish(request):
+    """Publish the draft shifts of the teams and weeks on the board, after a confirmation that says what
+    publishing does. Each team's week goes through `shifts_publish_week`."""
+    user = request.user
+    require_coordinator(user)
+    params = request.POST if request.method == "POST" else request.GET
+    query, _teams = _board_query(user, params)
+    weeks = [query.monday + timedelta(days=7 * n) for n in range(query.weeks)]
+    back_to = reverse("scheduling:board") + "?" + board_params(query)
+    if request.method == "POST":
+        published = 0
+        try:
+            for team in query.teams:
+                for week in weeks:
+                    published += services.shifts_publish_week(by=user, team=team, week_start=week)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(n)s shifts published.") % {"n": published})
+        return redirect(back_to)
+    counts = draft_counts(user=user, teams=query.teams, weeks=weeks)
+    return render(request, "scheduling/board_publish.html", {
+        "query": query, "counts": counts, "total": sum(c["count"] for c in counts), "back": back_to,
+        "weeks": weeks, "last_day": query.days[-1]})
