@@ -153,6 +153,11 @@ ROUTES = {
     "engagement:staff-task-complete": R({"pk": "staff_task"}, E(403, moderator=302, program_admin=302), "POST"),
     "engagement:theme-list": R({}, E(403, moderator=200, program_admin=200)),
     "healthz": R({}, E(200, anon=200)),
+    # Installable on a phone (apps/core/installable.py) and the favicon redirect: open to all, nothing personal.
+    "favicon": R({}, E(302, anon=302)),  # the matrix reads every plain redirect as 302; it is a 301
+    "manifest": R({}, E(200, anon=200)),
+    "service-worker": R({}, E(200, anon=200)),
+    "offline": R({}, E(200, anon=200)),
     "mfa_activate_totp": R({}, E(302)),
     "mfa_authenticate": R({}, E(302)),
     "mfa_deactivate_totp": R(
@@ -390,6 +395,11 @@ ROUTES = {
     "reports:subscription-set": R(
         {"kind": "=program_monthly"}, E(403, program_evaluator=302, program_admin=302), "POST", data={"active": "=1"}
     ),
+    "scheduling:board": R({}, E(403, coordinator_a=200, coordinator_b=200)),
+    "scheduling:board-publish": R({}, E(403, coordinator_a=200, coordinator_b=200)),
+    "scheduling:position-candidates[a]": R({"pk": "position_a"}, E(404, responder=403, coordinator_a=200,
+                                                                    program_admin=403)),
+    "scheduling:position-candidates[b]": R({"pk": "position_b"}, E(404, coordinator_b=200, program_admin=403)),
     "scheduling:assignment-cancel[a]": R(
         {"pk": "assignment_a"}, E(404, responder=302, coordinator_a=302, program_admin=403), "POST"
     ),
