@@ -11,7 +11,7 @@ from apps.core.registry import Card, NavItem, register_cards, register_demo_seed
 from apps.notifications.kinds import Channel, Kind, register_kind
 from apps.notifications.scanners import register_scanner
 
-from . import demo, reminders, selectors
+from . import demo, reminders, selectors, services
 from .models import Assignment, Position, Shift
 from .permissions import coordinated_organization_ids
 
@@ -47,8 +47,13 @@ def _cards(request) -> list[Card]:
     if user.has_role(Role.RESPONDER):
         upcoming = (selectors.my_assignments(user=user, upcoming_from=now)
                     .filter(status__in=[Assignment.Status.ASSIGNED, Assignment.Status.CHECKED_IN]).first())
-        cards.append(Card(key="scheduling-next-shift", order=20, title=_("My next shift"),
-                          template="scheduling/_card_next_shift.html", context={"assignment": upcoming},
+        opens = services.check_in_opens_at(upcoming) if upcoming else None
+        # First on a responder's dashboard: what they came to see, with Check in once its window is open.
+        cards.append(Card(key="scheduling-next-shift", order=1, title=_("My next shift"),
+                          template="scheduling/_card_next_shift.html",
+                          context={"assignment": upcoming, "check_in_opens_at": opens,
+                                   "check_in_open": bool(upcoming and upcoming.status == Assignment.Status.ASSIGNED
+                                                         and opens <= now <= upcoming.ends_at)},
                           url=reverse("scheduling:my-shifts"), link_label=_("My shifts")))
     if user.has_role(Role.COORDINATOR):
         monday, start, end = week_bounds(timezone.localdate(now))
@@ -81,6 +86,8 @@ register_kind(Kind(key="scheduling.unfilled_position", label=_("Unfilled shift p
 # A safety notice: the people on the shift are working without a lead. It cannot be turned off.
 register_kind(Kind(key="scheduling.shift_without_lead", label=_("A shift was left without a team lead"),
                    template="scheduling_shift_without_lead", optional=False))
+register_kind(Kind(key="scheduling.shift_dropped", label=_("A responder dropped their shift"),
+                   template="scheduling_shift_dropped"))
 register_kind(Kind(key="scheduling.shift_at_risk", label=_("Training lapses before an assigned shift"),
                    template="scheduling_shift_at_risk"))
 register_kind(Kind(key="scheduling.swap_offered", label=_("A colleague offers a shift you can take"),

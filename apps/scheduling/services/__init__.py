@@ -11,6 +11,7 @@ from .assignments import (
     assignment_mark_no_show,
     assignment_record_hours,
     assignment_sign_up,
+    check_in_opens_at,
 )
 from .availability import (
     availability_add,
@@ -36,7 +37,8 @@ from .teams import composition_errors, team_create
 __all__ = [
     "CHECK_IN_OPENS", "CHECK_OUT_CLOSES", "MAX_SHIFT_LENGTH", "assignment_cancel", "assignment_check_in",
     "assignment_check_out", "assignment_create", "assignment_mark_no_show", "assignment_record_hours",
-    "assignment_sign_up", "availability_add", "availability_remove", "calendar_feed_revoke", "calendar_feed_rotate",
+    "assignment_sign_up", "availability_add", "check_in_opens_at",
+    "availability_remove", "calendar_feed_revoke", "calendar_feed_rotate",
     "composition_errors", "shift_cancel", "shift_create", "shift_publish", "shift_reschedule",
     "shift_template_create", "shift_template_generate", "shifts_publish_week", "swap_accept", "swap_decide",
     "swap_offer", "swap_withdraw", "team_create", "time_off_decide", "time_off_request", "time_off_withdraw",

@@ -32,6 +32,12 @@ from ._common import (
 )
 
 CHECK_IN_OPENS = timedelta(hours=1)
+
+
+def check_in_opens_at(assignment: Assignment) -> datetime:
+    """When check-in opens for this assignment (an hour before its start): the rule the service applies
+    and the time the responder's page shows beside a Check in button that is not yet usable."""
+    return assignment.starts_at - CHECK_IN_OPENS
 # Checking out "now" is trusted this long after the shift's end (a call ran late); after that the time
 # would be wrong, and a coordinator records the hours worked instead (assignment_record_hours).
 CHECK_OUT_CLOSES = timedelta(hours=4)
@@ -59,9 +65,7 @@ def _alert_no_lead(*, by: User, shift: Shift, assignment: Assignment, action: st
     audit(actor=by, action="scheduling.shift.left_without_lead", target=shift, organization=shift.organization,
           after={"assignment": assignment.pk, "responder": assignment.responder_id, "change": action,
                  "reason": reason})
-    coordinators = (Membership.objects.filter(organization_id=shift.organization_id, role=Role.COORDINATOR,
-                                              is_active=True, user__is_active=True)
-                    .select_related("user").order_by("user_id"))
+    coordinators = _coordinators(shift.organization_id)
     context = {"team": shift.team.name, "starts_at": shift.starts_at, "ends_at": shift.ends_at,
                "reason": reason, "decided_by": str(by)}
     for membership in coordinators:
@@ -142,7 +146,26 @@ def assignment_cancel(*, by: User, assignment: Assignment, reason: str = "", no_
         cancelled = take_off_shift(assignment=assignment, by=by, reason=reason or _("Cancelled"))
         if leaderless:
             _alert_no_lead(by=by, shift=shift, assignment=cancelled, action="cancelled", reason=no_lead_reason)
+        if by.pk == cancelled.responder_id:
+            _tell_coordinators_of_drop(shift=shift, assignment=cancelled, reason=reason)
         return cancelled
+
+
+def _tell_coordinators_of_drop(*, shift: Shift, assignment: Assignment, reason: str) -> None:
+    """A responder dropped their own shift: the organization's coordinators are told, so the place is
+    filled again in time (the responder's drop page says so)."""
+    context = {"team": shift.team.name, "starts_at": shift.starts_at, "ends_at": shift.ends_at,
+               "responder": assignment.responder.get_full_name(), "role": assignment.position.get_role_display(),
+               "reason": reason.strip()}
+    for membership in _coordinators(shift.organization_id):
+        notify(kind="scheduling.shift_dropped", to=membership.user,
+               dedupe_key=f"shift-dropped:{assignment.pk}:{membership.user_id}", target=shift,
+               link=reverse("scheduling:shift-detail", args=[shift.pk]), context=context)
+
+
+def _coordinators(organization_id: int):
+    return (Membership.objects.filter(organization_id=organization_id, role=Role.COORDINATOR, is_active=True,
+                                      user__is_active=True).select_related("user").order_by("user_id"))
 
 
 def assignment_check_in(*, by: User, assignment: Assignment, at: datetime | None = None) -> Assignment:
@@ -151,7 +174,7 @@ def assignment_check_in(*, by: User, assignment: Assignment, at: datetime | None
 
     def check_in(row: Assignment) -> list[str]:
         # The times of the locked row: a reschedule may have moved them since the page was read.
-        if not (row.starts_at - CHECK_IN_OPENS <= at <= row.ends_at):
+        if not (check_in_opens_at(row) <= at <= row.ends_at):
             raise ApplicationError(_("Check-in opens an hour before the shift and closes at its end."))
         row.checked_in_at = at
         return ["checked_in_at"]

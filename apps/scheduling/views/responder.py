@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Organization
 from apps.accounts.roles import Role
 from apps.core.errors import ApplicationError
+from apps.core.localtime import week_bounds
 from apps.core.pages import apply_error, run_action
 
 from .. import selectors, services
@@ -41,13 +42,31 @@ OPEN_SHIFTS_HORIZON = timedelta(days=35)
 
 @login_required
 def my_shifts(request):
+    """The responder's agenda: upcoming shifts week by week with each week's hours, check-in where its
+    window is open (and when it opens where not), and the recent shifts."""
     user = request.user
     require_responder(user)
     now = timezone.now()
     upcoming = selectors.my_assignments(user=user, upcoming_from=now).filter(status__in=Assignment.ACTIVE)
     page = Paginator(upcoming, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each week's total over every upcoming shift, not only this page's: one query of two columns.
+    totals: dict = {}
+    for starts_at, ends_at in upcoming.values_list("starts_at", "ends_at"):
+        week = week_bounds(timezone.localdate(starts_at))[0]
+        count, hours = totals.get(week, (0, 0.0))
+        totals[week] = (count + 1, hours + (ends_at - starts_at).total_seconds() / 3600)
+    weeks: list[dict] = []
+    for assignment in page:
+        assignment.check_in_opens_at = services.check_in_opens_at(assignment)
+        assignment.check_in_open = assignment.check_in_opens_at <= now <= assignment.ends_at
+        monday = week_bounds(timezone.localdate(assignment.starts_at))[0]
+        if not weeks or weeks[-1]["monday"] != monday:
+            count, hours = totals.get(monday, (0, 0.0))
+            weeks.append({"monday": monday, "count": count, "hours": hours, "assignments": []})
+        weeks[-1]["assignments"].append(assignment)
     past = list(selectors.my_assignments(user=user).filter(ends_at__lte=now).order_by("-starts_at")[:10])
-    return render(request, "scheduling/my_shifts.html", {"page": page, "past": past, "now": now})
+    return render(request, "scheduling/my_shifts.html", {"page": page, "weeks": weeks, "past": past, "now": now,
+                                                         "this_week": week_bounds(timezone.localdate(now))[0]})
 
 
 @login_required
@@ -81,11 +100,17 @@ def position_sign_up(request, pk: int):
 
 
 @login_required
-@require_POST
 def assignment_cancel(request, pk: int):
+    """GET: what dropping the shift does, with the gentler way (a swap offer) beside it; POST: drop it."""
     assignment = assignment_or_404(request.user, pk)
     if not can_act_on_assignment(request.user, assignment):
         raise PermissionDenied
+    if request.method != "POST":
+        return render(request, "scheduling/assignment_drop.html", {
+            "assignment": assignment, "own": assignment.responder_id == request.user.pk,
+            "can_offer": can_offer_swap(request.user, assignment) and not assignment.swaps.filter(
+                status__in=(SwapRequest.Status.OPEN, SwapRequest.Status.PENDING_APPROVAL)).exists(),
+            "started": assignment.starts_at <= timezone.now()})
     form = AssignmentRemoveForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {"reason": "", "no_lead_reason": ""}
     run_action(request, lambda: services.assignment_cancel(by=request.user, assignment=assignment,
