@@ -102,7 +102,7 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
     assert page.get_by_role("heading", level=1).inner_text() == ROXBURY_ES
     # The register button comes right after the key facts, before the description and the agenda.
     register = page.get_by_role("main").get_by_role("link", name=_es("Register"), exact=True)
-    agenda = page.get_by_role("heading", name="Agenda")
+    agenda = page.get_by_role("heading", name=_es("Agenda"))
     assert register.bounding_box()["y"] < agenda.bounding_box()["y"]
     assert register.bounding_box()["y"] < page.locator(".engagement-facts").bounding_box()["y"] + 900
     # Transit notes in Spanish.
@@ -183,7 +183,7 @@ def _english_catalog() -> list[tuple[str, str, str | None]]:
             files.append(str(out))
         files += [str(p) for p in sorted((ROOT / "apps").rglob("*.py")) if "migrations" not in p.parts]
         pot = Path(tmp) / "django.pot"
-        subprocess.run(["xgettext", "--language=Python", "--from-code=UTF-8", "--no-wrap", "--omit-header",
+        subprocess.run(["xgettext", "--language=Python", "--from-code=UTF-8", "--no-wrap",
                         "-o", str(pot), *[f"--keyword={k}" for k in KEYWORDS], *files],
                        check=True, capture_output=True)
         return _parse_po(pot.read_text(encoding="utf-8"))
