@@ -5,6 +5,7 @@ and takes the model classes, so the migration can pass its historical models.
 """
 
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 NEIGHBORHOODS = [
     "Allston", "Back Bay", "Bay Village", "Beacon Hill", "Brighton", "Charlestown",
@@ -29,6 +30,40 @@ LANGUAGES = [
     ("so", "Somali", "Soomaali", False),
     ("ase", "American Sign Language (ASL)", "ASL", True),
 ]
+
+
+# Each language's name in the page's language ("Spanish" on an English page, "Español" on a Spanish
+# one). The stored `Language.name` stays English (reports, the admin); pages call `language_name`.
+LANGUAGE_NAMES = {
+    "en": _("English"),
+    "es": _("Spanish"),
+    "ht": _("Haitian Creole"),
+    "zh-Hant": _("Chinese (Traditional)"),
+    "zh-Hans": _("Chinese (Simplified)"),
+    "vi": _("Vietnamese"),
+    "kea": _("Cabo Verdean Creole"),
+    "ru": _("Russian"),
+    "ar": _("Arabic"),
+    "pt-BR": _("Portuguese (Brazil)"),
+    "fr": _("French"),
+    "so": _("Somali"),
+    "ase": _("American Sign Language (ASL)"),
+}
+
+
+def language_name(language) -> str:
+    """The language's name in the active language; a language added in the admin keeps its stored name."""
+    return str(LANGUAGE_NAMES.get(language.code, language.name))
+
+
+def language_label(language) -> str:
+    """For a choice list: the name in the language itself, then in the page's language when that says
+    something more ("Kreyòl ayisyen — Haitian Creole"), never the same name twice ("ASL", not
+    "ASL (American Sign Language (ASL))"; "Español" on a Spanish page)."""
+    name, native = language_name(language), language.native_name
+    if not native or native.casefold() in name.casefold() or name.casefold() in native.casefold():
+        return name if len(name) >= len(native or "") else native
+    return f"{native} — {name}"
 
 
 def neighborhood_slug(name: str) -> str:

@@ -1,10 +1,13 @@
 import re
+from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import Language, Neighborhood
+from apps.core.reference_data import language_label
 
 from .models import CommunitySession, Decision, FeedbackItem, Theme
 from .services import SESSION_FIELDS, feedback_consent_problem, registration_consent_problem
@@ -48,16 +51,52 @@ class ReadableTextMixin:
         return data
 
 
+def _page_language_pk() -> int | None:
+    """The Language row for the page's language (a Spanish page preselects Spanish), else English."""
+    code = (get_language() or "en").split("-")[0]
+    rows = dict(Language.objects.filter(code__in={code, "en"}).values_list("code", "pk"))
+    return rows.get(code) or rows.get("en")
+
+
 class LanguageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.native_name} ({obj.name})" if obj.native_name and obj.native_name != obj.name else obj.name
+        return language_label(obj)
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title  # the Spanish title on a Spanish page
 
 
 class SessionFilterForm(forms.Form):
+    WHEN_CHOICES = [("", _("Any date")), ("week", _("This week")), ("month", _("This month")),
+                    ("next-month", _("Next month"))]
+
+    when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     neighborhood = forms.ModelChoiceField(queryset=_neighborhoods(), required=False, to_field_name="slug",
                                           label=_("Neighborhood"), empty_label=_("All neighborhoods"))
     language = LanguageChoiceField(queryset=_languages(), required=False, to_field_name="code",
                                    label=_("Interpretation in"), empty_label=_("Any language"))
+
+    def date_range(self, today: date) -> tuple[date | None, date | None]:
+        """The first and last local day a session may start on: typed dates win over the preset
+        ("this week" runs from today to Sunday, "this month" to its last day)."""
+        data = self.cleaned_data
+        first, last = None, None
+        if data.get("when") == "week":
+            first, last = today, today + timedelta(days=6 - today.weekday())
+        elif data.get("when") in ("month", "next-month"):
+            start = today if data["when"] == "month" else (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+            first, last = start, (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return data.get("date_from") or first, data.get("date_to") or last
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
 
 
 class RegistrationForm(ReadableTextMixin, forms.Form):
@@ -79,7 +118,7 @@ class RegistrationForm(ReadableTextMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:  # a submitted form never shows its initial values: no query for them
-            self.fields["language"].initial = Language.objects.filter(code="en").values_list("pk", flat=True).first()
+            self.fields["language"].initial = _page_language_pk()
 
     def clean(self):
         data = super().clean()
@@ -95,8 +134,8 @@ class FeedbackForm(ReadableTextMixin, forms.Form):
     language = LanguageChoiceField(queryset=_languages(), label=_("Language you wrote in"), empty_label=None)
     neighborhood = forms.ModelChoiceField(queryset=_neighborhoods(), required=False, label=_("Your neighborhood "
                                           "(optional)"), empty_label=_("Prefer not to say"))
-    session = forms.ModelChoiceField(queryset=CommunitySession.objects.none(), required=False,
-                                     label=_("About a session (optional)"), empty_label=_("No particular session"))
+    session = SessionChoiceField(queryset=CommunitySession.objects.none(), required=False,
+                                 label=_("About a session (optional)"), empty_label=_("No particular session"))
     contact_consent = forms.BooleanField(
         required=False, label=_("You may contact me about my feedback and tell me what the city did with it."),
         help_text=_("Your feedback is anonymous unless you tick this box and leave a contact."))
@@ -113,7 +152,7 @@ class FeedbackForm(ReadableTextMixin, forms.Form):
         if sessions is not None:
             self.fields["session"].queryset = sessions
         if not self.is_bound:  # a submitted form never shows its initial values: no query for them
-            self.fields["language"].initial = Language.objects.filter(code="en").values_list("pk", flat=True).first()
+            self.fields["language"].initial = _page_language_pk()
 
     def clean(self):
         data = super().clean()

@@ -55,7 +55,8 @@ class CommunitySession(TimeStampedModel):
     online_link = models.URLField(_("online link"), blank=True)
     step_free_access = models.BooleanField(_("step-free access"), default=False)
     quiet_room = models.BooleanField(_("quiet room"), default=False)
-    transit_notes = models.CharField(_("transit"), max_length=300, blank=True)
+    transit_notes = models.CharField(_("transit (English)"), max_length=300, blank=True)
+    transit_notes_es = models.CharField(_("transit (Spanish)"), max_length=300, blank=True)
     parking_notes = models.CharField(_("parking"), max_length=300, blank=True)
     accessibility_notes = models.TextField(_("other accessibility details"), max_length=2000, blank=True)
     starts_at = models.DateTimeField(_("starts"))
@@ -105,9 +106,25 @@ class CommunitySession(TimeStampedModel):
         return _localized(self, "description")
 
     @property
+    def transit(self) -> str:
+        """Transit notes in the page's language; the English ones when no Spanish was written."""
+        language = (get_language() or "en").split("-")[0]
+        return (language == "es" and self.transit_notes_es) or self.transit_notes
+
+    @property
     def open_seats(self) -> int:
         """Seats residents can take online: capacity less the reserved ones."""
         return self.capacity - self.reserved_seats
+
+    @property
+    def places_left(self) -> int:
+        """Places residents can still register for (0 when full). Operational, so shown exact on public
+        pages, unlike counts of people (see `selectors.suppress`). Uses the selectors' `registered_count`
+        annotation when present, else counts."""
+        registered = getattr(self, "registered_count", None)
+        if registered is None:
+            registered = self.registrations.filter(status=Registration.Status.REGISTERED).count()
+        return max(self.open_seats - registered, 0)
 
     @property
     def is_upcoming(self) -> bool:

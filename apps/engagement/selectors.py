@@ -1,7 +1,7 @@
 """Reads of engagement data, already scoped: the public sees published sessions and decisions;
 moderators see their department's sessions and the feedback they handle."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -19,6 +19,11 @@ from .models import (
 )
 from .permissions import is_engagement_staff, staff_organization_ids
 
+# Public figures, decided once (issue 19) and used by the public pages and the reports alike: a count
+# of people or of their feedback (registrations, attendance, comments per theme) under 5 could point
+# at someone, so it is suppressed (`suppress`). Places left in a session are operational — a resident
+# needs the exact number to decide — so they are shown as they are (`CommunitySession.places_left`),
+# and the number of people registered is never shown on a public page.
 SUPPRESSION_THRESHOLD = 5
 
 
@@ -39,9 +44,19 @@ def _with_seats(qs: QuerySet[CommunitySession]) -> QuerySet[CommunitySession]:
     )
 
 
-def public_session_list(*, neighborhood: str = "", language: str = "") -> QuerySet[CommunitySession]:
-    """Published sessions that have not ended, soonest first, for residents."""
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def public_session_list(*, neighborhood: str = "", language: str = "", starts_from: date | None = None,
+                        starts_to: date | None = None) -> QuerySet[CommunitySession]:
+    """Published sessions that have not ended, soonest first, for residents; `starts_from` and
+    `starts_to` are local days, both included."""
     qs = CommunitySession.objects.filter(status=CommunitySession.Status.PUBLISHED, ends_at__gt=timezone.now())
+    if starts_from:
+        qs = qs.filter(starts_at__gte=_local_midnight(starts_from))
+    if starts_to:
+        qs = qs.filter(starts_at__lt=_local_midnight(starts_to + timedelta(days=1)))
     if neighborhood:
         qs = qs.filter(neighborhood__slug=neighborhood)
     if language:
@@ -169,7 +184,8 @@ def public_decision_list() -> QuerySet[Decision]:
 
 
 def suppress(count: int) -> int | None:
-    """Public figures: a count under 5 could point at a person, so it is not shown."""
+    """Public figures: a count of people under 5 could point at a person, so it is not shown (see the
+    rule at SUPPRESSION_THRESHOLD)."""
     return count if count >= SUPPRESSION_THRESHOLD else None
 
 

@@ -30,7 +30,7 @@ def _visit_public_pages(page, links):
     header = page.get_by_role("banner")
     page.get_by_role("main").get_by_role("link", name=links["find"]).click()
     yield "sessions list"
-    page.get_by_role("link", name=links["session"]).click()
+    page.get_by_role("link", name=links["session"], exact=True).click()
     yield "session page"
     page.get_by_role("main").get_by_role("link", name=links["register"], exact=True).click()
     yield "register"

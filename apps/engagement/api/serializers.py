@@ -29,7 +29,8 @@ class PublicSessionSerializer(serializers.ModelSerializer):
         model = CommunitySession
         fields = ["id", "kind", "status", "title_en", "title_es", "description_en", "description_es", "neighborhood",
                   "format", "venue_name", "venue_address", "online_link", "step_free_access", "quiet_room",
-                  "transit_notes", "parking_notes", "accessibility_notes", "starts_at", "ends_at", "capacity",
+                  "transit_notes", "transit_notes_es", "parking_notes", "accessibility_notes", "starts_at", "ends_at",
+                  "capacity",
                   "open_seats", "registered_count", "is_full", "interpretation_languages", "captioning",
                   "childcare", "food", "facilitating_organization", "materials_url"]
 

@@ -16,9 +16,9 @@ from .registrations import notify_registrant, promote_waitlist
 
 SESSION_FIELDS = [
     "kind", "title_en", "title_es", "description_en", "description_es", "neighborhood", "format", "venue_name",
-    "venue_address", "online_link", "step_free_access", "quiet_room", "transit_notes", "parking_notes",
-    "accessibility_notes", "starts_at", "ends_at", "capacity", "reserved_seats", "captioning", "childcare", "food",
-    "facilitating_organization", "materials_url",
+    "venue_address", "online_link", "step_free_access", "quiet_room", "transit_notes", "transit_notes_es",
+    "parking_notes", "accessibility_notes", "starts_at", "ends_at", "capacity", "reserved_seats", "captioning",
+    "childcare", "food", "facilitating_organization", "materials_url",
 ]
 
 

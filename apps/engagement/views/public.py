@@ -1,11 +1,13 @@
 """Residents' pages: public, no account, no JavaScript needed. The sessions calendar and registering
 (or joining the waitlist), a registration by its signed link, feedback, and what the city did."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -27,12 +29,16 @@ from ._common import PAGE_SIZE, registration_or_404, too_many
 def session_list(request):
     filters = SessionFilterForm(request.GET or None)
     neighborhood = language = ""
+    starts_from = starts_to = None
     if filters.is_valid():
         neighborhood = filters.cleaned_data["neighborhood"].slug if filters.cleaned_data["neighborhood"] else ""
         language = filters.cleaned_data["language"].code if filters.cleaned_data["language"] else ""
-    sessions = selectors.public_session_list(neighborhood=neighborhood, language=language)
+        starts_from, starts_to = filters.date_range(timezone.localdate())
+    sessions = selectors.public_session_list(neighborhood=neighborhood, language=language,
+                                             starts_from=starts_from, starts_to=starts_to)
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in (("neighborhood", neighborhood), ("language", language)) if v})
+    kept = ("when", "date_from", "date_to", "neighborhood", "language")
+    query = urlencode({k: request.GET[k] for k in kept if request.GET.get(k)}) if filters.is_valid() else ""
     return render(request, "engagement/session_list.html", {"filters": filters, "page": page, "query": query})
 
 
@@ -48,7 +54,7 @@ def session_detail(request, pk: int):
     session = _public_session_or_404(pk)
     return render(request, "engagement/session_detail.html", {
         "session": session, "form": RegistrationForm() if session.is_upcoming else None,
-        "full": session.registered_count >= session.open_seats,
+        "full": session.places_left == 0,
     })
 
 
@@ -82,8 +88,13 @@ def session_calendar(request, pk: int):
 @public_page
 def registration_detail(request, token: str):
     registration = registration_or_404(token)
+    # The session with its seat counts annotated, as the public pages show it (places left).
+    try:
+        session = selectors.public_session_get(pk=registration.session_id)
+    except CommunitySession.DoesNotExist:  # never published: no public facts to annotate
+        session = registration.session
     return render(request, "engagement/registration_detail.html", {
-        "registration": registration, "session": registration.session, "token": token,
+        "registration": registration, "session": session, "token": token,
         "position": selectors.waitlist_position(registration)})
 
 
@@ -127,8 +138,21 @@ def feedback_create(request):
             except ApplicationError as error:
                 apply_error(form, error)
             else:
-                return render(request, "engagement/feedback_thanks.html", {"crisis": item.safety_flag})
+                return _feedback_thanks(request, item)
     return render(request, "engagement/feedback_form.html", {"form": form})
+
+
+def _feedback_thanks(request, item: FeedbackItem) -> HttpResponse:
+    """A message describing a crisis is answered in the language it was written in (someone writing
+    Spanish on the English pages reads the 988 block in Spanish); a language the site does not speak
+    keeps the page's language."""
+    written_in = item.language.code.split("-")[0]
+    if not item.safety_flag or written_in not in dict(settings.LANGUAGES):
+        return render(request, "engagement/feedback_thanks.html", {"crisis": item.safety_flag})
+    with translation.override(written_in):
+        response = render(request, "engagement/feedback_thanks.html", {"crisis": True})
+    response["Content-Language"] = written_in
+    return response
 
 
 @public_page
