@@ -14,6 +14,7 @@ from apps.core.errors import ApplicationError
 
 from . import selectors, services
 from .kinds import get_report_kind
+from .kinds.common import PeriodMixin
 from .models import ReportRequest
 from .permissions import can_download_report, can_run_kind, runnable_kinds
 
@@ -66,7 +67,8 @@ def report_create(request, kind: str):
     spec = _kind_or_404(kind)
     if not can_run_kind(request.user, spec):
         raise PermissionDenied
-    form = spec.form_class(data=request.POST or None, user=request.user)
+    extra = {"preset": request.GET.get("preset")} if issubclass(spec.form_class, PeriodMixin) else {}
+    form = spec.form_class(data=request.POST or None, user=request.user, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_request(by=request.user, kind=spec.key, parameters=form.to_parameters())
