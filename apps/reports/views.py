@@ -97,7 +97,8 @@ def report_status(request, pk: int):
     """The status partial that htmx polls every two seconds while the report is being built."""
     report = _report_or_404(request.user, pk)
     return render(request, "reports/_status.html", {
-        "report": report, "can_download": can_download_report(request.user, report)})
+        "report": report, "can_download": can_download_report(request.user, report),
+        "can_rerun": can_run_kind(request.user, report.kind)})
 
 
 @login_required
@@ -108,6 +109,19 @@ def report_download(request, pk: int):
     if report.status != ReportRequest.Status.SUCCEEDED or not report.file:
         raise Http404
     return pdf_response(report)
+
+
+@login_required
+def report_preview(request, pk: int):
+    """The first page as a PNG, behind the same check as the PDF itself."""
+    report = _report_or_404(request.user, pk)
+    if not can_download_report(request.user, report):
+        raise PermissionDenied
+    if report.status != ReportRequest.Status.SUCCEEDED or not report.preview:
+        raise Http404
+    response = FileResponse(report.preview.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
