@@ -26,7 +26,8 @@ def _describe(box) -> str:
 
 
 def overflows(document) -> list[str]:
-    """Every box on every page whose right (or bottom) edge passes the page's content area, innermost first."""
+    """Every box on every page that passes the page's content area: right of it, left of it, or below it (an
+    unbreakable block taller than what is left of the page)."""
     found = []
     for number, page in enumerate(document.pages, start=1):
         page_box = page._page_box
@@ -40,10 +41,15 @@ def overflows(document) -> list[str]:
                     continue
                 if box.width is None:
                     continue
-                box_right = box.position_x + box.margin_width()
+                # The border box: a bottom margin at the foot of a page is dropped by the page break.
+                box_right = box.position_x + box.margin_left + box.border_width()
                 if box_right > right + TOLERANCE or box.position_x < left - TOLERANCE:
                     found.append(f"page {number}: {_describe(box)} spans x {box.position_x:.0f}–{box_right:.0f}, "
                                  f"page content {left:.0f}–{right:.0f}")
+                elif box.height is not None and (box_bottom := box.position_y + box.margin_top
+                                                 + box.border_height()) > bottom + TOLERANCE:
+                    found.append(f"page {number}: {_describe(box)} ends at y {box_bottom:.0f}, below the page "
+                                 f"content's {bottom:.0f}")
     return found
 
 
@@ -71,8 +77,8 @@ def chart_problems(html: str) -> list[str]:
         if not units or not "".join(units[0].itertext()).strip():
             problems.append(f"{title}: the value axis does not say its unit")
         top = max(value for value, _t in ticks)
-        origin = root.find(f".//*[@class='axis-origin']")
-        end = root.find(f".//*[@class='axis-end']")
+        origin = root.find(".//*[@class='axis-origin']")
+        end = root.find(".//*[@class='axis-end']")
         bars = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]
         if bars and origin is not None and end is not None:
             x0, x1 = float(origin.get("x1")), float(end.get("x1"))

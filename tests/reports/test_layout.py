@@ -60,3 +60,14 @@ def test_every_report_kind_fits_its_pages_and_charts_start_at_zero(demo):
         if found:
             problems[f"{kind} ({who})"] = found[:6]
     assert problems == {}
+
+
+def test_the_overflow_check_finds_a_table_wider_than_the_page():
+    """The old coverage 'By team' table: one column per week of half a year, past the right edge."""
+    cells = "".join(f'<th class="num">{week:02d}-01</th>' for week in range(1, 27))
+    rates = "".join('<td class="num">92.9%</td>' for _week in range(26))
+    html = ('<html><head><link rel="stylesheet" href="/static/css/reports_print.css"></head><body><table>'
+            f"<thead><tr><th>Team</th>{cells}</tr></thead><tbody><tr><td>Dorchester day team</td>{rates}</tr>"
+            "</tbody></table></body></html>")
+    found = overflows(render(html))
+    assert found and found[0].startswith("page 1: BlockBox<table>")

@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from apps.accounts.roles import Role
 from apps.engagement.models import CommunitySession, FeedbackCoding, FeedbackItem
 from apps.reports.kinds.engagement import gather_engagement
 from apps.reports.kinds.program import theme_counts
