@@ -63,7 +63,7 @@ def bar_chart(items: list[tuple[str, float | None]], *, title: str, width: int =
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="chart">',
              f"<title>{escape(title)}</title>", _text(0, 14, title, size=11, bold=True)]
-    for k, value in enumerate(ticks):
+    for value in ticks:
         x = label_w + plot_w * value / top
         parts.append(f'<line x1="{x:.1f}" y1="{top_pad}" x2="{x:.1f}" y2="{base}" stroke="{GRID}" '
                      f'stroke-width="0.5"/>')

@@ -95,7 +95,8 @@ class MonthForm(ReportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:  # last month: the one a monthly report is usually asked for
-            self.initial.setdefault("month", (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m"))
+            last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+            self.initial.setdefault("month", f"{last_month:%Y-%m}")
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()
