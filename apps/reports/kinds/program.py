@@ -193,7 +193,8 @@ def gather_monthly(*, user, data, progress) -> dict:
         "solicitations_awarded": sum(1 for s in past if s.status == "awarded"),
         "solicitations_past": len(past),
         "hours_chart": line_chart([w for w, _h in weekly], [(str(_("Hours worked")), [h for _w, h in weekly])],
-                                  title=str(_("Hours worked by week")), axis_label=str(_("hours")))
+                                  title=str(_("Hours worked by week")), axis_label=str(_("hours")),
+                                  height=180)
                       if weekly and people(total_shifts) is not None else "",
         # Organization names are for the program admin's edition only.
         "cleared_chart": bar_chart([(r["organization"].name, None if r["cleared_rate"] is SUPPRESSED
