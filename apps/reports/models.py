@@ -24,6 +24,10 @@ def report_path(instance, filename: str) -> str:
     return f"{instance.created_at:%Y/%m}/report-{instance.pk}-{instance.kind}.pdf"
 
 
+def preview_path(instance, filename: str) -> str:
+    return f"{instance.created_at:%Y/%m}/report-{instance.pk}-{instance.kind}-page1.png"
+
+
 class ReportRequest(TimeStampedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -42,6 +46,9 @@ class ReportRequest(TimeStampedModel):
     error = models.TextField(blank=True)
     file = models.FileField(storage=report_storage, upload_to=report_path, blank=True, max_length=200)
     sha256 = models.CharField(max_length=64, blank=True)
+    # Page 1 as a PNG, made with the PDF when the machine can draw one; private like the PDF and served
+    # only through the same permission check. Blank: no preview (the page says so).
+    preview = models.FileField(storage=report_storage, upload_to=preview_path, blank=True, max_length=200)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

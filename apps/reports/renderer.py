@@ -10,6 +10,8 @@ import io
 import logging
 import mimetypes
 import os
+import shutil
+import subprocess  # noqa: S404  pdftoppm, a fixed argument list, no shell
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +24,9 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+# The first page as a picture for the ready page: longest side in pixels, and how long poppler may take.
+PREVIEW_SIZE = 900
+PREVIEW_TIMEOUT = 30
 # WeasyPrint narrates every layout step at INFO; a worker's log should show the reports, not that.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -88,3 +93,33 @@ def render_pdf(html: str, *, fetcher: StaticOnlyURLFetcher | None = None) -> Ren
     content = HTML(string=html, base_url=REPORT_ORIGIN + "/", url_fetcher=fetcher).write_pdf()
     pages = len(PdfReader(io.BytesIO(content)).pages)
     return RenderedPDF(content=content, sha256=hashlib.sha256(content).hexdigest(), page_count=pages)
+
+
+def render_preview(pdf: bytes) -> bytes | None:
+    """Page 1 of `pdf` as a PNG, or None when the machine cannot draw one (WeasyPrint draws no bitmaps).
+
+    Poppler's pdftoppm (Debian's poppler-utils) when it is on the PATH, else pypdfium2 when it is
+    installed; neither is required: the report is still made, and its page says there is no preview."""
+    tool = shutil.which("pdftoppm")
+    if tool:
+        try:
+            done = subprocess.run(  # noqa: S603  fixed arguments; the PDF goes in on stdin
+                [tool, "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to", str(PREVIEW_SIZE), "-"],
+                input=pdf, capture_output=True, timeout=PREVIEW_TIMEOUT, check=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("report preview: pdftoppm failed: %s", exc)
+            return None
+        return done.stdout if done.stdout.startswith(b"\x89PNG") else None
+    try:
+        import pypdfium2  # noqa: PLC0415  optional
+    except ImportError:
+        return None
+    try:
+        page = pypdfium2.PdfDocument(pdf)[0]
+        image = page.render(scale=PREVIEW_SIZE / max(page.get_size())).to_pil()
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+    except Exception as exc:  # a preview is a convenience: never the reason a report fails
+        logger.warning("report preview: pypdfium2 failed: %s", exc)
+        return None

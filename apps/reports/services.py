@@ -22,7 +22,7 @@ from .kinds import ReportKind, get_report_kind
 from .labels import labels
 from .models import ReportRequest, ReportSubscription
 from .permissions import can_run_kind
-from .renderer import render_pdf
+from .renderer import render_pdf, render_preview
 
 logger = logging.getLogger(__name__)
 
@@ -136,14 +136,20 @@ def report_run(*, report_id: int) -> ReportRequest | None:
         report.refresh_from_db()
         return report
     report.file.save(f"report-{report.pk}.pdf", ContentFile(pdf.content), save=False)
+    _progress(report.pk, 95)
+    picture = render_preview(pdf.content)
+    if picture:
+        report.preview.save(f"report-{report.pk}-page1.png", ContentFile(picture), save=False)
     with transaction.atomic():
         finished = ReportRequest.objects.filter(pk=report.pk, status=ReportRequest.Status.RUNNING).update(
             status=ReportRequest.Status.SUCCEEDED, progress=100, file=report.file.name, sha256=pdf.sha256,
+            preview=report.preview.name or "",
             page_count=pdf.page_count, size=len(pdf.content), error="", finished_at=timezone.now(),
             updated_at=timezone.now())
         if not finished:
-            # The sweeper gave up on it meanwhile: keep its verdict, drop the file.
-            transaction.on_commit(lambda name=report.file.name: report.file.storage.delete(name))
+            # The sweeper gave up on it meanwhile: keep its verdict, drop the files.
+            for name in filter(None, (report.file.name, report.preview.name)):
+                transaction.on_commit(lambda name=name: report.file.storage.delete(name))
         else:
             notify(kind="reports.ready", to=report.requested_by, dedupe_key=f"reports.ready:{report.pk}",
                    context={"title": report.title, "page_count": pdf.page_count},

@@ -14,6 +14,7 @@ from apps.core.errors import ApplicationError
 
 from . import selectors, services
 from .kinds import get_report_kind
+from .kinds.common import PeriodMixin
 from .models import ReportRequest
 from .permissions import can_download_report, can_run_kind, runnable_kinds
 
@@ -66,7 +67,8 @@ def report_create(request, kind: str):
     spec = _kind_or_404(kind)
     if not can_run_kind(request.user, spec):
         raise PermissionDenied
-    form = spec.form_class(data=request.POST or None, user=request.user)
+    extra = {"preset": request.GET.get("preset")} if issubclass(spec.form_class, PeriodMixin) else {}
+    form = spec.form_class(data=request.POST or None, user=request.user, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_request(by=request.user, kind=spec.key, parameters=form.to_parameters())
@@ -95,7 +97,8 @@ def report_status(request, pk: int):
     """The status partial that htmx polls every two seconds while the report is being built."""
     report = _report_or_404(request.user, pk)
     return render(request, "reports/_status.html", {
-        "report": report, "can_download": can_download_report(request.user, report)})
+        "report": report, "can_download": can_download_report(request.user, report),
+        "can_rerun": can_run_kind(request.user, report.kind)})
 
 
 @login_required
@@ -106,6 +109,19 @@ def report_download(request, pk: int):
     if report.status != ReportRequest.Status.SUCCEEDED or not report.file:
         raise Http404
     return pdf_response(report)
+
+
+@login_required
+def report_preview(request, pk: int):
+    """The first page as a PNG, behind the same check as the PDF itself."""
+    report = _report_or_404(request.user, pk)
+    if not can_download_report(request.user, report):
+        raise PermissionDenied
+    if report.status != ReportRequest.Status.SUCCEEDED or not report.preview:
+        raise Http404
+    response = FileResponse(report.preview.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -1,18 +1,19 @@
-"""Journey 6: a staff member requests a PDF report, watches its progress and downloads it. The report is
+"""Journey 6: a staff member requests a PDF report for a preset period, watches its progress, sees the first
+page and downloads it; every page checked with axe at 1280 and 390 px. The report is
 built by a real Celery worker on the real broker, so the journey needs Redis (and PostgreSQL, which the worker's
 threads and the live server share); it is skipped with the reason where they are missing."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 from pypdf import PdfReader
 
+from apps.reports.kinds.common import period_presets
 from apps.reports.models import ReportRequest
 from crisisprog.celery import app
-from tests.browser.helpers import Journey, follow_nav, sign_in
+from tests.browser.helpers import Journey, assert_accessible, follow_nav, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_live, pytest.mark.postgres,
               pytest.mark.django_db(transaction=True)]
@@ -24,6 +25,18 @@ def queue_only():
     app.conf.task_always_eager = False
     yield
     app.conf.task_always_eager = True
+
+
+def check(journey: Journey, step: str) -> None:
+    """The journey's screenshot, axe and reflow at 1280 px, then axe again in a 390 px phone window."""
+    journey.check(step)
+    page = journey.page
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        assert_accessible(page, f"{journey.directory.name}/{step}")
+    finally:
+        page.set_viewport_size(size)
 
 
 def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, queue_only):
@@ -38,13 +51,23 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     journey = Journey("6-reports", page)
     sign_in(page, email=moderator.email, password=DEFAULT_PASSWORD, totp_secret=secret)
     follow_nav(page, "Reports")
-    journey.check("my reports")
+    check(journey, "my reports")
     page.get_by_role("link", name="Request a report").click()
+    check(journey, "report kinds")
     page.get_by_role("link", name="Community engagement summary (what we heard)").click()
-    page.get_by_label(re.compile("^From")).fill((today - timedelta(days=30)).isoformat())
-    page.get_by_label(re.compile("^To")).fill(today.isoformat())
+    presets = {p.key: p for p in period_presets(today)}
+    last_month, quarter = presets["last_month"], presets["this_quarter"]
+    # Date pickers, filled in with last month from the start; a preset fills in both dates.
+    assert page.get_by_label(re.compile("^From")).get_attribute("type") == "date"
+    assert page.get_by_label(re.compile("^From")).input_value() == last_month.start.isoformat()
+    page.get_by_role("link", name=re.compile("^This quarter")).click()
+    assert page.get_by_label(re.compile("^From")).input_value() == quarter.start.isoformat()
+    assert page.get_by_label(re.compile("^To")).input_value() == quarter.end.isoformat()
+    page.get_by_role("link", name=re.compile("^Last month")).click()
+    assert page.get_by_label(re.compile("^From")).input_value() == last_month.start.isoformat()
+    assert page.get_by_label(re.compile("^To")).input_value() == last_month.end.isoformat()
     page.get_by_label(re.compile("^Language of the report")).select_option(label="English")
-    journey.check("request form")
+    check(journey, "request form")
     page.get_by_role("button", name="Build the report").click()
 
     report = ReportRequest.objects.get(requested_by=moderator)
@@ -53,7 +76,7 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     assert report.status == ReportRequest.Status.QUEUED
     assert re.fullmatch(r"Queued — 0% done\s+Refresh to see progress", status.inner_text().strip())
     assert page.locator("progress").get_attribute("value") == "0"
-    journey.check("queued")
+    check(journey, "queued")
 
     # The worker picks the report up; the page follows its progress without a reload (htmx polls the status).
     with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, queues=["reports"],
@@ -62,12 +85,26 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
         link.wait_for(timeout=60_000)
     report.refresh_from_db()
     assert report.status == ReportRequest.Status.SUCCEEDED
+    assert report.parameters == {"start": last_month.start.isoformat(), "end": last_month.end.isoformat(),
+                                 "language": "en"}
     assert status.get_by_text("Ready").is_visible()
     assert report.sha256 in status.inner_text()
-    journey.check("succeeded")
+    # Download is the primary action, "Run it again" the secondary one after it.
+    assert link.get_attribute("class") == "button"
+    rerun = page.get_by_role("button", name="Run it again")
+    assert rerun.get_attribute("class") == "secondary"
+    assert link.bounding_box()["x"] < rerun.bounding_box()["x"]
+    # The first page, drawn by the worker, served through the same permission check as the PDF.
+    preview = page.get_by_role("img", name=f"First page of {report.title}")
+    preview.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth", preview.element_handle()) > 600
+    check(journey, "succeeded")
+    page.reload()
+    assert page.get_by_role("link", name="Download the PDF").get_attribute("class") == "button"
+    check(journey, "ready page")
 
     with page.expect_download() as download_info:
-        link.click()
+        page.get_by_role("link", name="Download the PDF").click()
     download = download_info.value
     assert download.suggested_filename == f"engagement_summary-{report.pk}.pdf"
     pdf = PdfReader(download.path())

@@ -16,8 +16,8 @@ def test_build_report_writes_the_pdf(tmp_path, capsys):
                  "--param", "end=2026-11-15", "--as", "CORA@harbor.example", "--out", str(out))
     report = ReportRequest.objects.get()
     assert out.read_bytes().startswith(b"%PDF-")
-    assert (report.status, report.requested_by, report.page_count) == ("succeeded", coordinator, 2)
-    assert f"Report #{report.pk}: 2 pages, sha256 {report.sha256}" in capsys.readouterr().out
+    assert (report.status, report.requested_by, report.page_count) == ("succeeded", coordinator, 1)
+    assert f"Report #{report.pk}: 1 page, sha256 {report.sha256}" in capsys.readouterr().out
 
 
 def test_build_report_refuses_bad_parameters_and_rights(tmp_path):

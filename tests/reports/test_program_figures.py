@@ -57,8 +57,11 @@ def test_evaluator_edition_suppresses_small_counts(world, django_capture_on_comm
     assert "<5 Responders" in text and "7 Shifts worked 51.5 Hours worked <5 No-shows" in text
     assert "72.7% Schedule fill rate 3 Sessions held" in text
     assert "Community responders 8 6 75.0% 56.0 39.5 <5" in text
-    assert "response <5 <5 — — — <5 Total 11 8 72.7% 68.0 51.5 <5" in text
-    assert "Dorchester 8 6 75.0% 56.0 39.5 <5" in text and "No zone <5 <5 — — — <5" in text
+    # A fill rate over a suppressed number of places reads "<5" like the count; the hours it would reveal "—".
+    assert "response <5 <5 <5 — — <5 Total 11 8 72.7% 68.0 51.5 <5" in text
+    assert "Dorchester 8 6 75.0% 56.0 39.5 <5" in text and "No zone <5 <5 <5 — — <5" in text
+    # "Cleared for duty" reads the same in the key figures and in the training part: "<5", never "—".
+    assert "<5 Cleared for duty" in text and "Cleared for duty: <5 of <5 responders (<5)." in text
     assert ("Sessions held 3 Listening sessions 2 Community-design workshops 1 Report-back sessions 0 "
             "Sessions cancelled 1 Registrations 6 On the waitlist <5 Checked in <5 Attendance 12 "
             "Comments received 9 Decisions published 1") in text

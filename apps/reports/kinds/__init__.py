@@ -22,6 +22,17 @@ class ReportForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
 
+    def full_clean(self):
+        """Errors tied to their fields: a field in error points at its message (and its help) for screen
+        readers, as the page shows them under it (templates/includes/_form.html's `<id>_error`)."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_error"] + ([f"{bound.auto_id}_helptext"] if bound.help_text else [])
+                self.fields[name].widget.attrs.update({"aria-describedby": " ".join(described),
+                                                       "aria-invalid": "true"})
+
     def to_parameters(self) -> dict:
         """The cleaned values as JSON: objects by id, dates as ISO strings."""
         out = {}

@@ -1,5 +1,6 @@
 """Parameter pieces shared by several kinds."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -15,9 +16,60 @@ def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
 
 
+@dataclass(frozen=True)
+class PeriodPreset:
+    key: str
+    label: str
+    start: date
+    end: date
+
+
+def period_presets(today: date) -> list[PeriodPreset]:
+    """The periods a report is usually asked for, as of `today` (the city's date).
+
+    No pay period is defined anywhere in the program (scheduling's timesheets take any From/To), so a pay
+    period here is the two weeks, Monday to Sunday, that ended on the last Sunday before today."""
+    first_of_month = today.replace(day=1)
+    last_month_end = first_of_month - timedelta(days=1)
+    quarter_first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarter_next = date(quarter_first.year + (quarter_first.month == 10), (quarter_first.month + 2) % 12 + 1, 1)
+    last_sunday = today - timedelta(days=today.weekday() + 1)
+    return [
+        PeriodPreset("last_month", str(_("Last month")), last_month_end.replace(day=1), last_month_end),
+        PeriodPreset("this_quarter", str(_("This quarter")), quarter_first, quarter_next - timedelta(days=1)),
+        PeriodPreset("last_pay_period", str(_("Last pay period")), last_sunday - timedelta(days=13), last_sunday),
+    ]
+
+
+def preset_named(key: str | None, today: date) -> PeriodPreset | None:
+    return next((p for p in period_presets(today) if p.key == key), None)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value is always sent as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class PeriodMixin(forms.Form):
-    start = forms.DateField(label=_("From"), help_text=_("First day, YYYY-MM-DD."))
-    end = forms.DateField(label=_("To"), help_text=_("Last day, YYYY-MM-DD (included)."))
+    """From and To as date pickers, filled in with `default_preset`'s period; the request page offers the
+    presets as links (`?preset=last_month`) that fill them in."""
+
+    start = forms.DateField(label=_("From"), help_text=_("First day of the period."), widget=DateInput)
+    end = forms.DateField(label=_("To"), help_text=_("Last day of the period (included)."), widget=DateInput)
+    default_preset = "last_month"
+
+    def __init__(self, *args, preset: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.presets = period_presets(today)
+        chosen = preset_named(preset, today) or preset_named(self.default_preset, today)
+        self.preset = chosen.key if chosen else ""
+        if chosen and not self.is_bound:
+            self.initial["start"], self.initial["end"] = chosen.start, chosen.end
 
     def clean(self):
         cleaned = super().clean()

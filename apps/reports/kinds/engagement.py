@@ -4,6 +4,7 @@ neighborhood and language, quotes, decisions — in English or Spanish, small co
 from collections import Counter, defaultdict
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
@@ -26,6 +27,12 @@ LABELS = {
     "period": (N_("Period"), "Periodo"),
     "summary": (N_("At a glance"), "En resumen"),
     "sessions_held": (N_("Sessions held"), "Sesiones realizadas"),
+    "sessions_to_come": (N_("Planned in the period, not yet held"), "Previstas en el periodo, aún no realizadas"),
+    "held_note": (N_("A session is held once it has ended, by the end of the period or today if sooner; "
+                     "cancelled sessions are left out."),
+                  "Una sesión se cuenta como realizada cuando ha terminado, antes del fin del periodo o de hoy si "
+                  "es antes; las sesiones canceladas no se cuentan."),
+    "comments": (N_("comments"), "comentarios"),
     "attendance": (N_("People who attended"), "Personas que asistieron"),
     "feedback_received": (N_("Comments received"), "Comentarios recibidos"),
     "sessions": (N_("Sessions"), "Sesiones"),
@@ -89,8 +96,14 @@ def gather_engagement(*, user, data, progress) -> dict:
     sessions = list(engagement.session_list(user=user).filter(starts_at__gte=lo, starts_at__lt=hi)
                     .exclude(status__in=[CommunitySession.Status.DRAFT, CommunitySession.Status.CANCELLED])
                     .order_by("starts_at", "id"))
+    # Held as of the report: ended by the end of its period (or by now, for a period still running) and
+    # published or completed; a session still to come is listed apart, not counted as held.
+    as_of = min(hi, timezone.now())
+    held = [s for s in sessions if s.ends_at <= as_of and s.status in (CommunitySession.Status.PUBLISHED,
+                                                                        CommunitySession.Status.COMPLETED)]
+    to_come = [s for s in sessions if s not in held]
     progress(20)
-    recorded = [s.attendance_count for s in sessions if s.attendance_count is not None]
+    recorded = [s.attendance_count for s in held if s.attendance_count is not None]
     items = list(engagement.feedback_list(user=user, status=FeedbackItem.Status.APPROVED)
                  .filter(created_at__gte=lo, created_at__lt=hi, safety_flag=False)
                  .prefetch_related("themes__parent"))
@@ -110,25 +123,26 @@ def gather_engagement(*, user, data, progress) -> dict:
                                                                 decided_on__gte=data["start"],
                                                                 decided_on__lte=data["end"]))
     progress(60)
-    session_kinds = Counter(s.kind for s in sessions)
+    session_kinds = Counter(s.kind for s in held)
     by_theme, by_hood, by_language = _counted(by_theme), _counted(by_hood), _counted(by_language)
     return {
-        "es": es, "period": data, "sessions": [(s, L.get(s.kind, s.kind)) for s in sessions],
+        "es": es, "period": data, "sessions": [(s, L.get(s.kind, s.kind)) for s in held],
+        "sessions_to_come": [(s, L.get(s.kind, s.kind)) for s in to_come],
         "attendance_recorded": bool(recorded), "attendance": engagement.suppress(sum(recorded)),
         "feedback_total": engagement.suppress(len(items)),
         "by_theme": by_theme, "by_neighborhood": by_hood, "by_language": by_language,
         "by_channel": [{"label": L.get(r["label"], r["label"]), "count": r["count"]} for r in _counted(by_channel)],
         "session_kind_rows": [(L.get(k, k), n) for k, n in sorted(session_kinds.items())],
         "quotes": quotes, "decisions": [(d, L.get(d.outcome, d.outcome)) for d in decisions],
-        "theme_chart": _chart(by_theme, L["by_theme"]),
-        "hood_chart": _chart(by_hood, L["by_neighborhood"]),
-        "language_chart": _chart(by_language, L["by_language"]),
+        "theme_chart": _chart(by_theme, L["by_theme"], L["comments"]),
+        "hood_chart": _chart(by_hood, L["by_neighborhood"], L["comments"]),
+        "language_chart": _chart(by_language, L["by_language"], L["comments"]),
         "extra_labels": LABELS,
     }
 
 
-def _chart(rows: list[dict], title: str):
-    return bar_chart([(r["label"], r["count"]) for r in rows], title=title) if rows else ""
+def _chart(rows: list[dict], title: str, unit: str):
+    return bar_chart([(r["label"], r["count"]) for r in rows], title=title, axis_label=unit) if rows else ""
 
 
 register_report_kind(ReportKind(

@@ -92,7 +92,9 @@ def gather_evaluation(*, user, data, progress) -> dict:
         "solicitation": solicitation, "ranking": ranking, "table": table, "evaluators": evaluators,
         "points": solicitation.rating_method == RatingMethod.POINTS,
         "price_open": solicitation.price_opened_at is not None,
-        "chart": bar_chart(chart_rows, title=str(_("Technical composite by proposal"))) if chart_rows else "",
+        "chart": bar_chart(chart_rows, title=str(_("Technical composite by proposal")),
+                           axis_label=str(_("points") if solicitation.rating_method == RatingMethod.POINTS
+                                          else _("rating value"))) if chart_rows else "",
     }
 
 

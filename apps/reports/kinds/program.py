@@ -20,12 +20,14 @@ from apps.accounts.permissions import is_program_admin
 from apps.accounts.roles import Role
 from apps.accounts.selectors import nonprofit_list
 from apps.engagement import selectors as engagement
+from apps.engagement.models import FeedbackCoding, FeedbackItem, Theme
 from apps.procurement import selectors as procurement
 from apps.scheduling import selectors as scheduling
 from apps.training.models import RequirementRole
 from apps.training.readiness import readiness_pass, records_expiring_between
 
 from ..charts import bar_chart, line_chart
+from ..figures import SUPPRESSED, suppressed_rate
 from ..labels import labels
 from . import ReportForm, ReportKind, register_report_kind
 from .common import local_bounds, rate, weeks_of
@@ -87,7 +89,14 @@ def month_bounds(value: str) -> tuple[date, date]:
 
 
 class MonthForm(ReportForm):
-    month = forms.CharField(label=_("Month"), max_length=7, help_text=_("YYYY-MM, e.g. 2026-10."))
+    month = forms.CharField(label=_("Month"), max_length=7, help_text=_("YYYY-MM, e.g. 2026-10."),
+                            widget=forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # last month: the one a monthly report is usually asked for
+            last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+            self.initial.setdefault("month", f"{last_month:%Y-%m}")
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()
@@ -101,6 +110,22 @@ class MonthForm(ReportForm):
         return self.cleaned_data["month"]
 
 
+def theme_counts(start: date, end: date, *, exact: bool) -> list[dict]:
+    """Published comments submitted in start..end per top-level theme (a sub-theme counts for its parent),
+    suppressed under 5 unless `exact`. Engagement's public_theme_counts is all-time (the public page's
+    figure); a monthly report counts its own month. Two queries."""
+    lo, hi = local_bounds(start, end)
+    items_by_theme: dict[int, set[int]] = {}
+    codings = (FeedbackCoding.objects.filter(item__status=FeedbackItem.Status.APPROVED, item__created_at__gte=lo,
+                                             item__created_at__lt=hi)
+               .values_list("theme_id", "theme__parent_id", "item_id"))
+    for theme_id, parent_id, item_id in codings:
+        items_by_theme.setdefault(parent_id or theme_id, set()).add(item_id)
+    themes = Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name_en", "id")
+    return [{"theme": t, "count": len(items_by_theme.get(t.pk, ())) if exact
+             else engagement.suppress(len(items_by_theme.get(t.pk, ())))} for t in themes]
+
+
 def gather_monthly(*, user, data, progress) -> dict:
     start, end = month_bounds(data["month"])
     admin = is_program_admin(user)
@@ -109,8 +134,8 @@ def gather_monthly(*, user, data, progress) -> dict:
         return n if admin else engagement.suppress(n)
 
     def share(part: int, whole: int):
-        # A rate over fewer than 5 people is as telling as the count itself.
-        return rate(part, whole) if admin or whole >= engagement.SUPPRESSION_THRESHOLD else None
+        # A rate over fewer than 5 people is as telling as the count itself: it reads "<5" like the count.
+        return suppressed_rate(rate(part, whole), whole, exact=admin)
 
     hi = local_bounds(start, end)[1]
     through = min(hi, timezone.now())
@@ -146,7 +171,7 @@ def gather_monthly(*, user, data, progress) -> dict:
     es, L = language == "es", labels(language, LABELS)
     for row in sessions["feedback_by_language"]:
         row["label"] = row["native_name"] if es else row["name"]
-    themes = engagement.public_theme_counts()
+    themes = theme_counts(start, end, exact=admin)
     decisions = list(engagement.public_decision_list().filter(decided_on__gte=start, decided_on__lte=end))
     solicitations_open = procurement.solicitation_public_list().count()
     past = list(procurement.solicitation_public_list(past=True))
@@ -168,14 +193,18 @@ def gather_monthly(*, user, data, progress) -> dict:
         "solicitations_awarded": sum(1 for s in past if s.status == "awarded"),
         "solicitations_past": len(past),
         "hours_chart": line_chart([w for w, _h in weekly], [(str(_("Hours worked")), [h for _w, h in weekly])],
-                                  title=str(_("Hours worked by week")))
+                                  title=str(_("Hours worked by week")), axis_label=str(_("hours")),
+                                  height=180)
                       if weekly and people(total_shifts) is not None else "",
         # Organization names are for the program admin's edition only.
-        "cleared_chart": bar_chart([(r["organization"].name, r["cleared_rate"]) for r in org_rows],
+        "cleared_chart": bar_chart([(r["organization"].name, None if r["cleared_rate"] is SUPPRESSED
+                                     else r["cleared_rate"]) for r in org_rows],
                                    title=str(_("Responders cleared for duty (%)")), unit="%",
-                                   suppressed_label="—") if admin and org_rows else "",
+                                   axis_label=str(_("% of responders")), suppressed_label="—")
+                      if admin and org_rows else "",
         "theme_chart": bar_chart([(t["theme"].name_en, t["count"]) for t in themes],
-                                 title=str(_("Published comments by theme"))) if themes else "",
+                                 title=str(_("Published comments by theme")), axis_label=str(_("comments")))
+                       if any(t["count"] is not None for t in themes) else "",
         "extra_labels": LABELS,
     }
 

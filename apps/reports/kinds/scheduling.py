@@ -20,6 +20,8 @@ from .common import PeriodMixin, rate, weeks_of
 # WeasyPrint styles, measures and shapes (over a minute for 2,000 people); laid out as fixed-width
 # text blocks of one page each, with the header repeated on every block, it takes seconds.
 TIMESHEET_BLOCK = 60
+# Weeks per table of fill rates by team and week: a quarter (13 weeks) or a year as one row ran off the page.
+WEEKS_PER_TABLE = 7
 NAME_W, EMAIL_W, NUM_W = 26, 50, 9
 
 
@@ -39,6 +41,10 @@ class OrganizationPeriodForm(PeriodMixin, ReportForm):
 
     def describe(self) -> str:
         return f"{self.cleaned_data['organization'].name}, {self.period_text()}"
+
+
+class TimesheetForm(OrganizationPeriodForm):
+    default_preset = "last_pay_period"
 
 
 def _shift_numbers(shift) -> tuple[int, int]:
@@ -103,12 +109,25 @@ def gather_coverage(*, user, data, progress) -> dict:
         "required": required, "filled": filled, "fill_rate": rate(filled, required), "no_shows": no_shows,
         "no_show_rate": rate(no_shows, no_shows + worked), "worked": worked,
         "hours": round(sum(w["hours"] for w in week_rows), 1),
-        "week_labels": [f"{lo:%m-%d}" for lo, _hi in weeks],
+        "team_week_blocks": team_week_blocks(weeks, team_rows) if len(weeks) > 1 else [],
         "fill_chart": line_chart([f"{d:%m-%d}" for d in days], [(str(_("Fill rate")), daily)],
-                                 title=str(_("Daily fill rate (%)")), unit="%", y_max=100) if days else "",
-        "zone_chart": bar_chart([(r["zone"], r["fill_rate"] or 0) for r in zone_rows],
-                                title=str(_("Fill rate by zone (%)")), unit="%") if zone_rows else "",
+                                 title=str(_("Daily fill rate (%)")), unit="%", y_max=100,
+                                 axis_label=str(_("% of places filled"))) if days else "",
+        # A zone with no place required has no rate: "—", no bar (not a bar of 0).
+        "zone_chart": bar_chart([(r["zone"], r["fill_rate"]) for r in zone_rows], suppressed_label="—",
+                                title=str(_("Fill rate by zone (%)")), unit="%",
+                                axis_label=str(_("% of places filled"))) if zone_rows else "",
     }
+
+
+def team_week_blocks(weeks: list[tuple], team_rows: list[dict]) -> list[dict]:
+    """The fill rate of each team by week, as tables of at most WEEKS_PER_TABLE weeks that fit the page."""
+    blocks = []
+    for first in range(0, len(weeks), WEEKS_PER_TABLE):
+        span = slice(first, first + WEEKS_PER_TABLE)
+        blocks.append({"labels": [f"{lo:%m-%d}" for lo, _hi in weeks[span]],
+                       "rows": [(row["team"].name, row["weeks"][span]) for row in team_rows]})
+    return blocks
 
 
 def _fit(text: str, width: int) -> str:
@@ -145,6 +164,6 @@ register_report_kind(ReportKind(
 register_report_kind(ReportKind(
     key="timesheet", label=_("Timesheet"), order=65,
     description=_("Hours worked per responder for a pay period, with night and weekend hours and no-shows."),
-    template="reports/pdf/timesheet.html", form_class=OrganizationPeriodForm, gather=gather_timesheet,
+    template="reports/pdf/timesheet.html", form_class=TimesheetForm, gather=gather_timesheet,
     roles=frozenset({Role.COORDINATOR, Role.PROGRAM_ADMIN}),
 ))

@@ -91,7 +91,8 @@ def gather_compliance(*, user, data, progress) -> dict:
         "cleared_rate": round(100 * cleared / len(rows)) if rows else None,
         "expiring": [(r, (r.expires_on - today).days) for r in expiring], "expiring_counts": expiring_counts,
         "field_hours": field_hours, "state_marks": STATE_MARKS, "as_of": today,
-        "chart": bar_chart(per_course, title=str(_("People with a valid record, by required course")))
+        "chart": bar_chart(per_course, title=str(_("People with a valid record, by required course")),
+                           axis_label=str(_("people")), x_max=len(rows))
         if per_course else "",
     }
 

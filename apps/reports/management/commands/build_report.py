@@ -46,4 +46,5 @@ class Command(BaseCommand):
             raise CommandError(f"Report #{report.pk} failed: {report.error}")
         with report.file.open("rb") as source, open(out, "wb") as target:
             shutil.copyfileobj(source, target)
-        self.stdout.write(f"Report #{report.pk}: {report.page_count} pages, sha256 {report.sha256} → {out}")
+        pages = "1 page" if report.page_count == 1 else f"{report.page_count} pages"
+        self.stdout.write(f"Report #{report.pk}: {pages}, sha256 {report.sha256} → {out}")
