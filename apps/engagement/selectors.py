@@ -220,7 +220,7 @@ def program_engagement_summary(*, month: date, exact: bool = False, now: datetim
     edition); sessions and decisions are public records, so their counts are shown as they are.
 
     Five aggregate queries however many rows. A session is held when it was published (or completed)
-    and has started by `now`; a comment is received when it was submitted in the month, whatever its
+    and has ended by `now` (one under way is not yet held); a comment is received when it was submitted in the month, whatever its
     moderation status, and rows by language and neighborhood never name the person or the session."""
     now = now or timezone.now()
 
@@ -233,8 +233,8 @@ def program_engagement_summary(*, month: date, exact: bool = False, now: datetim
     lo, hi = datetime.combine(first, time.min, tzinfo=tz), datetime.combine(following, time.min, tzinfo=tz)
     in_month = CommunitySession.objects.filter(starts_at__gte=lo, starts_at__lt=hi)
     held = in_month.filter(status__in=[CommunitySession.Status.PUBLISHED, CommunitySession.Status.COMPLETED],
-                           starts_at__lte=now)
-    held_q = Q(status__in=[CommunitySession.Status.PUBLISHED, CommunitySession.Status.COMPLETED], starts_at__lte=now)
+                           ends_at__lte=now)
+    held_q = Q(status__in=[CommunitySession.Status.PUBLISHED, CommunitySession.Status.COMPLETED], ends_at__lte=now)
     sessions = in_month.order_by().aggregate(
         held=Count("pk", filter=held_q),
         cancelled=Count("pk", filter=Q(status=CommunitySession.Status.CANCELLED)),

@@ -66,3 +66,10 @@ def test_program_engagement_summary_query_count_does_not_grow(django_assert_num_
     with django_assert_num_queries(5):
         summary = program_engagement_summary(month=date(2026, 2, 1), exact=True)
     assert (summary["sessions_held"], summary["feedback_received"]) == (3 + extra, 9 + extra)
+
+
+def test_program_engagement_summary_a_session_under_way_is_not_yet_held(time_machine):
+    engagement_month()
+    time_machine.move_to(local(2026, 2, 20, 18, 30), tick=False)  # the design workshop began at 18:00
+    summary = program_engagement_summary(month=date(2026, 2, 1), exact=True)
+    assert (summary["sessions_held"], summary["sessions_by_kind"]["design"]) == (2, 0)
