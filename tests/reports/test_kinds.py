@@ -256,3 +256,12 @@ def test_program_monthly_for_admin_and_evaluator(demo, django_capture_on_commit_
     assert "De-identified edition: no person or organization is named" in text
     assert "Schedule fill rate" in text and "Sessions held" in text and "By team type" in text
     assert "Neighborhood Peer Response Collective" not in text and "By organization" not in text
+
+
+def test_procurement_file_names_adjectival_ratings_in_words(demo, django_capture_on_commit_callbacks):
+    awarded = Solicitation.objects.get(reference="RFP-2025-006")
+    report = build(demo["procurement"], "procurement_file", {"solicitation": awarded.pk},
+                   django_capture_on_commit_callbacks)
+    _pages, text = pdf_text(report)
+    assert "Highly advantageous" in text
+    assert "highly_advantageous" not in text and "not_advantageous" not in text

@@ -13,3 +13,12 @@ register = template.Library()
 def render_markdown(text: str) -> str:
     html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
     return mark_safe(nh3.clean(html, link_rel="noopener noreferrer nofollow"))  # noqa: S308  sanitized by nh3
+
+
+@register.filter
+def rating_label(value: str) -> str:
+    """An adjectival rating's words ("Highly advantageous") for a key kept as data ("highly_advantageous"),
+    as the procurement file's JSON keeps it; an unknown key is shown as it is."""
+    from apps.procurement.models import Rating
+
+    return str(Rating(value).label) if value in Rating.values else (value or "")
