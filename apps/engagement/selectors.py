@@ -220,8 +220,9 @@ def program_engagement_summary(*, month: date, exact: bool = False, now: datetim
     edition); sessions and decisions are public records, so their counts are shown as they are.
 
     Five aggregate queries however many rows. A session is held when it was published (or completed)
-    and has ended by `now` (one under way is not yet held); a comment is received when it was submitted in the month, whatever its
-    moderation status, and rows by language and neighborhood never name the person or the session."""
+    and has ended by `now` (one under way is not yet held); a comment is received when it was submitted
+    in the month, whatever its moderation status, and rows by language and neighborhood never name the
+    person or the session."""
     now = now or timezone.now()
 
     def people(n: int) -> int | None:

@@ -24,6 +24,7 @@ def test_responder_sees_the_next_shift_first_and_drops_one_through_a_confirmatio
     user_with_role(Role.COORDINATOR, collective, email="jordan@collective.example", full_name="Jordan Baptiste")
     cpr = CourseFactory(code="cpr", title="CPR and First Aid", renewal_months=24)
     requirement(courses=[cpr], role="responder")
+    requirement(courses=[cpr], role="team_lead", min_field_hours=120)
     TrainingRecordFactory(responder=riley, organization=collective, course=cpr,
                           completed_on=timezone.localdate() - timedelta(days=30))
     team = TeamFactory(organization=collective, name="Dorchester day team")
@@ -59,3 +60,18 @@ def test_responder_sees_the_next_shift_first_and_drops_one_through_a_confirmatio
     first.refresh_from_db()
     later.refresh_from_db()
     assert (first.status, later.status) == (Assignment.Status.CANCELLED, Assignment.Status.ASSIGNED)
+
+    # The notice of it: one line in a compact inbox, the whole message on demand.
+    follow_nav(page, re.compile("^Notifications"))
+    item = page.locator(".inbox-item").first
+    assert "http" not in item.locator(".inbox-summary").inner_text()
+    item.get_by_text("Whole message").click()
+    assert item.locator(".inbox-full a").count() >= 1
+    journey.check("notifications")
+
+    # What each role asks: cleared as a responder, what leading a team still needs.
+    follow_nav(page, "My training")
+    table = page.get_by_role("table", name="What each role asks")
+    assert "✓ Cleared" in table.get_by_role("row", name=re.compile("^Responder")).inner_text()
+    assert "0 of 120 supervised field hours" in table.get_by_role("row", name=re.compile("^Team lead")).inner_text()
+    journey.check("my training")
