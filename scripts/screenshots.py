@@ -117,11 +117,16 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
                                                                           args=[solicitation.pk])))
         pages["resident"].append((f"rfp-{solicitation.status}", reverse("procurement:solicitation-detail",
                                                                         args=[solicitation.reference])))
-    awarded = Solicitation.objects.filter(proposals__isnull=False).order_by("-pk").first()
+    # The consensus grid of the awarded RFP (every cell agreed), the scoring of the one in evaluation.
+    awarded = Solicitation.objects.filter(status=Solicitation.Status.AWARDED).order_by("-pk").first()
     if awarded:
         pages["officer"].append(("consensus", reverse("procurement:consensus", args=[awarded.pk])))
-        pages["evaluator"].append(("evaluation", reverse("procurement:evaluation-detail", args=[awarded.pk])))
-        proposal = Proposal.objects.filter(solicitation=awarded).exclude(submitted_at=None).order_by("pk").first()
+    evaluating = (Solicitation.objects.filter(status=Solicitation.Status.EVALUATION).order_by("-pk").first()
+                  or Solicitation.objects.filter(proposals__isnull=False).order_by("-pk").first())
+    if evaluating:
+        pages["evaluator"].append(("evaluation", reverse("procurement:evaluation-detail", args=[evaluating.pk])))
+        proposal = (Proposal.objects.filter(solicitation=evaluating).exclude(submitted_at=None).order_by("pk")
+                    .first())
         if proposal:
             pages["officer"].append(("proposal-review", reverse("procurement:proposal-review", args=[proposal.pk])))
             pages["evaluator"].append(("scoring", reverse("procurement:evaluation-proposal", args=[proposal.pk])))
