@@ -32,8 +32,8 @@ def test_public_sessions_need_no_account(api):
     body = api.get("/api/v1/engagement/sessions/").json()
     assert body["count"] == 1
     row = body["results"][0]
-    assert (row["title_en"], row["interpretation_languages"], row["open_seats"], row["is_full"]) == (
-        "Open", ["ase"], 10, False)
+    assert (row["title_en"], row["interpretation_languages"], row["open_seats"], row["places_left"],
+            row["is_full"]) == ("Open", ["ase"], 10, 10, False)
     assert api.get("/api/v1/engagement/sessions/?language=es").json()["count"] == 0
 
 

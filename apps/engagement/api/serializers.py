@@ -20,6 +20,8 @@ class PublicSessionSerializer(serializers.ModelSerializer):
     facilitating_organization = serializers.StringRelatedField(allow_null=True)
     open_seats = serializers.IntegerField(read_only=True)
     registered_count = serializers.IntegerField(read_only=True)
+    places_left = serializers.IntegerField(read_only=True, help_text="Places residents can still register for "
+                                           "(0 when full): the figure the public pages show.")
     is_full = serializers.SerializerMethodField()
     # Plain strings: these choice sets share their field names with other apps' enums.
     kind = serializers.CharField(read_only=True, help_text="listening, design or report_back")
@@ -31,7 +33,7 @@ class PublicSessionSerializer(serializers.ModelSerializer):
                   "format", "venue_name", "venue_address", "online_link", "step_free_access", "quiet_room",
                   "transit_notes", "transit_notes_es", "parking_notes", "accessibility_notes", "starts_at", "ends_at",
                   "capacity",
-                  "open_seats", "registered_count", "is_full", "interpretation_languages", "captioning",
+                  "open_seats", "registered_count", "places_left", "is_full", "interpretation_languages", "captioning",
                   "childcare", "food", "facilitating_organization", "materials_url"]
 
     def get_is_full(self, obj) -> bool:
