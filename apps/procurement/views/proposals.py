@@ -108,18 +108,27 @@ def _edit(request, proposal):
     if "price" in saved:
         messages.success(request, _("Your price proposal was saved."))
     if request.FILES.get("file") or request.POST.get("action") == "upload":
-        attachment_form = AttachmentForm(request.POST, request.FILES, required=required)
-        if not attachment_form.is_valid():
-            return _render_detail(request, proposal, attachment_form=attachment_form, status=400)
-        requirement = next(r for r in required if r.pk == attachment_form.cleaned_data["required_attachment"])
-        try:
-            services.proposal_attachment_add(proposal=proposal, required_attachment=requirement,
-                                             upload=attachment_form.cleaned_data["file"], by=request.user)
-        except ApplicationError as error:
-            attachment_form.add_error("file", error.message)
-            return _render_detail(request, proposal, attachment_form=attachment_form, status=400)
-        messages.success(request, _("The file was attached."))
+        refused = _attach(request, proposal, required)
+        if refused:
+            return refused
     return _after_save(request, proposal, saved)
+
+
+def _attach(request, proposal, required: list):
+    """Attach the uploaded file (the editor's one form and the upload endpoint): None when attached,
+    else the editor again with the file's error (400)."""
+    form = AttachmentForm(request.POST, request.FILES, required=required)
+    if not form.is_valid():
+        return _render_detail(request, proposal, attachment_form=form, status=400)
+    requirement = next(r for r in required if r.pk == form.cleaned_data["required_attachment"])
+    try:
+        services.proposal_attachment_add(proposal=proposal, required_attachment=requirement,
+                                         upload=form.cleaned_data["file"], by=request.user)
+    except ApplicationError as error:
+        form.add_error("file", error.message)
+        return _render_detail(request, proposal, attachment_form=form, status=400)
+    messages.success(request, _("The file was attached."))
+    return None
 
 
 def _after_save(request, proposal, saved: list[str]):
@@ -195,19 +204,8 @@ def proposal_price(request, pk: int):
 @require_POST
 def proposal_attachment_add(request, pk: int):
     proposal = _editable_or_404(request.user, pk)
-    required = list(proposal.solicitation.required_attachments.all())
-    form = AttachmentForm(request.POST, request.FILES, required=required)
-    if not form.is_valid():
-        return _render_detail(request, proposal, attachment_form=form, status=400)
-    requirement = next(r for r in required if r.pk == form.cleaned_data["required_attachment"])
-    try:
-        services.proposal_attachment_add(proposal=proposal, required_attachment=requirement,
-                                         upload=form.cleaned_data["file"], by=request.user)
-    except ApplicationError as error:
-        form.add_error("file", error.message)
-        return _render_detail(request, proposal, attachment_form=form, status=400)
-    messages.success(request, _("The file was attached."))
-    return redirect("procurement:proposal-detail", pk=proposal.pk)
+    refused = _attach(request, proposal, list(proposal.solicitation.required_attachments.all()))
+    return refused or redirect("procurement:proposal-detail", pk=proposal.pk)
 
 
 @login_required
