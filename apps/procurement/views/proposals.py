@@ -146,12 +146,7 @@ def _after_save(request, proposal, saved: list[str]):
                    _("The file was removed."))
         anchor = "tech-h"
     elif action == "submit":
-        try:
-            submission = services.proposal_submit(proposal=proposal, by=request.user)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Submitted. Your receipt: %(hash)s") % {"hash": submission.receipt_hash})
+        _submit(request, proposal)
         anchor = "submit-h"
     elif action == "withdraw":
         run_action(request, lambda: services.proposal_withdraw(proposal=proposal, by=request.user),
@@ -231,13 +226,18 @@ def addendum_acknowledge(request, pk: int, addendum_pk: int):
 @require_POST
 def proposal_submit(request, pk: int):
     proposal = _editable_or_404(request.user, pk)
+    _submit(request, proposal)
+    return redirect("procurement:proposal-detail", pk=proposal.pk)
+
+
+def _submit(request, proposal) -> None:
+    """Submit, with the receipt or the reason it was refused as the page's message."""
     try:
         submission = services.proposal_submit(proposal=proposal, by=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Submitted. Your receipt: %(hash)s") % {"hash": submission.receipt_hash})
-    return redirect("procurement:proposal-detail", pk=proposal.pk)
 
 
 @login_required
