@@ -194,3 +194,34 @@ _FOCUSED = """() => {
   return {name: (el.getAttribute("aria-label") || label || el.innerText || el.value || "").trim(),
           tag: el.tagName.toLowerCase(), outline: style.outlineStyle, boxShadow: style.boxShadow};
 }"""
+
+
+def collective_crew() -> dict:
+    """The scheduling journeys' people: the Collective's coordinator Jordan and three responders — Riley
+    cleared to lead, Avery to respond, Quinn with no training on record (CPR for responders, CPR and CIT for
+    team leads, taken a month ago)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from apps.accounts.roles import Role
+    from tests.factories import OrganizationFactory, user_with_role
+    from tests.factories.training import CourseFactory, TrainingRecordFactory, requirement
+
+    collective = OrganizationFactory(name="Neighborhood Peer Response Collective", slug="collective")
+    coordinator = user_with_role(Role.COORDINATOR, collective, email="jordan@collective.example",
+                                 full_name="Jordan Baptiste")
+    people = {name: user_with_role(Role.RESPONDER, collective, email=f"{name.lower()}@collective.example",
+                                   full_name=f"{name} {surname}")
+              for name, surname in (("Riley", "Santos"), ("Avery", "Chen"), ("Quinn", "Pierre"))}
+    cpr = CourseFactory(code="cpr", title="CPR and First Aid", renewal_months=24)
+    cit = CourseFactory(code="cit", title="Crisis Intervention Team", renewal_months=None, hours=Decimal("40"))
+    requirement(courses=[cpr], role="responder")
+    requirement(courses=[cpr, cit], role="team_lead")
+    completed = timezone.localdate() - timedelta(days=30)
+    for name, courses in (("Riley", (cpr, cit)), ("Avery", (cpr,))):
+        for course in courses:
+            TrainingRecordFactory(responder=people[name], organization=collective, course=course,
+                                  completed_on=completed)
+    return {"collective": collective, "coordinator": coordinator, **people}

@@ -3,19 +3,16 @@ candidate's ✓ or reasons beside their name, assigns one and sees the cell fill
 
 import re
 from datetime import time, timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from apps.accounts.roles import Role
 from apps.core.localtime import local_moment
 from apps.scheduling import services
 from apps.scheduling.models import Assignment, PositionRole
-from tests.browser.helpers import Journey, follow_nav, sign_in
-from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, user_with_role
+from tests.browser.helpers import Journey, collective_crew, follow_nav, sign_in
+from tests.factories import DEFAULT_PASSWORD
 from tests.factories.scheduling import make_shift, team_type
-from tests.factories.training import CourseFactory, TrainingRecordFactory, requirement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,21 +24,9 @@ def crew():
     """Next week's published day shifts (a lead and a responder place each) of two teams. Riley is cleared to
     lead, Avery to respond; Quinn has no training on record. Next week: whatever the hour the suite runs,
     every shift is still to come."""
-    collective = OrganizationFactory(name="Neighborhood Peer Response Collective", slug="collective")
-    coordinator = user_with_role(Role.COORDINATOR, collective, email="jordan@collective.example",
-                                 full_name="Jordan Baptiste")
-    people = {name: user_with_role(Role.RESPONDER, collective, email=f"{name.lower()}@collective.example",
-                                   full_name=f"{name} {surname}")
-              for name, surname in (("Riley", "Santos"), ("Avery", "Chen"), ("Quinn", "Pierre"))}
-    cpr = CourseFactory(code="cpr", title="CPR and First Aid", renewal_months=24)
-    cit = CourseFactory(code="cit", title="Crisis Intervention Team", renewal_months=None, hours=Decimal("40"))
-    requirement(courses=[cpr], role="responder")
-    requirement(courses=[cpr, cit], role="team_lead")
-    completed = timezone.localdate() - timedelta(days=30)
-    for name, courses in (("Riley", (cpr, cit)), ("Avery", (cpr,))):
-        for course in courses:
-            TrainingRecordFactory(responder=people[name], organization=collective, course=course,
-                                  completed_on=completed)
+    crew = collective_crew()
+    collective, coordinator = crew["collective"], crew["coordinator"]
+    people = {name: crew[name] for name in ("Riley", "Avery", "Quinn")}
     teams = [services.team_create(by=coordinator, organization=collective, team_type=team_type(), name=name)
              for name in ("Dorchester day team", "Roxbury evening team")]
     today = timezone.localdate()

@@ -3,18 +3,15 @@ shift and sees it in "my shifts"; a responder whose training does not clear them
 
 import re
 from datetime import time, timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from apps.accounts.roles import Role
 from apps.scheduling import services
 from apps.scheduling.models import Assignment, PositionRole, Shift
-from tests.browser.helpers import Journey, follow_nav, sign_in, sign_out
-from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, user_with_role
+from tests.browser.helpers import Journey, collective_crew, follow_nav, sign_in, sign_out
+from tests.factories import DEFAULT_PASSWORD
 from tests.factories.scheduling import team_type
-from tests.factories.training import CourseFactory, TrainingRecordFactory, requirement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,21 +22,9 @@ PHONE = {"width": 390, "height": 844}
 def next_week():
     """Next week's day shifts of one team, generated from a template as drafts. Riley is cleared to lead,
     Avery to respond; Quinn has no training on record."""
-    collective = OrganizationFactory(name="Neighborhood Peer Response Collective", slug="collective")
-    coordinator = user_with_role(Role.COORDINATOR, collective, email="jordan@collective.example",
-                                 full_name="Jordan Baptiste")
-    people = {name: user_with_role(Role.RESPONDER, collective, email=f"{name.lower()}@collective.example",
-                                   full_name=f"{name} {surname}")
-              for name, surname in (("Riley", "Santos"), ("Avery", "Chen"), ("Quinn", "Pierre"))}
-    cpr = CourseFactory(code="cpr", title="CPR and First Aid", renewal_months=24)
-    cit = CourseFactory(code="cit", title="Crisis Intervention Team", renewal_months=None, hours=Decimal("40"))
-    requirement(courses=[cpr], role="responder")
-    requirement(courses=[cpr, cit], role="team_lead")
-    completed = timezone.localdate() - timedelta(days=30)
-    for name, courses in (("Riley", (cpr, cit)), ("Avery", (cpr,))):
-        for course in courses:
-            TrainingRecordFactory(responder=people[name], organization=collective, course=course,
-                                  completed_on=completed)
+    crew = collective_crew()
+    collective, coordinator = crew["collective"], crew["coordinator"]
+    people = {name: crew[name] for name in ("Riley", "Avery", "Quinn")}
     team = services.team_create(by=coordinator, organization=collective, team_type=team_type(),
                                 name="Dorchester day team")
     template = services.shift_template_create(by=coordinator, team=team, name="Day", start_time=time(10),
