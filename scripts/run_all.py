@@ -160,6 +160,9 @@ def main() -> int:
     # The servers run in groups of their own, so a `kill` or a closed terminal must stop them through here.
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGHUP, _stop_on_signal)
+    # Ctrl-C stops everything even when started from a shell's background job, which ignores SIGINT (and
+    # Python then would not turn it into KeyboardInterrupt).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # The banner says what this is; Django's own "development server" warning would read as a fault.
     os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
     terminal = take_the_terminal()

@@ -12,6 +12,7 @@ import pty
 import re
 import select
 import shutil
+import signal
 import socket
 import time
 import urllib.error
@@ -37,6 +38,8 @@ class Terminal:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes the program, with the pseudo-terminal as its terminal
             os.chdir(ROOT)
+            # As in a new terminal: a suite started as a background job inherits SIGINT ignored.
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.execvpe(argv[0], argv, env)
         self.output = b""
 

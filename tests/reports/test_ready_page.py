@@ -84,7 +84,7 @@ def test_ready_page_puts_the_download_first_and_shows_the_preview(client, coordi
 
 
 def test_ready_page_says_when_there_is_no_preview(client, coordinator):
-    report = report_row(coordinator, status=ReportRequest.Status.SUCCEEDED)
+    report = report_row(coordinator, status=ReportRequest.Status.SUCCEEDED, preview=False)
     client.force_login(coordinator)
     body = client.get(reverse("reports:report-detail", args=[report.pk])).content.decode()
     assert "No preview of the first page: this server could not draw one. The PDF itself is complete." in body

@@ -384,6 +384,8 @@ ROUTES = {
     "reports:report-detail[b]": R({"pk": "report_b"}, E(404, coordinator_b=200)),
     "reports:report-download[a]": R({"pk": "report_a"}, E(404, coordinator_a=200)),
     "reports:report-download[b]": R({"pk": "report_b"}, E(404, coordinator_b=200)),
+    "reports:report-preview[a]": R({"pk": "report_a"}, E(404, coordinator_a=200)),
+    "reports:report-preview[b]": R({"pk": "report_b"}, E(404, coordinator_b=200)),
     "reports:report-kind-list": R(
         {}, E(200, no_membership=403, evaluator_assigned=403, evaluator_unassigned=403, evaluator_recused=403)
     ),
