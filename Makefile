@@ -7,16 +7,18 @@ PYTEST_ARGS ?=
 
 .PHONY: run test screenshots bench simulate audit install install-dev migrate messages seed lint check-migrations check-deploy schema clean
 
+# pip speaks only on errors (-qq): a newcomer's first `make run` shows no notes about the machine's
+# package indexes before its "ready" banner.
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install -qq --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/activate
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install -qq -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install -qq -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
