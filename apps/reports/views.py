@@ -103,22 +103,13 @@ def report_status(request, pk: int):
 
 @login_required
 def report_download(request, pk: int):
-    report = _report_or_404(request.user, pk)
-    if not can_download_report(request.user, report):
-        raise PermissionDenied
-    if report.status != ReportRequest.Status.SUCCEEDED or not report.file:
-        raise Http404
-    return pdf_response(report)
+    return pdf_response(_built_or_404(request.user, pk, "file"))
 
 
 @login_required
 def report_preview(request, pk: int):
     """The first page as a PNG, behind the same check as the PDF itself."""
-    report = _report_or_404(request.user, pk)
-    if not can_download_report(request.user, report):
-        raise PermissionDenied
-    if report.status != ReportRequest.Status.SUCCEEDED or not report.preview:
-        raise Http404
+    report = _built_or_404(request.user, pk, "preview")
     response = FileResponse(report.preview.open("rb"), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -151,3 +142,14 @@ def subscription_set(request, kind: str):
     messages.success(request, _("You will receive the program report on the 1st of each month.") if active
                      else _("You will no longer receive the monthly program report."))
     return redirect("reports:report-list")
+
+
+def _built_or_404(user, pk: int, field: str) -> ReportRequest:
+    """A built report whose `field` (the PDF or its preview) the user may download: someone else's is 404,
+    one the user lost the rights to is 403, one not built (or without that file) is 404."""
+    report = _report_or_404(user, pk)
+    if not can_download_report(user, report):
+        raise PermissionDenied
+    if report.status != ReportRequest.Status.SUCCEEDED or not getattr(report, field):
+        raise Http404
+    return report
