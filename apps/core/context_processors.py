@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .registry import navigation_for, navigation_menu
 
@@ -10,6 +12,27 @@ def shell(request) -> dict:
     return {
         "nav_items": items,
         "nav_menu": navigation_menu(items, path=request.path),
+        "public_nav": [] if items else public_navigation(request.path),
         "site_name": "crisisprog",
         "debug": settings.DEBUG,
     }
+
+
+# The header of a visitor who is not signed in: the resident's pages and the way in for staff.
+_PUBLIC_NAV = (
+    ("core:dashboard", _("Home")),
+    ("engagement:session-list", _("Community sessions")),
+    ("engagement:feedback-create", _("Give feedback")),
+    ("engagement:decision-public-list", _("You said, we did")),
+    ("procurement:solicitation-list", _("Open RFPs")),
+    ("account_login", _("Staff sign in")),
+)
+
+
+def public_navigation(path: str) -> list[dict]:
+    links = []
+    for name, label in _PUBLIC_NAV:
+        url = reverse(name)
+        current = "page" if path == url else ("true" if url != "/" and path.startswith(url) else "")
+        links.append({"url": url, "label": label, "current": current, "key": name})
+    return links

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django.contrib.postgres",
     "rest_framework",
     "knox",
@@ -112,6 +113,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "crisisprog.urls"
 WSGI_APPLICATION = "crisisprog.wsgi.application"
+
+# Forms draw their fields with USWDS classes (apps/core/rendering.py).
+FORM_RENDERER = "apps.core.rendering.UswdsRenderer"
 
 TEMPLATES = [
     {
