@@ -130,7 +130,7 @@ def fresh_totp_code(secret: str) -> str:
 def sign_in(page, *, email: str, password: str, totp_secret: str | None = None) -> None:
     """From the home page, as a person does: the header's sign-in link, the form, the second factor."""
     page.goto("/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff sign in").click()
+    follow_nav(page, "Staff sign in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
@@ -143,17 +143,20 @@ def sign_in(page, *, email: str, password: str, totp_secret: str | None = None) 
 
 def sign_out(page) -> None:
     reveal(page.get_by_role("button", name="Sign out", include_hidden=True)).click()
-    page.get_by_role("link", name="Staff sign in").wait_for()
+    page.get_by_role("link", name="Staff sign in", include_hidden=True).wait_for(state="attached")
 
 
 def reveal(locator):
-    """Open, as a person does, every closed menu around `locator` in the header (the phone's "Menu", then
-    the group): a click on each shown menu's summary, outermost first. Returns the locator, now visible."""
-    for menu in locator.locator("xpath=ancestor::details").all():  # document order: outermost first
-        summary = menu.locator("xpath=./summary")
-        # From 44rem the "Menu" is closed but shown, its summary hidden: nothing to open there.
-        if menu.get_attribute("open") is None and summary.is_visible():
-            summary.click()
+    """Open, as a person does, what hides `locator` in the USWDS header: on a phone the "Menu" drawer, then the
+    group (the accordion button whose aria-controls names the list the link is in). Returns the locator."""
+    page = locator.page
+    in_nav = locator.locator("xpath=ancestor::nav[contains(@class, 'usa-nav')]").count() > 0
+    menu_button = page.locator(".usa-menu-btn")
+    if in_nav and menu_button.is_visible() and page.locator("nav.usa-nav.is-visible").count() == 0:
+        menu_button.click()
+    submenu = locator.locator("xpath=ancestor::ul[contains(@class, 'usa-nav__submenu')]")
+    if submenu.count() and not submenu.is_visible():
+        page.locator(f'button[aria-controls="{submenu.get_attribute("id")}"]').click()
     return locator
 
 
@@ -166,8 +169,8 @@ def follow_nav(page, name: str | re.Pattern, *, exact: bool = True) -> None:
 
 
 def open_user_menu(page) -> None:
-    """Open the user menu (and on a phone the "Menu" around it)."""
-    reveal(page.locator(".user-menu > .nav-group-list"))
+    """Open the account menu (and on a phone the "Menu" around it)."""
+    reveal(page.get_by_role("button", name="Sign out", include_hidden=True))
 
 
 def tab_to(page, name: str | re.Pattern, *, limit: int = 80, shift: bool = False) -> dict:

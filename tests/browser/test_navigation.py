@@ -1,5 +1,5 @@
-"""The header: one row at 1280 px and behind "Menu" on a 390 px phone; a group opened from the keyboard (focus
-its summary, Enter) leads to its page, marked as the current one; the user menu holds sign out."""
+"""The USWDS header: one row at 1280 px and behind "Menu" on a 390 px phone; a group opened from the keyboard
+(focus its button, Enter) leads to its page, marked as the current one; the account menu holds sign out."""
 
 import re
 
@@ -25,7 +25,8 @@ def test_coordinator_header_is_one_row_and_a_group_opens_from_the_keyboard(new_p
     assert _header_height(page) < 80
     nav = page.get_by_role("navigation", name="Main")
     assert not nav.get_by_role("link", name="Shift swaps").is_visible()
-    assert nav.get_by_role("link", name="API docs", include_hidden=True).count() == 0
+    sections = page.locator(".usa-nav__primary > li:not(.site-account)")
+    assert sections.get_by_role("link", name="API docs", include_hidden=True).count() == 0  # in the account menu
     assert_accessible(page, "header closed")
 
     tab_to(page, "Schedule")
@@ -37,15 +38,16 @@ def test_coordinator_header_is_one_row_and_a_group_opens_from_the_keyboard(new_p
     page.wait_for_url(re.compile(r"/shifts/swaps/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Shift swaps"
     # The page's group is marked, and its link once the group is open.
-    assert page.locator(".nav-group-current > summary").inner_text().startswith("Schedule")
-    page.locator(".nav-group-current > summary").click()
+    current = page.locator(".usa-nav__primary > li > button.usa-current")
+    assert current.inner_text().startswith("Schedule")
+    current.click()
     assert nav.get_by_role("link", name="Shift swaps").get_attribute("aria-current") == "page"
 
-    # Escape closes the open menu and gives the focus back to its summary (static/js/menus.js).
+    # Escape closes the open menu (USWDS's header script).
     page.keyboard.press("Escape")
     assert not nav.get_by_role("link", name="Shift swaps").is_visible()
 
-    page.locator(".user-menu > summary").click()
+    page.locator('button[aria-controls="nav-account"]').click()
     assert page.get_by_role("link", name="API tokens").is_visible()
     assert page.get_by_role("button", name="Sign out").is_visible()
     assert_accessible(page, "user menu open")
@@ -60,7 +62,7 @@ def test_responder_header_on_a_phone_is_one_row_behind_menu(new_page):
     assert not page.get_by_role("navigation", name="Main").is_visible()
     assert_accessible(page, "phone header closed")
 
-    tab_to(page, "Menu")
+    tab_to(page, re.compile(r"^\s*Menu\s*$", re.I))  # USWDS draws it in capitals
     page.keyboard.press("Enter")
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="Dashboard").is_visible()
@@ -73,9 +75,9 @@ def test_responder_header_on_a_phone_is_one_row_behind_menu(new_page):
     page.wait_for_url(re.compile(r"/shifts/open/$"))
     assert _header_height(page) < 80  # the menu is closed again on the new page
 
-    # The language switch and sign out are in the user menu, inside "Menu".
-    page.locator(".menu > summary").click()
-    page.locator(".user-menu > summary").click()
+    # The language switch and sign out are in the account menu, inside "Menu".
+    page.locator(".usa-menu-btn").click()
+    page.locator('button[aria-controls="nav-account"]').click()
     assert page.get_by_label("Language").is_visible()
     assert page.get_by_role("button", name="Sign out").is_visible()
     assert page.get_by_role("link", name="API tokens").count() == 0

@@ -10,12 +10,15 @@ from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 
-NAV_LINK = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
+# The header's sections: from the USWDS primary list to the account menu, its last item.
+NAV_LINK = re.compile(r'<ul class="usa-nav__primary usa-accordion">(.*?)<li class="usa-nav__primary-item site-(?:account|language)">',
+                      re.S)
+ACCOUNT_MENU = re.compile(r'<ul id="nav-account" class="usa-nav__submenu site-account__menu" hidden>(.*?)</ul>', re.S)
 HREF = re.compile(r'<a href="([^"]+)"')
 
 
 def _nav_links(response) -> list[str]:
-    """The links of the main navigation, groups and all (the user menu is outside it)."""
+    """The links of the main navigation, groups and all (not the account menu, its last item)."""
     return HREF.findall(NAV_LINK.search(response.content.decode()).group(1))
 
 
@@ -115,18 +118,33 @@ def test_the_current_page_marks_its_link_and_group():
         "scheduling-swaps": "true"}
 
 
-def test_header_renders_groups_as_disclosures_and_the_user_menu_with_sign_out_as_a_post(client):
+def test_header_renders_groups_as_uswds_accordions_and_the_account_menu_with_sign_out_as_a_post(client):
     client.force_login(user_with_role(Role.COORDINATOR))
     page = client.get("/shifts/swaps/").content.decode()
     nav = NAV_LINK.search(page).group(1)
-    assert '<details class="nav-group nav-group-current" data-menu>' in nav
-    assert '<a href="/shifts/swaps/" aria-current="page">Shift swaps</a>' in nav
-    assert '<a href="/sessions/">Community sessions</a>' in nav  # a group of one is a plain link
+    # The page's group is a USWDS accordion button marked current, controlling its hidden list of links.
+    assert re.search(r'<button type="button" class="usa-accordion__button usa-nav__link usa-current" '
+                     r'aria-expanded="false" aria-controls="nav-schedule"><span>Schedule</span>', nav)
+    assert '<ul id="nav-schedule" class="usa-nav__submenu" hidden>' in nav
+    assert '<a href="/shifts/swaps/" aria-current="page"><span>Shift swaps</span></a>' in nav
+    assert '<a href="/sessions/" class="usa-nav-link"><span>Community sessions</span></a>' in nav  # a group of one
     assert "/api/docs/" not in nav
-    user_menu = page.split('<details class="nav-group user-menu" data-menu>')[1].split("</details>")[0]
+    user_menu = ACCOUNT_MENU.search(page).group(1)
     assert HREF.findall(user_menu) == ["/profile/", "/accounts/2fa/", "/profile/api-tokens/", "/api/docs/"]
     assert re.search(r'<form method="post" action="/accounts/logout/">', user_menu)
     assert 'id="language-select"' in user_menu
+    # Without JavaScript the accordions cannot open: a noscript list holds every link, sign out included.
+    plain = page.split("<noscript>")[1].split("</noscript>")[0]
+    assert '<a href="/shifts/swaps/" aria-current="page"><span>Shift swaps</span></a>' in plain
+    assert 'action="/accounts/logout/"' in plain
+
+
+def test_a_visitor_sees_the_residents_links_and_the_language_switch(client):
+    page = client.get("/sessions/").content.decode()
+    assert '<a href="/sessions/" class="usa-nav-link usa-current" aria-current="page"><span>Community sessions</span></a>' in page
+    assert '<a href="/accounts/login/" class="usa-nav-link"><span>Staff sign in</span></a>' in page
+    assert 'id="language-select"' in page
+    assert 'id="nav-account"' not in page
 
 
 def test_every_navigation_link_opens_for_its_role(client):
