@@ -424,3 +424,14 @@ def test_my_training_leaves_out_a_role_the_organization_does_not_define(client, 
     client.force_login(responder)
     html = client.get(reverse("training:my-training")).content.decode()
     assert "Team lead" not in html.split('next-roles">')[1].split("</table>")[0]
+
+
+def test_dates_a_person_types_use_the_uswds_date_picker():
+    from apps.core.rendering import DatePickerInput
+    from apps.training import forms
+
+    assert isinstance(forms.RecordForm.base_fields["completed_on"].widget, DatePickerInput)
+    assert isinstance(forms.RequirementForm.base_fields["effective_from"].widget, DatePickerInput)
+    assert isinstance(forms.FieldHoursForm.base_fields["worked_on"].widget, DatePickerInput)
+    widget = forms.FieldHoursForm.base_fields["worked_on"].widget
+    assert widget.value_from_datadict({"worked_on": "12/10/2026"}, {}, "worked_on") == "2026-12-10"
