@@ -3,6 +3,7 @@ from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import Language, Neighborhood
+from apps.core.rendering import DatePickerInput
 
 from .eligibility import OVERRIDABLE
 from .models import PositionRole
@@ -13,10 +14,6 @@ OVERRIDE_LABELS = {
     "weekly_hours": _("Hours in 7 days"),
     "unavailable": _("Weekly availability"),
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TimeInput(forms.TimeInput):
@@ -155,8 +152,8 @@ class TemplateForm(forms.Form):
 
 
 class GenerateForm(forms.Form):
-    start = forms.DateField(widget=DateInput(), label=_("From"))
-    end = forms.DateField(widget=DateInput(), label=_("Through"))
+    start = forms.DateField(widget=DatePickerInput(), label=_("From"))
+    end = forms.DateField(widget=DatePickerInput(), label=_("Through"))
 
 
 class AvailabilityForm(forms.Form):
@@ -179,8 +176,8 @@ class TimeOffForm(forms.Form):
 
 class PeriodForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, label=_("Organization"))
-    start = forms.DateField(widget=DateInput(), label=_("From"))
-    end = forms.DateField(widget=DateInput(), label=_("Through"))
+    start = forms.DateField(widget=DatePickerInput(), label=_("From"))
+    end = forms.DateField(widget=DatePickerInput(), label=_("Through"))
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)

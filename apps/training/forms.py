@@ -3,13 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.rendering import DatePickerInput
+
 from .models import Course, Enrollment, RequirementRole
 from .selectors import ReadinessSort, ReadinessStatus
 from .services import evidence_max_bytes
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -22,7 +20,7 @@ class DateTimeInput(forms.DateTimeInput):
 class RecordForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, empty_label=None)
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
-    completed_on = forms.DateField(label=_("Completion date"), widget=DateInput)
+    completed_on = forms.DateField(label=_("Completion date"), widget=DatePickerInput)
     certificate_number = forms.CharField(label=_("Certificate number"), max_length=64, required=False)
     evidence = forms.FileField(
         label=_("Certificate"),
@@ -43,7 +41,7 @@ class RequirementForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=RequirementRole.choices)
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, required=False,
                                           empty_label=_("All organizations (program-wide)"))
-    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput)
+    effective_from = forms.DateField(label=_("Effective from"), widget=DatePickerInput)
     courses = forms.ModelMultipleChoiceField(label=_("Required courses"), queryset=Course.objects.none(),
                                              widget=forms.CheckboxSelectMultiple, required=False)
     min_field_hours = forms.DecimalField(label=_("Minimum supervised field hours"), min_value=Decimal("0"),
@@ -82,7 +80,7 @@ class AttendanceForm(forms.Form):
 
 class FieldHoursForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, empty_label=None)
-    worked_on = forms.DateField(label=_("Date worked"), widget=DateInput)
+    worked_on = forms.DateField(label=_("Date worked"), widget=DatePickerInput)
     hours = forms.DecimalField(label=_("Hours"), min_value=Decimal("0.25"), max_value=Decimal("24"), max_digits=5,
                                decimal_places=2)
     preceptor = forms.ModelChoiceField(label=_("Preceptor"), queryset=None)

@@ -44,12 +44,15 @@ def test_publish_assign_take_an_open_shift_and_be_told_why_not(new_page, next_we
     sign_in(page, email=next_week["coordinator"].email, password=DEFAULT_PASSWORD)
     follow_nav(page, "Schedule board")
     page.get_by_role("link", name="Next week").click()
+    page.wait_for_url(re.compile(r"\?week="))
     assert page.get_by_text("7 upcoming drafts").is_visible()
     journey.check("next week in draft")
-    page.get_by_role("link", name="Publish this week…").click()
-    assert page.get_by_role("heading", name="What happens").is_visible()
+    # USWDS makes the link to the confirmation page open the confirmation modal.
+    page.get_by_text("Publish this week…").click()
+    modal = page.get_by_role("dialog", name="Publish shifts")
+    assert modal.get_by_text("Publishing cannot be undone").is_visible()
     journey.check("publish confirmation")
-    page.get_by_role("button", name="Publish 7 shifts").click()
+    modal.get_by_role("button", name="Publish", exact=True).click()
     assert page.get_by_text("7 shifts published.").is_visible()
     assert Shift.objects.filter(status=Shift.Status.PUBLISHED).count() == 7
     journey.check("week published")

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from apps.accounts.roles import Role
 from apps.scheduling.models import Assignment, PositionRole, Shift
@@ -91,7 +92,7 @@ def test_board_shows_each_persons_shifts_and_each_days_open_places(client, team,
     # A real link to the candidates (htmx loads it into the panel; without JavaScript it is a page).
     assert f'<a class="bd-open" href="{_candidates(lead)}?next=' in html
     assert f'hx-get="{_candidates(lead)}?next=' in html
-    assert '<span class="bd-marker">Draft</span>' in html
+    assert '<span class="usa-tag bd-marker">Draft</span>' in html
     assert f"/shifts/shifts/{draft.pk}/" in html
 
 
@@ -159,7 +160,7 @@ def test_candidates_list_each_name_with_a_tick_or_the_reasons(client, team, coor
     assert [(p.full_name, e.reason_codes) for p, e in response.context["refused"]] == [
         ("Ray Sponder", ["role_not_qualified"])]
     assert RAY_NOT_LEAD in html
-    assert '<span class="visually-hidden"> Lee Lead</span>' in html  # "Assign Lee Lead"
+    assert '<span class="usa-sr-only"> Lee Lead</span>' in html  # "Assign Lee Lead"
 
 
 def test_no_javascript_the_candidates_are_a_page_and_assigning_returns_to_the_board(client, team, coordinator,
@@ -230,7 +231,7 @@ def test_an_override_goes_through_the_service_and_shows_on_the_board(client, tea
     board = _board(client)
     assert [(e["time"], e["override"]) for e in _cell(board, peer, 1)] == [("22:00–06:00 (+1)", "")]
     assert [(e["time"], e["override"]) for e in _cell(board, peer, 2)] == [("10:00–18:00", "Daily hours, Minimum rest")]
-    assert '<span class="bd-override" title="Short-staffed; Pat agreed">⚠ Daily hours, Minimum rest</span>' in (
+    assert '<span class="usa-tag bd-override" title="Short-staffed; Pat agreed">⚠ Daily hours, Minimum rest</span>' in (
         board.content.decode())
 
 
@@ -250,6 +251,11 @@ def test_publish_from_the_board_confirms_then_publishes_the_weeks_shown(client, 
     assert [(c["team"].name, c["count"]) for c in confirm.context["counts"]] == [
         ("Dorchester day", 2), ("Roxbury night", 1)]
     assert Shift.objects.filter(status=Shift.Status.DRAFT).count() == 4  # looking changes nothing
+    # With JavaScript the board asks in a modal, whose form posts to the same address (filters in the query).
+    board_html = board.content.decode()
+    assert (f'<a class="usa-button" href="{escape(board.context["publish"])}" aria-controls="confirm-publish" '
+            'data-open-modal>') in board_html
+    assert f'<form method="post" action="{escape(board.context["publish"])}">' in board_html
     response = client.post(reverse("scheduling:board-publish"),
                            {"team": [team.pk, night.pk], "week": "2026-03-02", "span": "1"}, follow=True)
     assert "3 shifts published." in response.content.decode()
@@ -260,6 +266,19 @@ def test_publish_from_the_board_confirms_then_publishes_the_weeks_shown(client, 
     client.post(reverse("scheduling:board-publish"), {"week": "2026-03-02", "span": "2"})
     next_week.refresh_from_db()
     assert next_week.status == Shift.Status.PUBLISHED
+
+
+def test_the_publish_modal_posts_the_boards_filters_in_its_address(client, org, team, coordinator):
+    night = TeamFactory(organization=org, name="Roxbury night")
+    mine = make_shift(team=team, starts_at=WED, status=Shift.Status.DRAFT)
+    theirs = make_shift(team=night, starts_at=WED, status=Shift.Status.DRAFT)
+    client.force_login(coordinator)
+    publish = _board(client, team=[team.pk]).context["publish"]
+    response = client.post(publish, follow=True)
+    assert "1 shifts published." in response.content.decode()
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.status, theirs.status) == (Shift.Status.PUBLISHED, Shift.Status.DRAFT)
 
 
 def test_publish_refuses_another_organizations_team(client, team, other_team, coordinator):
@@ -315,6 +334,29 @@ def test_shift_page_offers_only_eligible_people_and_lists_the_others_with_reason
     assert RAY_NOT_LEAD in html  # beside Ray's name, not in the list
     assert html.count('<details class="action"') >= 4  # assign ×2, reschedule, cancel: folded
     assert "Back to the board" in html and "2 of 2" not in html and "0 of 2 filled" in html
+
+
+def test_shift_page_names_overridden_limits_and_asks_before_taking_someone_off(client, org, team, coordinator,
+                                                                             cpr):
+    person = clear(user_with_role(Role.RESPONDER, org, full_name="Bo Banks"), org, cpr)
+    shift = make_shift(team=team, starts_at=WED)
+    assignment = place(shift=shift, responder=person, overrides=["rest", "daily_hours"], override_reason="Storm")
+    client.force_login(coordinator)
+    html = client.get(reverse("scheduling:shift-detail", args=[shift.pk])).content.decode()
+    assert "override: Minimum rest, Daily hours</span> Storm" in html and "override: rest" not in html
+    drop = reverse("scheduling:assignment-cancel", args=[assignment.pk])
+    # The link opens a modal with JavaScript, the confirmation page without; the modal posts what the page does.
+    assert (f'<a class="usa-button usa-button--outline" href="{drop}" aria-controls="remove-{assignment.pk}" '
+            'data-open-modal>Remove<span class="usa-sr-only"> Bo Banks</span></a>') in html
+    assert f'<div class="usa-modal" id="remove-{assignment.pk}"' in html and "Take Bo Banks off this shift?" in html
+    assert f'<form method="post" action="{drop}">' in html
+    page = client.get(drop).content.decode()
+    assert "Take Bo Banks off this shift?" in page
+    assert f'<input type="hidden" name="next" value="{reverse("scheduling:shift-detail", args=[shift.pk])}">' in page
+    response = client.post(drop, {"next": reverse("scheduling:shift-detail", args=[shift.pk])})
+    assert response["Location"] == reverse("scheduling:shift-detail", args=[shift.pk])
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.CANCELLED
 
 
 def test_board_rows_escape_names_and_reasons(client, org, team, coordinator, cpr):

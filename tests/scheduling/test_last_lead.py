@@ -192,9 +192,11 @@ def test_page_remove_takes_the_reason(client, crew, coordinator):
     shift, lead_assignment, _ = crew
     client.force_login(coordinator)
     detail = reverse("scheduling:shift-detail", args=[shift.pk])
-    page = client.get(detail)
-    assert f'id="no-lead-cancel-{lead_assignment.pk}"' in page.content.decode()
     url = reverse("scheduling:assignment-cancel", args=[lead_assignment.pk])
+    # A lead is taken off from the confirmation page (no modal), which asks why the shift may go on without one.
+    page = client.get(detail).content.decode()
+    assert f'<a class="usa-button usa-button--outline" href="{url}">Remove' in page
+    assert 'id="id_no_lead_reason"' in client.get(url).content.decode()
     client.post(url, {"next": detail})
     lead_assignment.refresh_from_db()
     assert lead_assignment.status == Assignment.Status.ASSIGNED

@@ -40,7 +40,8 @@ def test_check_in_waits_for_its_window_and_says_when_it_opens(client, team, resp
     assignment = place(shift=make_shift(team=team, starts_at=SOON), responder=responder)
     client.force_login(responder)
     html = client.get(reverse("scheduling:my-shifts")).content.decode()
-    assert f'<button type="button" class="secondary" disabled aria-describedby="check-in-{assignment.pk}">' in html
+    assert ('<button type="button" class="usa-button usa-button--outline" disabled '
+            f'aria-describedby="check-in-{assignment.pk}">') in html
     assert "Check-in opens Mon March 2, 09:30, an hour before the start." in html
     assert reverse("scheduling:assignment-check-in", args=[assignment.pk]) not in html
 
@@ -56,7 +57,8 @@ def test_drop_is_a_page_that_says_what_happens_and_offers_a_swap_instead(client,
     assignment = place(shift=make_shift(team=team, starts_at=WED), responder=responder)
     client.force_login(responder)
     html = client.get(reverse("scheduling:my-shifts")).content.decode()
-    assert f'<a class="drop-link" href="{reverse("scheduling:assignment-cancel", args=[assignment.pk])}">' in html
+    drop = reverse("scheduling:assignment-cancel", args=[assignment.pk])
+    assert f'<a class="usa-button usa-button--unstyled drop-link" href="{drop}">' in html
 
     page = client.get(reverse("scheduling:assignment-cancel", args=[assignment.pk]))
     assert page.status_code == 200
@@ -104,7 +106,7 @@ def test_a_started_shift_cannot_be_dropped_and_the_page_says_so(client, team, re
     with time_machine.travel(SOON + timedelta(hours=1), tick=False):
         text = client.get(reverse("scheduling:assignment-cancel", args=[assignment.pk])).content.decode()
         assert "it cannot be dropped" in text
-        assert 'class="danger"' not in text
+        assert "usa-button--secondary" not in text
 
 
 def test_next_shift_is_the_first_card_and_offers_check_in_when_open(client, team, lead):

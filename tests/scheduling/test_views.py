@@ -423,3 +423,11 @@ def test_an_impossible_date_in_the_address_is_ignored_not_a_500(client, team, co
     expected = date(2026, 2, 1) if value[:7] == "2026-02" else today.replace(day=1)
     assert coverage.context["month"] == expected
     assert client.post(reverse("scheduling:week-publish"), {"team": team.pk, "week": value}).status_code == 404
+
+
+def test_the_date_ranges_a_coordinator_types_use_the_uswds_date_picker():
+    from apps.core.rendering import DatePickerInput
+    from apps.scheduling import forms
+
+    for form in (forms.GenerateForm, forms.PeriodForm):
+        assert all(isinstance(form.base_fields[name].widget, DatePickerInput) for name in ("start", "end"))

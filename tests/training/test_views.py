@@ -413,7 +413,7 @@ def test_my_training_shows_what_team_lead_asks_beside_the_responder_requirement(
     client.force_login(responder)
     html = client.get(reverse("training:my-training")).content.decode()
     assert "Supervised field hours signed off: 10<" in html  # "10", not "10.00"
-    table = html.split('<table class="next-roles">')[1].split("</table>")[0]
+    table = html.split('next-roles">')[1].split("</table>")[0]
     assert '<th scope="row">Responder</th><td>' in table and "✓ Cleared" in table
     assert '<th scope="row">Team lead</th><td>120</td>' in table
     assert "10 of 120 supervised field hours are signed off." in table
@@ -423,4 +423,15 @@ def test_my_training_leaves_out_a_role_the_organization_does_not_define(client, 
     _ready(responder, org, cpr, mhfa)
     client.force_login(responder)
     html = client.get(reverse("training:my-training")).content.decode()
-    assert "Team lead" not in html.split('<table class="next-roles">')[1].split("</table>")[0]
+    assert "Team lead" not in html.split('next-roles">')[1].split("</table>")[0]
+
+
+def test_dates_a_person_types_use_the_uswds_date_picker():
+    from apps.core.rendering import DatePickerInput
+    from apps.training import forms
+
+    assert isinstance(forms.RecordForm.base_fields["completed_on"].widget, DatePickerInput)
+    assert isinstance(forms.RequirementForm.base_fields["effective_from"].widget, DatePickerInput)
+    assert isinstance(forms.FieldHoursForm.base_fields["worked_on"].widget, DatePickerInput)
+    widget = forms.FieldHoursForm.base_fields["worked_on"].widget
+    assert widget.value_from_datadict({"worked_on": "12/10/2026"}, {}, "worked_on") == "2026-12-10"

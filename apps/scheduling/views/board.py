@@ -80,7 +80,7 @@ def _shift_cells(grid, next_param: str) -> SafeString:
             parts.append(f'<div class="{classes}"><a href="{escape(s["url"])}">{escape(s["team"])} '
                          f'{escape(s["time"])}</a>')
             if s["marker"]:
-                parts.append(f' <span class="bd-marker">{escape(s["marker"])}</span>')
+                parts.append(f' <span class="usa-tag bd-marker">{escape(s["marker"])}</span>')
             if s["full"]:
                 parts.append(f' <span class="bd-full">✓ {full}</span>')
             for p in s["places"]:
@@ -89,7 +89,7 @@ def _shift_cells(grid, next_param: str) -> SafeString:
                     url = escape(p["url"] + next_param)
                     parts.append(f'<a class="bd-open" href="{url}" hx-get="{url}" hx-target="#board-panel" '
                                  f'hx-swap="innerHTML"><span aria-hidden="true">+ </span>{text}'
-                                 f'<span class="visually-hidden">, {escape(p["where"])}</span></a>')
+                                 f'<span class="usa-sr-only">, {escape(p["where"])}</span></a>')
                 else:
                     parts.append(f'<span class="bd-unfilled">{text}</span>')
             parts.append("</div>")
@@ -112,9 +112,9 @@ def _person_rows(grid) -> list[SafeString]:
                     f'<span class="bd-team">{escape(e["team"])}</span> <span class="bd-time">{escape(e["time"])}</span>'
                     f' <span class="bd-role">{escape(e["role"])}</span>')
                 if e["marker"]:
-                    parts.append(f' <span class="bd-marker">{escape(e["marker"])}</span>')
+                    parts.append(f' <span class="usa-tag bd-marker">{escape(e["marker"])}</span>')
                 if e["override"]:
-                    parts.append(f' <span class="bd-override" title="{escape(e["override_reason"])}">'
+                    parts.append(f' <span class="usa-tag bd-override" title="{escape(e["override_reason"])}">'
                                  f'⚠ {escape(e["override"])}</span>')
                 parts.append("</a>")
             parts.append("</td>")
@@ -213,7 +213,9 @@ def board_publish(request):
     publishing does. Each team's week goes through `shifts_publish_week`."""
     user = request.user
     require_coordinator(user)
-    params = request.POST if request.method == "POST" else request.GET
+    # The board's modal posts to the address of this page, its filters in the query string; this page's own
+    # form posts them in its body.
+    params = request.POST if request.method == "POST" and "week" in request.POST else request.GET
     query, _teams = _board_query(user, params)
     weeks = [query.monday + timedelta(days=7 * n) for n in range(query.weeks)]
     back_to = reverse("scheduling:board") + "?" + board_params(query)

@@ -21,6 +21,7 @@ from apps.core.pages import apply_error, run_action
 from .. import selectors, services
 from ..eligibility import eligibility_for_positions
 from ..forms import (
+    OVERRIDE_LABELS,
     AssignForm,
     AssignmentRemoveForm,
     GenerateForm,
@@ -124,6 +125,8 @@ def _shift_page(request, shift: Shift, reschedule_form: RescheduleForm | None = 
     by_position: dict[int, list] = {p.pk: [] for p in positions}
     for a in shift.active_assignments:
         by_position.setdefault(a.position_id, []).append(a)
+        # The limits overridden, in words (the board's labels), not their codes.
+        a.override_labels = [str(OVERRIDE_LABELS.get(code, code)) for code in a.overrides]
     required = sum(p.count for p in positions)
     filled = sum(min(p.filled, p.count) for p in positions)
     return render(request, "scheduling/shift_detail.html", {
