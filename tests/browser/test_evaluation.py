@@ -128,12 +128,17 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
     progress = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Scores entered"))
     assert "Eve Evaluator" in progress.inner_text()
     journey.check("manage page in evaluation")
-    # Irreversible steps go through a confirmation page first.
-    page.get_by_role("link", name="Start consensus…").click()
-    assert page.get_by_text("This cannot be undone.").is_visible()
+    # Irreversible steps are confirmed first: the link to the confirmation page opens the same question in a
+    # modal (without JavaScript it leads to the page).
+    opener = page.get_by_role("button", name="Start consensus…")
+    assert opener.get_attribute("href") == f"/procurement/manage/{solicitation.pk}/confirm/consensus-start/"
+    opener.click()
+    dialog = page.get_by_role("dialog", name="Start consensus")
+    assert dialog.get_by_text("Only submitted score sheets count in the consensus table.").is_visible()
     journey.check("confirm consensus")
-    page.get_by_role("button", name="Start consensus and lock the scores").click()
-    assert page.get_by_text("Consensus started: individual scores are locked.").is_visible()
+    dialog.get_by_role("button", name="Start consensus and lock the scores").click()
+    # The modal's form posts, then the page reloads: wait for the message.
+    page.get_by_text("Consensus started: individual scores are locked.").wait_for()
     journey.check("consensus started")
     page.get_by_role("link", name="Consensus page").click()
     # The grid: proposals × criteria, each evaluator's rating, the spread in words as well as shading.
@@ -156,22 +161,25 @@ def test_evaluation_consensus_price_opening_and_award(new_page, committee):
     assert page.get_by_text(f"Consensus for {riverside_row.code} saved (2 of 2 criteria).").is_visible()
     journey.check("consensus recorded")
     page.get_by_role("main").get_by_role("link", name=solicitation.reference).click()
-    page.get_by_role("link", name="Open the price proposals…").click()
-    page.get_by_role("button", name="Open the price proposals").click()
-    assert page.get_by_text("The price proposals are open.").is_visible()
+    page.get_by_role("button", name="Open the price proposals…").click()
+    page.get_by_role("dialog", name="Open the price proposals").get_by_role(
+        "button", name="Open the price proposals").click()
+    page.get_by_text("The price proposals are open.").wait_for()
     journey.check("prices open")
     harbor = committee["harbor"]
-    page.get_by_role("link", name="Recommend the award…").click()
-    page.get_by_label(re.compile("^Proposal")).select_option(label=f"{harbor.code} — Harbor Peer Outreach")
-    page.get_by_label(re.compile("^Reasons for the recommendation")).fill(
+    page.get_by_role("button", name="Recommend the award…").click()
+    dialog = page.get_by_role("dialog", name="Recommend the award")
+    dialog.get_by_label(re.compile("^Proposal")).select_option(label=f"{harbor.code} — Harbor Peer Outreach")
+    dialog.get_by_label(re.compile("^Reasons for the recommendation")).fill(
         "Equal technical ratings; Harbor's price is the lowest.")
     journey.check("confirm the recommendation")
-    page.get_by_role("button", name="Recommend the award").click()
-    assert page.get_by_text("The award is recommended.").is_visible()
-    page.get_by_role("link", name="Award…").click()
+    dialog.get_by_role("button", name="Recommend the award").click()
+    page.get_by_text("The award is recommended.").wait_for()
+    page.get_by_role("button", name="Award…").click()
     journey.check("confirm the award")
-    page.get_by_role("button", name="Award and send the notices").click()
-    assert page.get_by_text("Awarded. The notices were sent and the public award notice is up.").is_visible()
+    page.get_by_role("dialog", name="Award the contract").get_by_role(
+        "button", name="Award and send the notices").click()
+    page.get_by_text("Awarded. The notices were sent and the public award notice is up.").wait_for()
     # After the award: no next step to take, no committee to change, the record linked.
     assert page.get_by_role("heading", name="Outcome").is_visible()
     assert page.get_by_role("button", name="Appoint").count() == 0

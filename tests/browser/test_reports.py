@@ -58,14 +58,17 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     presets = {p.key: p for p in period_presets(today)}
     last_month, quarter = presets["last_month"], presets["this_quarter"]
     # Date pickers, filled in with last month from the start; a preset fills in both dates.
-    assert page.get_by_label(re.compile("^From")).get_attribute("type") == "date"
-    assert page.get_by_label(re.compile("^From")).input_value() == last_month.start.isoformat()
+    # USWDS's date picker shows and takes MM/DD/YYYY.
+    us = "%m/%d/%Y"
+    start = page.get_by_role("textbox", name=re.compile("^From"))
+    assert page.locator(".usa-date-picker").filter(has=start).count() == 1
+    assert page.get_by_role("textbox", name=re.compile("^From")).input_value() == last_month.start.strftime(us)
     page.get_by_role("link", name=re.compile("^This quarter")).click()
-    assert page.get_by_label(re.compile("^From")).input_value() == quarter.start.isoformat()
-    assert page.get_by_label(re.compile("^To")).input_value() == quarter.end.isoformat()
+    assert page.get_by_role("textbox", name=re.compile("^From")).input_value() == quarter.start.strftime(us)
+    assert page.get_by_role("textbox", name=re.compile("^To")).input_value() == quarter.end.strftime(us)
     page.get_by_role("link", name=re.compile("^Last month")).click()
-    assert page.get_by_label(re.compile("^From")).input_value() == last_month.start.isoformat()
-    assert page.get_by_label(re.compile("^To")).input_value() == last_month.end.isoformat()
+    assert page.get_by_role("textbox", name=re.compile("^From")).input_value() == last_month.start.strftime(us)
+    assert page.get_by_role("textbox", name=re.compile("^To")).input_value() == last_month.end.strftime(us)
     page.get_by_label(re.compile("^Language of the report")).select_option(label="English")
     check(journey, "request form")
     page.get_by_role("button", name="Build the report").click()
@@ -74,7 +77,8 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     status = page.locator("#report-status")
     assert status.get_attribute("role") == "status"
     assert report.status == ReportRequest.Status.QUEUED
-    assert re.fullmatch(r"Queued — 0% done\s+Refresh to see progress", status.inner_text().strip())
+    # The status is a USWDS tag (drawn in capitals).
+    assert re.fullmatch(r"Queued — 0% done\s+Refresh to see progress", status.inner_text().strip(), re.I)
     assert page.locator("progress").get_attribute("value") == "0"
     check(journey, "queued")
 
@@ -90,9 +94,9 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     assert status.get_by_text("Ready").is_visible()
     assert report.sha256 in status.inner_text()
     # Download is the primary action, "Run it again" the secondary one after it.
-    assert link.get_attribute("class") == "button"
+    assert link.get_attribute("class") == "usa-button"
     rerun = page.get_by_role("button", name="Run it again")
-    assert rerun.get_attribute("class") == "secondary"
+    assert rerun.get_attribute("class") == "usa-button usa-button--outline"
     assert link.bounding_box()["x"] < rerun.bounding_box()["x"]
     # The first page, drawn by the worker, served through the same permission check as the PDF.
     preview = page.get_by_role("img", name=f"First page of {report.title}")
@@ -100,7 +104,7 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     assert page.evaluate("(img) => img.complete && img.naturalWidth", preview.element_handle()) > 600
     check(journey, "succeeded")
     page.reload()
-    assert page.get_by_role("link", name="Download the PDF").get_attribute("class") == "button"
+    assert page.get_by_role("link", name="Download the PDF").get_attribute("class") == "usa-button"
     check(journey, "ready page")
 
     with page.expect_download() as download_info:

@@ -87,7 +87,10 @@ def test_irreversible_step_confirmed_then_done(action, before, data, after, in_e
     client = _client(officer)
     manage = client.get(_manage(solicitation)).content.decode()
     assert _confirm(solicitation, action) in manage
-    assert f'action="{_action_url(solicitation, action)}"' not in manage  # no one-click form on the page
+    # The link to the confirmation page opens the same question in a modal; the step's form is only there.
+    assert f'aria-controls="confirm-{action}" data-open-modal' in manage
+    assert manage.count(f'action="{_action_url(solicitation, action)}"') == 1
+    assert manage.index(f'id="confirm-{action}"') < manage.index(f'action="{_action_url(solicitation, action)}"')
 
     page = client.get(_confirm(solicitation, action))
     assert page.status_code == 200

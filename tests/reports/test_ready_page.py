@@ -50,7 +50,9 @@ def test_request_form_offers_presets_and_date_pickers_filled_in(client, coordina
     client.force_login(coordinator)
     url = reverse("reports:report-create", args=["schedule_coverage"])
     body = client.get(url).content.decode()
-    assert 'type="date" name="start" value="2026-11-01"' in body and 'type="date" name="end" value="2026-11-30"' in body
+    # USWDS date pickers (typed as MM/DD/YYYY), filled in with last month.
+    assert '<div class="usa-date-picker" data-default-value="2026-11-01"><input type="text" name="start"' in body
+    assert '<div class="usa-date-picker" data-default-value="2026-11-30"><input type="text" name="end"' in body
     assert 'href="?preset=this_quarter"' in body and 'href="?preset=last_pay_period"' in body
     assert 'aria-current="true">Last month' in body
     body = client.get(url + "?preset=this_quarter").content.decode()
@@ -74,8 +76,8 @@ def test_ready_page_puts_the_download_first_and_shows_the_preview(client, coordi
     report.preview.save("p.png", ContentFile(PNG))
     client.force_login(coordinator)
     body = client.get(reverse("reports:report-detail", args=[report.pk])).content.decode()
-    download = body.index(f'<a class="button" href="/reports/{report.pk}/download/">Download the PDF</a>')
-    rerun = body.index('<button type="submit" class="secondary">Run it again</button>')
+    download = body.index(f'<a class="usa-button" href="/reports/{report.pk}/download/">Download the PDF</a>')
+    rerun = body.index('<button type="submit" class="usa-button usa-button--outline">Run it again</button>')
     assert download < rerun
     assert f'<img src="/reports/{report.pk}/preview.png" alt="First page of {report.title}">' in body
     response = client.get(reverse("reports:report-preview", args=[report.pk]))

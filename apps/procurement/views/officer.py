@@ -40,6 +40,9 @@ from ..permissions import (
 )
 from ..procurement_file import procurement_file
 from ._common import back_to_manage, managed_solicitation_or_404, officer_or_403, run_and_back
+from .steps import confirm_form
+
+STEP_ACTIONS = {Solicitation.Status.PRICE_OPENED: "recommend", Solicitation.Status.AWARD_RECOMMENDED: "award"}
 
 
 @login_required
@@ -163,6 +166,8 @@ def solicitation_manage(request, pk: int):
         "assign_form": assign_form,
         "evaluator_candidates": assign_form is not None and assign_form.fields["evaluator"].queryset.exists(),
         "cancel_form": ReasonForm(),
+        # The recommendation's or the award's form, asked in the next step's confirmation modal.
+        "step_form": confirm_form(solicitation, STEP_ACTIONS.get(solicitation.status, "")),
         "responsiveness_form": ResponsivenessForm(criteria=minimum),
         "S": Solicitation.Status,
     })

@@ -109,7 +109,7 @@ def _confirm_page(request, solicitation: Solicitation, action: str, form=None, s
     return render(request, "procurement/solicitation_confirm.html", context, status=status)
 
 
-def _confirm_form(solicitation: Solicitation, action: str, data=None):
+def confirm_form(solicitation: Solicitation, action: str, data=None):
     if action == "recommend":
         return RecommendForm(data, proposals=recommendable_proposals(solicitation))
     if action == "award":
@@ -131,7 +131,7 @@ def solicitation_confirm(request, pk: int, action: str):
     if action == "open" and not can_open_proposals(solicitation, timezone.now()):
         messages.error(request, _("The proposals can be opened only after the deadline and the scheduled opening."))
         return back_to_manage(solicitation)
-    return _confirm_page(request, solicitation, action, form=_confirm_form(solicitation, action))
+    return _confirm_page(request, solicitation, action, form=confirm_form(solicitation, action))
 
 
 TRANSITIONS = {
@@ -161,7 +161,7 @@ def _confirmed_step(request, pk: int, action: str, perform: Callable, success: s
     solicitation = managed_solicitation_or_404(request.user, pk)
     if refused := _not_confirmed(request, solicitation, action):
         return refused
-    form = _confirm_form(solicitation, action, request.POST)
+    form = confirm_form(solicitation, action, request.POST)
     if form.is_valid():
         try:
             perform(solicitation, form)

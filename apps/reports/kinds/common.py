@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.rendering import DatePickerInput
+
 MAX_PERIOD_DAYS = 366
 
 
@@ -45,21 +47,12 @@ def preset_named(key: str | None, today: date) -> PeriodPreset | None:
     return next((p for p in period_presets(today) if p.key == key), None)
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; the value is always sent as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 class PeriodMixin(forms.Form):
-    """From and To as date pickers, filled in with `default_preset`'s period; the request page offers the
-    presets as links (`?preset=last_month`) that fill them in."""
+    """From and To as USWDS date pickers (MM/DD/YYYY or YYYY-MM-DD), filled in with `default_preset`'s
+    period; the request page offers the presets as links (`?preset=last_month`) that fill them in."""
 
-    start = forms.DateField(label=_("From"), help_text=_("First day of the period."), widget=DateInput)
-    end = forms.DateField(label=_("To"), help_text=_("Last day of the period (included)."), widget=DateInput)
+    start = forms.DateField(label=_("From"), help_text=_("First day of the period."), widget=DatePickerInput)
+    end = forms.DateField(label=_("To"), help_text=_("Last day of the period (included)."), widget=DatePickerInput)
     default_preset = "last_month"
 
     def __init__(self, *args, preset: str | None = None, **kwargs):
