@@ -92,8 +92,8 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
     roxbury = CommunitySession.objects.get(title_es=ROXBURY_ES)
     day = timezone.localtime(roxbury.starts_at).date()
     page.goto("/sessions/")
-    page.get_by_label(_es("From")).fill(day.isoformat())
-    page.get_by_label(_es("To")).fill(day.isoformat())
+    page.get_by_label(_es("From")).fill(day.strftime("%m/%d/%Y"))  # the USWDS date picker's format, in Spanish too
+    page.get_by_label(_es("To")).fill(day.strftime("%m/%d/%Y"))
     page.get_by_role("button", name="Mostrar sesiones").click()
     assert page.locator(".engagement-sessions h2").all_inner_texts() == [ROXBURY_ES]
     journey.check("sessions on one day")

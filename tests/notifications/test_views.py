@@ -169,7 +169,7 @@ def test_inbox_shows_one_line_of_each_message_and_the_whole_of_it_on_demand(clie
     assert "http://127.0.0.1:8000/invitations/accept/abc/" in body and "\n--" in body
     client.force_login(user)
     page = client.get(reverse("notifications:inbox")).content.decode()
-    summary = page.split('<p class="inbox-summary">')[1].split("</p>")[0]
+    summary = page.split('<p class="usa-collection__description inbox-summary">')[1].split("</p>")[0]
     assert len(summary) <= 160 and summary.endswith("…")
     assert "http" not in summary
     whole = page.split('<details class="inbox-full">')[1].split("</details>")[0]
