@@ -5,7 +5,6 @@ queue the same way."""
 from datetime import datetime, time, timedelta
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import Language
+from apps.core.rendering import DatePickerInput
 
 from .models import CommunitySession, FeedbackCoding, FeedbackItem, Theme
 
@@ -47,9 +47,9 @@ class FeedbackFilter(django_filters.FilterSet):
         label=_("Theme"), empty_label=_("Any theme"), method="filter_theme",
         queryset=Theme.objects.select_related("parent").order_by("parent__name_en", "name_en", "id"))
     received_from = django_filters.DateFilter(label=_("Received from"), method="filter_received_from",
-                                              widget=forms.DateInput(attrs={"type": "date"}))
+                                              widget=DatePickerInput)
     received_to = django_filters.DateFilter(label=_("Received to"), method="filter_received_to",
-                                            widget=forms.DateInput(attrs={"type": "date"}))
+                                            widget=DatePickerInput)
     flagged = django_filters.ChoiceFilter(
         label=_("Crisis alerts"), empty_label=_("Any"), method="filter_flagged",
         choices=[("1", _("Crisis alerts only")), ("0", _("No crisis alerts"))])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import Language, Neighborhood
 from apps.core.reference_data import language_label
+from apps.core.rendering import DatePickerInput
 
 from .models import CommunitySession, Decision, FeedbackItem, Theme
 from .services import SESSION_FIELDS, feedback_consent_problem, registration_consent_problem
@@ -73,8 +74,8 @@ class SessionFilterForm(forms.Form):
                     ("next-month", _("Next month"))]
 
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DatePickerInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DatePickerInput)
     neighborhood = forms.ModelChoiceField(queryset=_neighborhoods(), required=False, to_field_name="slug",
                                           label=_("Neighborhood"), empty_label=_("All neighborhoods"))
     language = LanguageChoiceField(queryset=_languages(), required=False, to_field_name="code",
@@ -324,7 +325,7 @@ class DecisionForm(forms.ModelForm):
         model = Decision
         fields = ["title_en", "title_es", "action_en", "action_es", "outcome", "reason", "progress", "decided_on",
                   "themes"]
-        widgets = {"decided_on": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"decided_on": DatePickerInput,
                    "themes": forms.CheckboxSelectMultiple,
                    "action_en": forms.Textarea(attrs={"rows": 3}), "action_es": forms.Textarea(attrs={"rows": 3}),
                    "reason": forms.Textarea(attrs={"rows": 2})}

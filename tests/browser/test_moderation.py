@@ -33,8 +33,12 @@ def test_moderator_triages_feedback_and_publishes_a_decision(new_page, demo, wid
     page.get_by_role("heading", name="Feedback queue", level=1).wait_for()
     journey.check("queue")
 
+    if width < 640:
+        # On a phone the filters fold behind the "Filters" button (a USWDS accordion).
+        assert page.get_by_label("Search the text").is_visible() is False
+        page.get_by_role("button", name="Filters", exact=True).click()
     page.get_by_label("Search the text").fill("night")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Filter", exact=True).click()
     page.wait_for_url(re.compile(r"q=night"))
     rows = page.get_by_role("region", name="Feedback queue").get_by_role("row")
     assert rows.count() == len(night) + 1  # the header row and one per comment
@@ -68,7 +72,7 @@ def test_moderator_triages_feedback_and_publishes_a_decision(new_page, demo, wid
     page.get_by_label("What the city did (English)").fill("Two night teams from January.")
     page.get_by_label("What the city did (Spanish)").fill("Dos equipos nocturnos desde enero.")
     page.get_by_label("Outcome").select_option("adopted")
-    page.get_by_label("Decided on").fill("2026-11-20")
+    page.get_by_label("Decided on").fill("11/20/2026")  # the USWDS date picker's format
     # Typing lists the matches (picker.js); ticking one moves it to the linked list.
     page.get_by_label("Search published feedback").fill("night")
     page.locator("#picker-results-status").filter(has_text="1 match.").wait_for()
@@ -91,7 +95,17 @@ def test_moderator_triages_feedback_and_publishes_a_decision(new_page, demo, wid
     journey.check("preview")
     decision.refresh_from_db()
     assert decision.is_published is False
-    page.get_by_role("button", name="Publish", exact=True).click()
+    if width == 1280:
+        page.get_by_role("button", name="Publish", exact=True).click()  # the preview page asks and publishes
+    else:
+        # With JavaScript the form's "Publish" opens the confirmation modal, which publishes.
+        page.get_by_role("link", name="Back to edit").click()
+        page.get_by_role("button", name="Publish", exact=True).click()
+        dialog = page.get_by_role("dialog", name="Publish this decision?")
+        # (the dialog's wrapper has no box of its own: its heading shows that it is open)
+        dialog.get_by_role("heading", name="Publish this decision?").wait_for()
+        journey.check("publish confirmation")
+        dialog.get_by_role("button", name="Publish", exact=True).click()
     page.get_by_role("status").filter(has_text="Published on the public report-back page.").wait_for()
     journey.check("published")
     decision.refresh_from_db()

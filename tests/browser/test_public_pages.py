@@ -5,9 +5,16 @@ import re
 
 import pytest
 
-from tests.browser.helpers import assert_accessible, horizontal_overflow, overflowing
+from tests.browser.helpers import assert_accessible, horizontal_overflow, overflowing, reveal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _header_link(page, name, *, exact: bool = True) -> None:
+    """Follow a link of the header's navigation in any language (helpers.follow_nav finds the navigation by its
+    English name, "Main"): on a phone, open "Menu" first."""
+    link = page.locator("nav.usa-nav").get_by_role("link", name=name, exact=exact, include_hidden=True)
+    reveal(link).click()
 
 LINKS = {
     "en": {"find": "Find a session", "session": "Listening session: who should answer a mental-health call?",
@@ -27,22 +34,21 @@ def _visit_public_pages(page, links):
     page.goto("/")
     assert page.get_by_role("heading", level=1).inner_text() == links["h1"]
     yield "home"
-    header = page.get_by_role("banner")
     page.get_by_role("main").get_by_role("link", name=links["find"]).click()
     yield "sessions list"
     page.get_by_role("link", name=links["session"], exact=True).click()
     yield "session page"
     page.get_by_role("main").get_by_role("link", name=links["register"], exact=True).click()
     yield "register"
-    header.get_by_role("link", name=links["feedback"]).click()
+    _header_link(page, links["feedback"], exact=False)  # behind "Menu" on a phone
     yield "feedback"
-    header.get_by_role("link", name=links["decisions"]).click()
+    _header_link(page, links["decisions"], exact=False)
     yield "you said, we did"
-    header.get_by_role("link", name=links["rfps"]).click()
+    _header_link(page, links["rfps"], exact=False)
     yield "RFP list"
     page.get_by_role("link", name="Community responder program facilitator").click()
     yield "RFP page"
-    header.get_by_role("link", name=links["sign_in"]).click()
+    _header_link(page, links["sign_in"], exact=False)
     yield "sign in"
     page.get_by_role("main").get_by_role("link", name=links["forgot"]).last.click()
     yield "password reset"

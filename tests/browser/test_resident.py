@@ -8,9 +8,16 @@ import pytest
 from django.core import mail
 
 from apps.engagement.models import FeedbackItem, Registration
-from tests.browser.helpers import Journey, horizontal_overflow, tab_to
+from tests.browser.helpers import Journey, horizontal_overflow, reveal, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _header_link(page, name, *, exact: bool = True) -> None:
+    """Follow a link of the header's navigation in any language (helpers.follow_nav finds the navigation by its
+    English name, "Main"): on a phone, open "Menu" first."""
+    link = page.locator("nav.usa-nav").get_by_role("link", name=name, exact=exact, include_hidden=True)
+    reveal(link).click()
 
 PHONE = {"width": 390, "height": 844}
 ROXBURY_ES = "Taller de diseño comunitario: el equipo de respuesta"
@@ -29,12 +36,12 @@ def test_resident_registers_in_spanish_and_sends_feedback_anonymously(new_page, 
     page.goto("/")
     journey.check("home in English")
 
-    page.get_by_label("Language").select_option(label="Español")
+    reveal(page.get_by_label("Language")).select_option(label="Español")  # in the header's "Menu" on a phone
     page.get_by_role("button", name="Change").click()
     assert page.locator("html").get_attribute("lang") == "es"
     journey.check("home in Spanish")
 
-    page.get_by_role("banner").get_by_role("link", name="Sesiones comunitarias").click()
+    _header_link(page, "Sesiones comunitarias")
     page.get_by_label("Vecindario").select_option(label="Roxbury")
     page.get_by_role("button", name="Mostrar sesiones").click()
     sessions = page.locator(".engagement-sessions > li")
@@ -72,7 +79,7 @@ def test_resident_registers_in_spanish_and_sends_feedback_anonymously(new_page, 
     assert page.locator(".engagement-code").inner_text() == registration.code
     journey.check("registration from the email link")
 
-    page.get_by_role("banner").get_by_role("link", name="Dé su opinión").click()
+    _header_link(page, "Dé su opinión")
     page.get_by_label("Su opinión").fill(FEEDBACK_ES)
     assert page.get_by_label("Idioma en que escribió").locator("option:checked").inner_text() == "Español"
     page.get_by_label(re.compile("^Su vecindario")).select_option(label="Roxbury")
@@ -88,6 +95,13 @@ def test_resident_registers_in_spanish_and_sends_feedback_anonymously(new_page, 
         False, "", "", "")
 
 
+def _open_menu(page) -> None:
+    """On a phone the header's links and language switch are behind "Menu": tab to it and press Enter."""
+    tab_to(page, re.compile(r"^(menu|menú)$", re.IGNORECASE))
+    page.keyboard.press("Enter")
+    page.locator("nav.usa-nav.is-visible").wait_for()
+
+
 def test_resident_journey_with_the_keyboard_only(new_page, demo):
     """Tab, Shift+Tab, Enter and Space to move and act; typing into fields, and arrow keys inside a closed
     <select>, which is how a keyboard chooses an option."""
@@ -97,6 +111,7 @@ def test_resident_journey_with_the_keyboard_only(new_page, demo):
     keyboard = page.keyboard
 
     tab_to(page, "Skip to main content")
+    _open_menu(page)
     tab_to(page, "Language")
     keyboard.type("Esp")  # type-ahead picks "Español" in the closed list
     assert page.get_by_label("Language").input_value() == "es"
@@ -107,6 +122,7 @@ def test_resident_journey_with_the_keyboard_only(new_page, demo):
     assert page.locator("html").get_attribute("lang") == "es"
     journey.check("home in Spanish")
 
+    _open_menu(page)
     tab_to(page, "Sesiones comunitarias")
     keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/sessions/$"))
@@ -136,6 +152,7 @@ def test_resident_journey_with_the_keyboard_only(new_page, demo):
         "registered", ROXBURY_ES, "")
     journey.check("confirmation")
 
+    _open_menu(page)
     tab_to(page, "Dé su opinión")
     keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/feedback/$"))

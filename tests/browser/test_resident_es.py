@@ -26,9 +26,16 @@ from django.utils.translation.template import templatize
 from apps.core.models import Language
 from apps.engagement import selectors, services
 from apps.engagement.models import CommunitySession, FeedbackItem, Registration
-from tests.browser.helpers import Journey, assert_accessible
+from tests.browser.helpers import Journey, assert_accessible, reveal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _header_link(page, name, *, exact: bool = True) -> None:
+    """Follow a link of the header's navigation in any language (helpers.follow_nav finds the navigation by its
+    English name, "Main"): on a phone, open "Menu" first."""
+    link = page.locator("nav.usa-nav").get_by_role("link", name=name, exact=exact, include_hidden=True)
+    reveal(link).click()
 
 PHONE_ES = {"width": 390, "height": 844, "locale": "es-ES"}
 ROXBURY_ES = "Taller de diseño comunitario: el equipo de respuesta"
@@ -56,7 +63,9 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
     assert page.locator("html").get_attribute("lang") == "es"
     # One navigation for a signed-out resident: the header's, not a second row of the same links.
     assert page.locator(".engagement-public-nav").count() == 0
-    assert page.get_by_role("navigation").count() == 1 + page.locator("nav.pagination").count()
+    # (On a phone the header's navigation is behind "Menu"; the page itself adds no navigation but the pages'.)
+    assert page.locator("header nav.usa-nav").count() == 1
+    assert page.get_by_role("main").get_by_role("navigation").count() == page.locator("nav.usa-pagination").count()
 
     cards = page.locator(".engagement-sessions > li")
     sessions = list(selectors.public_session_list())
@@ -92,8 +101,8 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
     roxbury = CommunitySession.objects.get(title_es=ROXBURY_ES)
     day = timezone.localtime(roxbury.starts_at).date()
     page.goto("/sessions/")
-    page.get_by_label(_es("From")).fill(day.isoformat())
-    page.get_by_label(_es("To")).fill(day.isoformat())
+    page.get_by_label(_es("From")).fill(day.strftime("%m/%d/%Y"))  # the USWDS date picker's format, in Spanish too
+    page.get_by_label(_es("To")).fill(day.strftime("%m/%d/%Y"))
     page.get_by_role("button", name="Mostrar sesiones").click()
     assert page.locator(".engagement-sessions h2").all_inner_texts() == [ROXBURY_ES]
     journey.check("sessions on one day")
@@ -127,7 +136,7 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
     assert page.locator(".engagement-code").inner_text() == registration.code
     journey.check("confirmation")
 
-    page.get_by_role("banner").get_by_role("link", name="Dé su opinión").click()
+    _header_link(page, "Dé su opinión")  # behind "Menu" on a phone
     choice = page.get_by_label(re.compile("^Sobre una sesión"))
     titles = choice.locator("option").all_inner_texts()[1:]
     assert titles and set(titles) <= set(CommunitySession.objects.values_list("title_es", flat=True))

@@ -207,10 +207,10 @@ def test_page_shows_a_labelled_checkbox_per_item_and_select_all(client, departme
     body = client.get(PAGE).content.decode()
     for item in items:
         assert f'<input type="checkbox" name="ids" value="{item.pk}" id="select-{item.pk}">' in body
-        assert f'<label for="select-{item.pk}" class="visually-hidden">Select feedback #{item.pk}</label>' in body
+        assert f'<label for="select-{item.pk}" class="usa-sr-only">Select feedback #{item.pk}</label>' in body
         assert f'<input type="hidden" name="shown" value="{item.pk}">' in body
     assert '<label for="id_all_on_page">Select all on this page</label>' in body
-    assert "<legend>Moderate the selected feedback</legend>" in body
+    assert '<legend class="usa-legend usa-legend--large">Moderate the selected feedback</legend>' in body
 
 
 def test_page_approves_ticked_items_and_summarises_with_the_skipped_crisis(client, department, moderator):
@@ -253,7 +253,7 @@ def test_page_errors_are_tied_to_their_fields_and_nothing_changes(client, depart
     body = response.content.decode()
     assert response.context["bulk_form"].errors == {"reason": ["Choose the reason for rejecting it."]}
     assert 'aria-describedby="id_reason_help id_reason_error" aria-invalid="true"' in body
-    assert '<p class="error" id="id_reason_error">Choose the reason for rejecting it.</p>' in body
+    assert '<span class="usa-error-message" id="id_reason_error">Choose the reason for rejecting it.</span>' in body
     # The ticked item stays ticked for the second try.
     assert f'value="{items[0].pk}" id="select-{items[0].pk}" checked' in body
     assert _statuses(items) == [("pending", "")]
@@ -261,7 +261,7 @@ def test_page_errors_are_tied_to_their_fields_and_nothing_changes(client, depart
     response = client.post(PAGE, {"decision": "approve"})
     assert response.context["bulk_form"].errors == {
         "ids": ["Tick the items to moderate, or select all on this page."]}
-    assert '<p class="error" id="id_ids_error">' in response.content.decode()
+    assert '<span class="usa-error-message" id="id_ids_error">' in response.content.decode()
 
     response = client.post(PAGE, {"ids": [items[0].pk, *range(10**6, 10**6 + 100)], "decision": "approve"})
     assert response.context["bulk_form"].errors == {

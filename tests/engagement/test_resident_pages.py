@@ -203,10 +203,11 @@ def test_each_card_has_a_register_button(client):
     full_one = SessionFactory(title_en="Full one", capacity=1)
     RegistrationFactory(session=full_one)
     body = client.get("/sessions/").content.decode()
-    assert (f'<a class="button" href="/sessions/{open_one.pk}/register/">Register'
-            '<span class="visually-hidden">: Open one</span></a>') in body
-    assert (f'<a class="button" href="/sessions/{full_one.pk}/register/">Join the waitlist'
-            '<span class="visually-hidden">: Full one</span></a>') in body
+    assert (f'<a class="usa-button engagement-register-button" href="/sessions/{open_one.pk}/register/">Register'
+            '<span class="usa-sr-only">: Open one</span></a>') in body
+    assert (f'<a class="usa-button engagement-register-button" href="/sessions/{full_one.pk}/register/">'
+            'Join the waitlist'
+            '<span class="usa-sr-only">: Full one</span></a>') in body
 
 
 def test_register_button_comes_right_after_the_key_facts(client):
@@ -221,7 +222,10 @@ def test_register_button_comes_right_after_the_key_facts(client):
 def test_signed_out_resident_gets_no_duplicate_navigation(client):
     body = client.get("/sessions/").content.decode()
     assert "engagement-public-nav" not in body
-    assert body.count('href="/feedback/"') == 1  # the header's main navigation
+    # The header's main navigation (and its copy for browsers without JavaScript), nothing in the page.
+    header, _, rest = body.partition("<noscript>")
+    assert header.count('href="/feedback/"') == 1
+    assert rest.partition("</noscript>")[2].count('href="/feedback/"') == 0
 
 
 def test_map_link_opens_the_address_on_openstreetmap(client):

@@ -109,7 +109,7 @@ def test_a_bad_filter_value_is_shown_on_its_field_and_narrows_nothing(client, mo
     assert len(response.context["page"]) == 4
     body = response.content.decode()
     assert 'aria-describedby="id_received_from_error"' in body
-    assert '<p class="error" id="id_received_from_error">Enter a valid date.</p>' in body
+    assert '<span class="usa-error-message" id="id_received_from_error">Enter a valid date.</span>' in body
 
 
 def test_another_departments_session_is_not_a_choice(client, moderator, world):
@@ -133,12 +133,12 @@ def test_queue_layout_filters_table_then_bulk_bar(client, moderator, world):
     client.force_login(moderator)
     body = client.get(QUEUE).content.decode()
     assert body.index('aria-label="Filter the feedback queue"') < body.index("<table") < body.index(
-        "<legend>Moderate the selected feedback</legend>")
+        '<legend class="usa-legend usa-legend--large">Moderate the selected feedback</legend>')
     assert 'role="region" tabindex="0" aria-label="Feedback queue"' in body
     assert "<caption>Feedback queue" in body
     for field in ("id_q", "id_status", "id_language", "id_session", "id_theme", "id_received_from",
                   "id_received_to", "id_flagged"):
-        assert f'<label for="{field}">' in body
+        assert f'<label class="usa-label" for="{field}">' in body
 
 
 def test_filters_travel_to_the_pages_and_the_items_and_back_after_a_bulk_action(client, moderator, world):
@@ -246,7 +246,7 @@ def test_errors_are_tied_to_their_fields_and_nothing_is_saved(client, moderator,
     assert response.status_code == 200
     body = response.content.decode()
     assert 'aria-describedby="id_reason_error"' in body
-    assert '<p class="error" id="id_reason_error">Choose the reason for rejecting it.</p>' in body
+    assert '<span class="usa-error-message" id="id_reason_error">Choose the reason for rejecting it.</span>' in body
     a.refresh_from_db()
     assert (a.status, [t.pk for t in a.themes.all()]) == ("pending", [world["child"].pk])
 
@@ -378,7 +378,8 @@ def test_preview_shows_the_decision_as_residents_will_in_both_languages(client, 
     response = client.get(f"/staff/engagement/decisions/{decision.pk}/publish/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<h3>Night coverage</h3>" in body and "<h3>Cobertura nocturna</h3>" in body
+    assert ('<h3 class="usa-summary-box__heading">Night coverage</h3>' in body
+            and '<h3 class="usa-summary-box__heading">Cobertura nocturna</h3>' in body)
     assert "Themes: Hours" in body and "Horario" in body
     assert "617-555-0100" not in body  # masked, as on the public page
     assert '<input type="hidden" name="confirm" value="yes">' in body

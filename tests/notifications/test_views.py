@@ -32,7 +32,7 @@ def test_inbox_lists_own_messages_and_the_unread_count(client):
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "Org a" in page and "Org b" in page
     assert "Org c" not in page
-    assert '<span class="badge">2<span class="visually-hidden"> unread</span></span>' in page
+    assert '<span class="usa-tag usa-tag--big site-count">2<span class="usa-sr-only"> unread</span></span>' in page
 
 
 def test_marking_read_follows_the_link_and_clears_the_count(client):
@@ -45,7 +45,7 @@ def test_marking_read_follows_the_link_and_clears_the_count(client):
     assert response["Location"] == "/organizations/"
     n.refresh_from_db()
     assert n.read_at is not None
-    assert 'class="badge"' not in client.get(reverse("notifications:inbox")).content.decode()
+    assert "site-count" not in client.get(reverse("notifications:inbox")).content.decode()
 
 
 def test_someone_elses_notification_is_404(client):
@@ -169,7 +169,7 @@ def test_inbox_shows_one_line_of_each_message_and_the_whole_of_it_on_demand(clie
     assert "http://127.0.0.1:8000/invitations/accept/abc/" in body and "\n--" in body
     client.force_login(user)
     page = client.get(reverse("notifications:inbox")).content.decode()
-    summary = page.split('<p class="inbox-summary">')[1].split("</p>")[0]
+    summary = page.split('<p class="usa-collection__description inbox-summary">')[1].split("</p>")[0]
     assert len(summary) <= 160 and summary.endswith("…")
     assert "http" not in summary
     whole = page.split('<details class="inbox-full">')[1].split("</details>")[0]
