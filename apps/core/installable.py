@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from .decorators import public_page
 
-THEME_COLOR = "#0b4f8a"  # --brand in static/css/app.css
+THEME_COLOR = "#1a4480"  # --brand-dark in static/css/app.css (USWDS primary-dark)
 
 
 @public_page
@@ -51,7 +51,8 @@ def manifest(request):
 def service_worker(request):
     """Served from the site's root so that its scope is the whole site; browsers check it for updates on
     every visit (no-cache), and a new version replaces the old cache."""
-    precache = [reverse("offline"), static("css/app.css"), static("favicon.svg")]
+    precache = [reverse("offline"), static("vendor/uswds/css/uswds.min.css"), static("css/app.css"),
+                static("favicon.svg")]
     return render(request, "core/sw.js", {"precache": precache, "offline_url": reverse("offline")},
                   content_type="text/javascript; charset=utf-8")
 

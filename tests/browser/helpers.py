@@ -163,7 +163,7 @@ def reveal(locator):
 def follow_nav(page, name: str | re.Pattern, *, exact: bool = True) -> None:
     """Follow a link of the main navigation: open the menu and group it is in, then click it. A group the
     user sees one entry of is a plain link, so the journey does not need to know which it is."""
-    nav = page.get_by_role("navigation", name="Main", include_hidden=True)
+    nav = page.locator("nav.usa-nav")  # by its class: its name is "Main" only in English
     link = nav.get_by_role("link", name=name, exact=exact if isinstance(name, str) else None, include_hidden=True)
     reveal(link).click()
 

@@ -11,8 +11,8 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 # The header's sections: from the USWDS primary list to the account menu, its last item.
-NAV_LINK = re.compile(r'<ul class="usa-nav__primary usa-accordion">(.*?)<li class="usa-nav__primary-item site-(?:account|language)">',
-                      re.S)
+NAV_LINK = re.compile(r'<ul class="usa-nav__primary usa-accordion">(.*?)'
+                      r'<li class="usa-nav__primary-item site-(?:account|language)">', re.S)
 ACCOUNT_MENU = re.compile(r'<ul id="nav-account" class="usa-nav__submenu site-account__menu" hidden>(.*?)</ul>', re.S)
 HREF = re.compile(r'<a href="([^"]+)"')
 
@@ -141,7 +141,9 @@ def test_header_renders_groups_as_uswds_accordions_and_the_account_menu_with_sig
 
 def test_a_visitor_sees_the_residents_links_and_the_language_switch(client):
     page = client.get("/sessions/").content.decode()
-    assert '<a href="/sessions/" class="usa-nav-link usa-current" aria-current="page"><span>Community sessions</span></a>' in page
+    current = ('<a href="/sessions/" class="usa-nav-link usa-current" aria-current="page">'
+               "<span>Community sessions</span></a>")
+    assert current in page
     assert '<a href="/accounts/login/" class="usa-nav-link"><span>Staff sign in</span></a>' in page
     assert 'id="language-select"' in page
     assert 'id="nav-account"' not in page
