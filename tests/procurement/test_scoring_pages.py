@@ -5,7 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from apps.core.errors import ApplicationError
 from apps.core.models import AuditEvent
+from apps.procurement import services
 from apps.procurement.models import Score, ScoreSheet
 
 from .conftest import attest
@@ -59,6 +61,25 @@ def test_save_keeps_partial_work_as_a_draft(in_evaluation, two_submitted, evalua
     page = client.get(response["Location"]).content.decode()
     assert "1 of 2 scored" in page
     assert "Clear plan." in page
+
+
+def test_emptying_a_drafted_criterion_takes_its_draft_back(in_evaluation, two_submitted, evaluator):
+    first = two_submitted[0]
+    one, two = _criteria(in_evaluation)
+    client = _client(evaluator)
+    _post(client, first, "save", {one: ("advantageous", "Clear plan."), two: ("not_advantageous", "Thin.")})
+    response = _post(client, first, "save", {one: ("advantageous", "Clear plan."), two: ("", "")})
+    assert response.status_code == 302
+    sheet = ScoreSheet.objects.get(proposal=first, assignment__evaluator=evaluator)
+    assert list(sheet.scores.values_list("criterion_id", flat=True)) == [one.pk]
+    cleared = AuditEvent.objects.get(action="procurement.score.cleared", actor=evaluator)
+    assert cleared.before == {"criterion": two.pk, "points": None, "rating": "not_advantageous"}
+    assert "1 of 2 scored" in client.get(response["Location"]).content.decode()
+    # Once submitted, nothing is taken back.
+    _post(client, first, "submit", {one: ("advantageous", "Clear plan."), two: ("not_advantageous", "Fine.")})
+    with pytest.raises(ApplicationError):
+        services.score_clear(proposal=first, criterion=two, by=evaluator)
+    assert sheet.scores.count() == 2
 
 
 def test_submit_complete_records_every_score_and_submits(in_evaluation, two_submitted, evaluator):

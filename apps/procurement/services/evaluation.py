@@ -185,8 +185,9 @@ def _check_value(solicitation: Solicitation, criterion: Criterion, points, ratin
     return None, rating
 
 
-def score_save(*, proposal: Proposal, criterion: Criterion, by: User, rationale: str, points: int | None = None,
-               rating: str = "") -> Score:
+def _scorer_assignment(*, proposal: Proposal, criterion: Criterion, by: User):
+    """Who may touch a score of this proposal on this criterion: a committee member who attested and is not
+    recused, on one of the solicitation's comparative criteria."""
     solicitation = proposal.solicitation
     assignment = assignment_for(by, solicitation)
     if assignment is None:
@@ -197,22 +198,50 @@ def score_save(*, proposal: Proposal, criterion: Criterion, by: User, rationale:
         raise ApplicationError(_("You are recused from this proposal."), code="recused")
     if criterion.solicitation_id != solicitation.pk or criterion.kind != Criterion.Kind.COMPARATIVE:
         raise ApplicationError(_("Choose a comparative criterion of this solicitation."), field="criterion")
+    return assignment
+
+
+def _open_sheet(*, proposal: Proposal, assignment, by: User) -> tuple[Solicitation, ScoreSheet]:
+    """Inside a transaction: the solicitation locked and still in evaluation, and the evaluator's sheet for
+    the proposal, locked and not yet submitted."""
+    solicitation = lock_solicitation(proposal.solicitation)
+    if solicitation.status != S.EVALUATION:
+        raise ApplicationError(_("Individual scores are locked: scoring happens only during evaluation."),
+                               code="locked")
+    require(can_evaluate_proposal(by, proposal), _("You may not score this proposal."))
+    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment, proposal=proposal)
+    if sheet.submitted_at is not None:
+        raise ApplicationError(_("You have submitted your scores for this proposal."), code="locked")
+    return solicitation, sheet
+
+
+def score_save(*, proposal: Proposal, criterion: Criterion, by: User, rationale: str, points: int | None = None,
+               rating: str = "") -> Score:
+    assignment = _scorer_assignment(proposal=proposal, criterion=criterion, by=by)
     rationale = require_text(rationale, field="rationale", message=_("A written rationale is required."))
     with transaction.atomic():
-        solicitation = lock_solicitation(solicitation)
-        if solicitation.status != S.EVALUATION:
-            raise ApplicationError(_("Individual scores are locked: scoring happens only during evaluation."),
-                                   code="locked")
-        require(can_evaluate_proposal(by, proposal), _("You may not score this proposal."))
+        solicitation, sheet = _open_sheet(proposal=proposal, assignment=assignment, by=by)
         points, rating = _check_value(solicitation, criterion, points, rating)
-        sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment, proposal=proposal)
-        if sheet.submitted_at is not None:
-            raise ApplicationError(_("You have submitted your scores for this proposal."), code="locked")
         score, _created = Score.objects.update_or_create(
             sheet=sheet, criterion=criterion, defaults={"points": points, "rating": rating, "rationale": rationale})
         audit(actor=by, action="procurement.score.saved", target=proposal,
               after={"criterion": criterion.pk, "points": points, "rating": rating})
     return score
+
+
+def score_clear(*, proposal: Proposal, criterion: Criterion, by: User) -> bool:
+    """Take back a draft score (its rating or points and rationale) while the sheet is not submitted, under the
+    same rules as saving one. Returns whether there was a score to clear."""
+    assignment = _scorer_assignment(proposal=proposal, criterion=criterion, by=by)
+    with transaction.atomic():
+        _solicitation, sheet = _open_sheet(proposal=proposal, assignment=assignment, by=by)
+        score = Score.objects.filter(sheet=sheet, criterion=criterion).first()
+        if score is None:
+            return False
+        before = {"criterion": criterion.pk, "points": score.points, "rating": score.rating}
+        score.delete()
+        audit(actor=by, action="procurement.score.cleared", target=proposal, before=before)
+    return True
 
 
 def scoresheet_submit(*, proposal: Proposal, by: User) -> ScoreSheet:
@@ -238,13 +267,17 @@ def scoresheet_submit(*, proposal: Proposal, by: User) -> ScoreSheet:
 
 def scoresheet_save(*, proposal: Proposal, by: User, entries: dict[Criterion, dict],
                     submit: bool = False) -> ScoreSheet | None:
-    """Save several criteria's scores of one sheet at once, and submit it if asked: every score goes
-    through score_save and the submission through scoresheet_submit, in one transaction, so either
+    """Save several criteria's scores of one sheet at once (an entry {"clear": True} takes a draft score
+    back), and submit it if asked: every score goes through score_save or score_clear and the submission
+    through scoresheet_submit, in one transaction, so either
     all of it is recorded or none (the rules stay in those two functions). An ApplicationError from a
     score carries `criterion` so the page can mark that criterion's field."""
     with transaction.atomic():
         for criterion, value in entries.items():
             try:
+                if value.get("clear"):
+                    score_clear(proposal=proposal, criterion=criterion, by=by)
+                    continue
                 score_save(proposal=proposal, criterion=criterion, by=by, rationale=value.get("rationale", ""),
                            points=value.get("points"), rating=value.get("rating") or "")
             except ApplicationError as error:

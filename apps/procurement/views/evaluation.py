@@ -131,9 +131,13 @@ def evaluation_proposal(request, pk: int):
     submit = request.POST.get("action") == "submit"
     criteria = list(solicitation.criteria.filter(kind=Criterion.Kind.COMPARATIVE))
     forms = _score_forms(solicitation, criteria, {}, request.POST)
+    sheet = selectors.evaluator_sheet(user=request.user, proposal=proposal)
+    stored = set(sheet.scores.values_list("criterion_id", flat=True)) if sheet else set()
     entries, invalid = {}, []
     for form in forms:
         if not submit and form.is_blank():
+            if form.criterion.pk in stored:  # emptied on purpose: the draft score is taken back
+                entries[form.criterion] = {"clear": True}
             continue
         if form.is_valid():
             entries[form.criterion] = form.cleaned_data
