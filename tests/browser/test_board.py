@@ -73,10 +73,11 @@ def test_a_coordinator_assigns_an_open_place_from_the_board(new_page, crew):
     journey.check("candidates beside the board")
 
     riley.get_by_role("button", name="Assign Riley Santos").click()
-    assert page.get_by_text("Riley Santos is on the shift as Team lead.").is_visible()
+    # htmx: the panel says so and the board's changed cells are swapped in place, no reload.
+    page.get_by_text("Riley Santos is on the shift as Team lead.").wait_for()
     assignment = Assignment.objects.get(responder=crew["Riley"])
     assert (assignment.position.role, assignment.shift.team.name) == (PositionRole.LEAD, "Dorchester day team")
-    # Back on next week's board, with Riley's Monday cell filled.
+    # Still on next week's board, with Riley's Monday cell filled.
     row = page.get_by_role("row", name=re.compile("^Riley Santos"))
     monday_cell = row.get_by_role("cell").nth(0)
     assert "Dorchester day team" in monday_cell.inner_text() and "Team lead" in monday_cell.inner_text()
@@ -107,7 +108,7 @@ def test_a_coordinator_assigns_from_the_board_on_a_phone(new_page, crew):
     assert avery.get_by_text("✓ Eligible").is_visible()
     journey.check("candidates at 390 px")
     avery.get_by_role("button", name="Assign Avery Chen").click()
-    assert phone.get_by_text("Avery Chen is on the shift as Community responder.").is_visible()
+    phone.get_by_text("Avery Chen is on the shift as Community responder.").wait_for()
     row = phone.get_by_role("row", name=re.compile("^Avery Chen"))
     assert "Roxbury evening team" in row.get_by_role("cell").nth(1).inner_text()
     journey.check("assigned at 390 px")

@@ -184,6 +184,32 @@ def test_no_javascript_the_candidates_are_a_page_and_assigning_returns_to_the_bo
     assert [p["role"] for p in board.context["board"].shift_row[2][0]["places"]] == ["Community responder"]
 
 
+def test_assigning_from_the_panel_swaps_the_two_cells_it_changed(client, team, coordinator, lead, responder):
+    shift = make_shift(team=team, starts_at=WED)
+    pos = position(shift, PositionRole.LEAD)
+    back = f"{BOARD}?team={team.pk}&week=2026-03-02"
+    client.force_login(coordinator)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    panel = client.get(_candidates(pos), {"next": back}, **htmx).content.decode()
+    assert "<html" not in panel
+    assert f'hx-post="{_candidates(pos)}" hx-target="#board-panel"' in panel
+    response = client.post(_candidates(pos), {"responder": lead.pk, "next": back}, **htmx)
+    assert response.status_code == 200  # no redirect: the board stays where it is
+    html = response.content.decode()
+    assert "Lee Lead is on the shift as Team lead." in html
+    assert "Every place of this position is taken." in html  # the panel again: the lead position is full
+    # Wednesday's cell of the first row and of the lead's row, as out-of-band swaps; nothing else.
+    assert html.count('hx-swap-oob="true"') == 3
+    assert '<p id="bd-counts" hx-swap-oob="true">1 shift · 1 open place to fill' in html
+    assert '<template><td hx-swap-oob="true" id="bd-s-2">' in html
+    assert f'<template><td hx-swap-oob="true" id="bd-p-{lead.pk}-2"><a class="bd-entry' in html
+    assert f'id="bd-p-{responder.pk}-2"' not in html
+    # The same ids are the board's own, so the swap lands on them.
+    board = _board(client, team=team.pk).content.decode()
+    assert 'id="bd-s-2"' in board and f'id="bd-p-{lead.pk}-2"' in board
+    assert "Lee Lead is on the shift" not in board  # said once, in the panel, not again on the next page
+
+
 def test_assigning_someone_the_engine_refuses_shows_its_reason(client, team, coordinator, responder):
     pos = position(make_shift(team=team, starts_at=WED), PositionRole.LEAD)
     client.force_login(coordinator)

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -68,33 +69,55 @@ def board_params(query: BoardQuery, *, week=None) -> str:
     return urlencode(pairs)
 
 
+def _shift_cell(n: int, day: list[dict], next_param: str) -> str:
+    """One day of the board's first row: its shifts and their open places. An open place still to come is a
+    link to its candidates: htmx loads them into the panel, and without JavaScript the link opens them as a
+    page. The cell's id lets an assignment made in the panel replace it alone."""
+    full, parts = escape(_("full")), [f'<td id="bd-s-{n}">']
+    for s in day:
+        classes = "bd-shift" + " bd-draft" * s["draft"] + " bd-cancelled" * s["cancelled"]
+        parts.append(f'<div class="{classes}"><a href="{escape(s["url"])}">{escape(s["team"])} '
+                     f'{escape(s["time"])}</a>')
+        if s["marker"]:
+            parts.append(f' <span class="usa-tag bd-marker">{escape(s["marker"])}</span>')
+        if s["full"]:
+            parts.append(f' <span class="bd-full">✓ {full}</span>')
+        for p in s["places"]:
+            text = f'{escape(p["role"])}: {escape(p["text"])}'
+            if p["actionable"]:
+                url = escape(p["url"] + next_param)
+                parts.append(f'<a class="bd-open" href="{url}" hx-get="{url}" hx-target="#board-panel" '
+                             f'hx-swap="innerHTML"><span aria-hidden="true">+ </span>{text}'
+                             f'<span class="usa-sr-only">, {escape(p["where"])}</span></a>')
+            else:
+                parts.append(f'<span class="bd-unfilled">{text}</span>')
+        parts.append("</div>")
+    parts.append("</td>")
+    return "".join(parts)
+
+
 def _shift_cells(grid, next_param: str) -> SafeString:
-    """The board's first row as HTML, each day's shifts and their open places (see `_person_rows`). An
-    open place still to come is a link to its candidates: htmx loads them into the panel, and without
-    JavaScript the link opens them as a page."""
-    full, parts = escape(_("full")), []
-    for day in grid.shift_row:
-        parts.append("<td>")
-        for s in day:
-            classes = "bd-shift" + " bd-draft" * s["draft"] + " bd-cancelled" * s["cancelled"]
-            parts.append(f'<div class="{classes}"><a href="{escape(s["url"])}">{escape(s["team"])} '
-                         f'{escape(s["time"])}</a>')
-            if s["marker"]:
-                parts.append(f' <span class="usa-tag bd-marker">{escape(s["marker"])}</span>')
-            if s["full"]:
-                parts.append(f' <span class="bd-full">✓ {full}</span>')
-            for p in s["places"]:
-                text = f'{escape(p["role"])}: {escape(p["text"])}'
-                if p["actionable"]:
-                    url = escape(p["url"] + next_param)
-                    parts.append(f'<a class="bd-open" href="{url}" hx-get="{url}" hx-target="#board-panel" '
-                                 f'hx-swap="innerHTML"><span aria-hidden="true">+ </span>{text}'
-                                 f'<span class="usa-sr-only">, {escape(p["where"])}</span></a>')
-                else:
-                    parts.append(f'<span class="bd-unfilled">{text}</span>')
-            parts.append("</div>")
-        parts.append("</td>")
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+    """The board's first row as HTML (see `_person_rows`)."""
+    return mark_safe("".join(_shift_cell(n, day, next_param)  # noqa: S308 - every value is escaped
+                             for n, day in enumerate(grid.shift_row)))
+
+
+def _person_cell(pk: int, n: int, cell: list[dict]) -> str:
+    """One responder's shifts on one day; the id lets an assignment made in the panel replace it alone."""
+    parts = [f'<td id="bd-p-{pk}-{n}">']
+    for e in cell:
+        parts.append(
+            f'<a class="bd-entry{" bd-draft" if e["draft"] else ""}" href="{escape(e["url"])}">'
+            f'<span class="bd-team">{escape(e["team"])}</span> <span class="bd-time">{escape(e["time"])}</span>'
+            f' <span class="bd-role">{escape(e["role"])}</span>')
+        if e["marker"]:
+            parts.append(f' <span class="usa-tag bd-marker">{escape(e["marker"])}</span>')
+        if e["override"]:
+            parts.append(f' <span class="usa-tag bd-override" title="{escape(e["override_reason"])}">'
+                         f'⚠ {escape(e["override"])}</span>')
+        parts.append("</a>")
+    parts.append("</td>")
+    return "".join(parts)
 
 
 def _person_rows(grid) -> list[SafeString]:
@@ -103,24 +126,31 @@ def _person_rows(grid) -> list[SafeString]:
     Every text is escaped; the markup is the template's (board.html has the shift row beside it)."""
     rows = []
     for person, cells in grid.rows:
-        parts = [f'<tr><th scope="row" class="bd-name">{escape(person)}</th>']
-        for cell in cells:
-            parts.append("<td>")
-            for e in cell:
-                parts.append(
-                    f'<a class="bd-entry{" bd-draft" if e["draft"] else ""}" href="{escape(e["url"])}">'
-                    f'<span class="bd-team">{escape(e["team"])}</span> <span class="bd-time">{escape(e["time"])}</span>'
-                    f' <span class="bd-role">{escape(e["role"])}</span>')
-                if e["marker"]:
-                    parts.append(f' <span class="usa-tag bd-marker">{escape(e["marker"])}</span>')
-                if e["override"]:
-                    parts.append(f' <span class="usa-tag bd-override" title="{escape(e["override_reason"])}">'
-                                 f'⚠ {escape(e["override"])}</span>')
-                parts.append("</a>")
-            parts.append("</td>")
-        parts.append("</tr>")
-        rows.append(mark_safe("".join(parts)))  # noqa: S308 - every value above is escaped
+        row = "".join(_person_cell(person.pk, n, cell) for n, cell in enumerate(cells))
+        rows.append(mark_safe(  # noqa: S308 - every value above is escaped
+            f'<tr><th scope="row" class="bd-name">{escape(person)}</th>{row}</tr>'))
     return rows
+
+
+def _changed_cells(user, back_to: str, shift, responder_pk: int) -> str:
+    """After an assignment made from the board's panel: the two cells it changed (the shift's day in the
+    first row, the responder's on that day) and the counts above the board, as htmx out-of-band swaps, so
+    the board is not reloaded. The board is read again for the address the panel came from; a cell that
+    address does not show is skipped."""
+    query_string = back_to.partition("?")[2]
+    query, _teams = _board_query(user, QueryDict(query_string))
+    day = timezone.localdate(shift.starts_at)
+    if not query.teams or day not in query.days:
+        return ""
+    n = query.days.index(day)
+    grid = board_grid(user=user, query=query)
+    here = reverse("scheduling:board") + "?" + board_params(query)
+    swaps = [_shift_cell(n, grid.shift_row[n], "?" + urlencode({"next": here}))]
+    swaps += [_person_cell(person.pk, n, cells[n]) for person, cells in grid.rows if person.pk == responder_pk]
+    # <template> carries table cells through htmx's parser (a bare <td> outside a table would be dropped).
+    oob = '<td hx-swap-oob="true" '
+    counts = render_to_string("scheduling/_board_counts.html", {"board": grid, "oob": True})
+    return counts + "".join("<template>" + cell.replace("<td ", oob, 1) + "</template>" for cell in swaps)
 
 
 @login_required
@@ -187,10 +217,26 @@ def position_candidates(request, pk: int):
             except ApplicationError as error:
                 apply_error(form, error)
             else:
-                messages.success(request, _("%(name)s is on the shift as %(role)s.")
-                                 % {"name": data["responder"], "role": position.get_role_display()})
-                return redirect(back_to)
+                done = _("%(name)s is on the shift as %(role)s.") % {
+                    "name": data["responder"], "role": position.get_role_display()}
+                if request.headers.get("HX-Request") != "true":
+                    messages.success(request, done)
+                    return redirect(back_to)
+                # From the board's panel: the panel again (the next place of the position, or "full"), and
+                # the two cells the assignment changed, swapped in place.
+                position = selectors.position_list(user=request.user).get(pk=position.pk)  # its new count
+                panel = _candidates_page(request, position, shift, back_to, responders, partial=True,
+                                         assigned=done)
+                panel.content += _changed_cells(request.user, back_to, shift, data["responder"].pk).encode()
+                return panel
         failed_for, status = request.POST.get("responder"), 400
+    partial = request.headers.get("HX-Request") == "true"
+    return _candidates_page(request, position, shift, back_to, responders, partial=partial, form=form,
+                            failed_for=failed_for, status=status)
+
+
+def _candidates_page(request, position, shift, back_to, responders, *, partial: bool, form=None,
+                     failed_for=None, status: int = 200, assigned: str = ""):
     closed = shift.status == Shift.Status.CANCELLED or shift.starts_at <= timezone.now()
     full = position.filled >= position.count
     on_it = list(Assignment.objects.filter(position=position, status__in=Assignment.ACTIVE)
@@ -199,11 +245,10 @@ def position_candidates(request, pk: int):
     if not closed and not full:
         people = list(responders)
         rows = _candidate_rows(people, eligibility_batch(users=people, position=position))
-    partial = request.headers.get("HX-Request") == "true" and request.method == "GET"
     return render(request, "scheduling/_candidates.html" if partial else "scheduling/position_candidates.html", {
         "position": position, "shift": shift, "closed": closed, "full": full, "on_it": on_it,
         "eligible": rows[0], "override": rows[1], "refused": rows[2], "next": back_to, "form": form,
-        "failed_for": failed_for, "partial": partial,
+        "failed_for": failed_for, "partial": partial, "assigned": assigned,
         "open": max(position.count - position.filled, 0)}, status=status)
 
 
