@@ -35,7 +35,10 @@ def axe_violations(page) -> list[dict]:
 
 
 def assert_accessible(page, label: str = "") -> None:
-    """Zero serious or critical WCAG 2.2 AA violations on the page as it stands."""
+    """Zero serious or critical WCAG 2.2 AA violations on the page as it stands, once its transitions have run
+    (a USWDS dialog fades in: mid-fade its button's colours are not yet the ones a person reads)."""
+    page.evaluate("""() => Promise.all(document.getAnimations()
+        .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity).map((a) => a.finished))""")
     violations = axe_violations(page)
     path = urlparse(page.url).path
     CHECKED.setdefault(f"{label or path} ({page.viewport_size['width']}px)", []).extend(

@@ -33,7 +33,8 @@ def test_offline_a_page_opens_as_the_offline_page_and_nothing_personal_is_cached
         }
         return urls.sort();
     }""")
-    assert cached == ["/offline/", "/static/css/app.css", "/static/favicon.svg"]
+    assert cached == ["/offline/", "/static/css/app.css", "/static/favicon.svg",
+                      "/static/vendor/uswds/css/uswds.min.css"]
 
     page.context.set_offline(False)
     page.goto("/")

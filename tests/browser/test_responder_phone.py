@@ -38,7 +38,7 @@ def test_responder_sees_the_next_shift_first_and_drops_one_through_a_confirmatio
     page = new_page(width=390, height=844)
     journey = Journey("responder-phone", page)
     sign_in(page, email=riley.email, password=DEFAULT_PASSWORD)
-    card = page.locator(".card").first
+    card = page.locator(".usa-card").first
     assert card.get_by_role("heading").inner_text() == "My next shift"
     assert "Check-in opens" in card.inner_text()
     journey.check("dashboard")

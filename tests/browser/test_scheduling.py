@@ -53,7 +53,7 @@ def test_publish_assign_take_an_open_shift_and_be_told_why_not(new_page, next_we
     assert modal.get_by_text("Publishing cannot be undone").is_visible()
     journey.check("publish confirmation")
     modal.get_by_role("button", name="Publish", exact=True).click()
-    assert page.get_by_text("7 shifts published.").is_visible()
+    page.get_by_text("7 shifts published.").wait_for()
     assert Shift.objects.filter(status=Shift.Status.PUBLISHED).count() == 7
     journey.check("week published")
 
@@ -64,7 +64,7 @@ def test_publish_assign_take_an_open_shift_and_be_told_why_not(new_page, next_we
     lead.get_by_label(re.compile("^Responder")).select_option(label="Riley Santos")
     journey.check("shift with eligible list")
     lead.get_by_role("button", name="Assign").click()
-    assert page.get_by_text("Assigned.").is_visible()
+    page.get_by_text("Assigned.").wait_for()
     assignment = Assignment.objects.get(shift=monday_shift)
     assert (assignment.responder, assignment.position.role) == (next_week["Riley"], PositionRole.LEAD)
     journey.check("assigned")

@@ -47,7 +47,8 @@ def test_service_worker_is_served_from_the_root_uncached_and_precaches_only_the_
     assert "no-cache" in response["Cache-Control"]
     script = response.content.decode()
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", script).group(1))
-    assert precache == [reverse("offline"), "/static/css/app.css", "/static/favicon.svg"]
+    assert precache == [reverse("offline"), "/static/vendor/uswds/css/uswds.min.css", "/static/css/app.css",
+                        "/static/favicon.svg"]
     assert 'const OFFLINE_URL = "/offline/";' in script
 
 
