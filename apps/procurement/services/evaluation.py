@@ -201,18 +201,22 @@ def _scorer_assignment(*, proposal: Proposal, criterion: Criterion, by: User):
     return assignment
 
 
-def _open_sheet(*, proposal: Proposal, assignment, by: User) -> tuple[Solicitation, ScoreSheet]:
-    """Inside a transaction: the solicitation locked and still in evaluation, and the evaluator's sheet for
-    the proposal, locked and not yet submitted."""
+def _lock_for_scoring(*, proposal: Proposal, by: User) -> Solicitation:
+    """Inside a transaction: the solicitation locked and still in evaluation, the proposal one `by` may score."""
     solicitation = lock_solicitation(proposal.solicitation)
     if solicitation.status != S.EVALUATION:
         raise ApplicationError(_("Individual scores are locked: scoring happens only during evaluation."),
                                code="locked")
     require(can_evaluate_proposal(by, proposal), _("You may not score this proposal."))
+    return solicitation
+
+
+def _open_sheet(*, proposal: Proposal, assignment) -> ScoreSheet:
+    """Inside a transaction: the evaluator's sheet for the proposal, locked and not yet submitted."""
     sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment, proposal=proposal)
     if sheet.submitted_at is not None:
         raise ApplicationError(_("You have submitted your scores for this proposal."), code="locked")
-    return solicitation, sheet
+    return sheet
 
 
 def score_save(*, proposal: Proposal, criterion: Criterion, by: User, rationale: str, points: int | None = None,
@@ -220,8 +224,9 @@ def score_save(*, proposal: Proposal, criterion: Criterion, by: User, rationale:
     assignment = _scorer_assignment(proposal=proposal, criterion=criterion, by=by)
     rationale = require_text(rationale, field="rationale", message=_("A written rationale is required."))
     with transaction.atomic():
-        solicitation, sheet = _open_sheet(proposal=proposal, assignment=assignment, by=by)
+        solicitation = _lock_for_scoring(proposal=proposal, by=by)
         points, rating = _check_value(solicitation, criterion, points, rating)
+        sheet = _open_sheet(proposal=proposal, assignment=assignment)
         score, _created = Score.objects.update_or_create(
             sheet=sheet, criterion=criterion, defaults={"points": points, "rating": rating, "rationale": rationale})
         audit(actor=by, action="procurement.score.saved", target=proposal,
@@ -234,7 +239,8 @@ def score_clear(*, proposal: Proposal, criterion: Criterion, by: User) -> bool:
     same rules as saving one. Returns whether there was a score to clear."""
     assignment = _scorer_assignment(proposal=proposal, criterion=criterion, by=by)
     with transaction.atomic():
-        _solicitation, sheet = _open_sheet(proposal=proposal, assignment=assignment, by=by)
+        _lock_for_scoring(proposal=proposal, by=by)
+        sheet = _open_sheet(proposal=proposal, assignment=assignment)
         score = Score.objects.filter(sheet=sheet, criterion=criterion).first()
         if score is None:
             return False
