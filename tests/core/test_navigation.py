@@ -147,6 +147,9 @@ def test_a_visitor_sees_the_residents_links_and_the_language_switch(client):
     assert '<a href="/accounts/login/" class="usa-nav-link"><span>Staff sign in</span></a>' in page
     assert 'id="language-select"' in page
     assert 'id="nav-account"' not in page
+    # On a phone the switch is behind Menu: the bar offers the other language in one tap, named in it.
+    toggle = page.split('<form class="usa-language usa-language--small site-language-toggle"')[1].split("</form>")[0]
+    assert '<button type="submit" name="language" value="es" lang="es" class="usa-button">Español</button>' in toggle
 
 
 def test_every_navigation_link_opens_for_its_role(client):
