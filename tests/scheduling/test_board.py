@@ -220,6 +220,12 @@ def test_assigning_someone_the_engine_refuses_shows_its_reason(client, team, coo
     assert error.startswith(RAY_NOT_LEAD)
     assert response.context["failed_for"] == str(responder.pk)
     assert not Assignment.objects.exists()
+    # From the board's panel the same refusal comes back as the panel (htmx swaps no 4xx answer).
+    panel = client.post(_candidates(pos), {"responder": responder.pk, "next": BOARD}, HTTP_HX_REQUEST="true")
+    assert panel.status_code == 200
+    assert "<html" not in panel.content.decode() and RAY_NOT_LEAD in panel.content.decode()
+    assert 'hx-swap-oob' not in panel.content.decode()
+    assert not Assignment.objects.exists()
 
 
 def test_assigning_into_a_conflict_is_refused_inline(client, org, team, coordinator, peer):

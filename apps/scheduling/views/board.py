@@ -229,7 +229,10 @@ def position_candidates(request, pk: int):
                                          assigned=done)
                 panel.content += _changed_cells(request.user, back_to, shift, data["responder"].pk).encode()
                 return panel
-        failed_for, status = request.POST.get("responder"), 400
+        failed_for = request.POST.get("responder")
+        # A refused assignment answers 400 with the reason; from the panel (htmx, which swaps no 4xx answer)
+        # it answers 200 so the panel shows the reason beside the name.
+        status = 200 if request.headers.get("HX-Request") == "true" else 400
     partial = request.headers.get("HX-Request") == "true"
     return _candidates_page(request, position, shift, back_to, responders, partial=partial, form=form,
                             failed_for=failed_for, status=status)
