@@ -244,6 +244,7 @@ class Assignment(TimeStampedModel):
         COORDINATOR = "coordinator", _("Assigned by a coordinator")
         SIGN_UP = "sign_up", _("Self sign-up")
         SWAP = "swap", _("Swap")
+        ROSTER = "roster", _("Auto-roster, accepted by a coordinator")
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="assignments")
     shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="assignments")
@@ -400,3 +401,7 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+# The auto-roster's models live beside it (apps/scheduling/roster/models.py); they are this app's models.
+from .roster.models import RosterProfile, RosterRun  # noqa: E402, F401

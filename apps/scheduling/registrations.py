@@ -14,6 +14,7 @@ from apps.notifications.scanners import register_scanner
 from . import demo, reminders, selectors, services
 from .models import Assignment, Position, Shift
 from .permissions import coordinated_organization_ids
+from .roster import services as roster_services
 
 register_nav(NavItem(key="scheduling-my", group="schedule",
                      label=_("My shifts"), url_name="scheduling:my-shifts", order=300,
@@ -98,5 +99,6 @@ register_kind(Kind(key="scheduling.time_off_decided", label=_("Time-off decision
 register_scanner("scheduling.shift_reminders", reminders.shift_reminders_scan)
 register_scanner("scheduling.unfilled_positions", reminders.unfilled_positions_scan)
 register_scanner("scheduling.shifts_at_risk", reminders.shifts_at_risk_scan)
+register_scanner("scheduling.abandoned_roster_runs", roster_services.abandoned_runs_scan)
 
 register_demo_seeder("scheduling", demo.seed, order=40)

@@ -419,6 +419,33 @@ NOTIFICATION_MESSAGE_ID_DOMAIN = env.str("NOTIFICATION_MESSAGE_ID_DOMAIN", defau
 SMS_BACKEND = env.str("SMS_BACKEND", default="apps.notifications.sms.ConsoleSMSBackend")
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 
+# --- auto-roster ------------------------------------------------------------------------------
+# The CP-SAT solver's settings and the objective's weights (docs/ARCHITECTURE.md, "The auto-roster").
+# Filling a place outweighs everything after it: a lead place 150,000, another place 100,000; keeping a
+# repair's existing assignment 50,000. Fairness costs `fairness` per minute away from a person's target,
+# doubling every 8 hours away (twice that above the target); the preferences and patterns are a few
+# hundred each, comparable to an hour or two of unfairness.
+ROSTER = {
+    "default_weekly_hours": env_int("ROSTER_DEFAULT_WEEKLY_HOURS", default=24),
+    "workers": env_int("ROSTER_WORKERS", default=8),
+    "gap_limit": 0.005,
+    "max_days": 42,
+    "max_time_limit": 600,
+    "weights": {
+        "fill_lead": 150_000,
+        "fill": 100_000,
+        "keep": 50_000,
+        "fairness": 1,
+        "preferred_shift": 300,
+        "avoided_shift": 600,
+        "preferred_zone": 200,
+        "language": 500,
+        "quick_turnaround": 400,
+        "quick_turnaround_hours": 14,
+        "night_run": 800,
+    },
+}
+
 # --- modules ----------------------------------------------------------------------------------
 TRAINING_EVIDENCE_MAX_BYTES = env_int("TRAINING_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 # Training-record CSV imports: largest file and most rows one import may hold.
