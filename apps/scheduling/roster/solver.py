@@ -57,12 +57,28 @@ def is_night(start: datetime, end: datetime) -> bool:
     return start <= three < end
 
 
+def _most_minutes(terms: tuple, rest: timedelta) -> int:
+    """The most minutes a person could work of these shifts without two of them clashing (weighted
+    interval scheduling on the shifts stretched by the rest)."""
+    items = sorted(terms, key=lambda t: t[0][1])
+    ends = [iv[1] + rest for iv, _ in items]
+    best = [0] * (len(items) + 1)
+    for k, ((start, _end), minutes) in enumerate(items):
+        # the last earlier shift whose stretched end is not after this start
+        j = k
+        while j > 0 and ends[j - 1] > start:
+            j -= 1
+        best[k + 1] = max(best[k], best[j] + minutes)
+    return best[-1]
+
+
 @dataclass
 class Progress:
     solutions: int = 0
     objective: float | None = None
     bound: float | None = None
     wall_seconds: float = 0.0
+    phase: str = "fill"  # "fill": as many places as possible; "balance": then everything else
 
     @property
     def gap(self) -> float | None:
@@ -79,80 +95,112 @@ class Result:
     weights: dict = field(default_factory=dict)
 
 
+@dataclass
+class Pool:
+    """Places the engine cannot tell apart for anyone: same times, same role, same people cleared. Whoever
+    works one of them could work any, so the model decides who works the pool, and a second, exact
+    assignment (`_assign_within_pools`) decides which team each gets, by preference. Pooling is what
+    makes a month of ten teams small enough for two cores: 10 teams' positions at 07:00 are one pool.
+    The places of a shift whose trainee waits for a lead are never pooled: that rule is per shift."""
+
+    slots: list[int]
+    role: str
+    interval: tuple[datetime, datetime]
+    places: int
+    shift_id: int | None  # set when the pool is one shift's position (the composition rule needs it)
+
+
+def pools_of(instance: Instance) -> list[Pool]:
+    coupled = {s.shift_id for s in instance.slots if (s.needs_lead and not s.lead_present)
+               or (s.needs_non_trainee and not s.non_trainee_present)}
+    found: dict[tuple, Pool] = {}
+    for i, slot in enumerate(instance.slots):
+        shift_id = slot.shift_id if slot.shift_id in coupled else None
+        key = (slot.interval, slot.role, tuple(sorted(instance.candidates.get(i, ()))), shift_id)
+        pool = found.setdefault(key, Pool(slots=[], role=slot.role, interval=slot.interval, places=0,
+                                          shift_id=shift_id))
+        pool.slots.append(i)
+        pool.places += slot.places
+    return list(found.values())
+
+
+def bonus(instance: Instance, i: int, uid: int, w: dict) -> int:
+    """What one particular place is worth to one person beyond filling it: keeping a repair's
+    assignment, and the preferences."""
+    slot, person = instance.slots[i], instance.people[uid]
+    value = w["keep"] if (i, uid) in instance.keep else 0
+    if slot.template_id is not None and slot.template_id in person.preferred_templates:
+        value += w["preferred_shift"]
+    if slot.template_id is not None and slot.template_id in person.avoided_templates:
+        value -= w["avoided_shift"]
+    if slot.zone_ids & person.preferred_zones:
+        value += w["preferred_zone"]
+    if slot.language_ids & person.languages:
+        value += w["language"]
+    return value
+
+
 class _Model:
     def __init__(self, instance: Instance, weights: dict):
         self.instance = instance
         self.weights = weights
         self.model = cp_model.CpModel()
-        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.pools = pools_of(instance)
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}  # (pool, user)
+        self.best: dict[tuple[int, int], int] = {}  # the pool's best place for the person: its bonus
         self.objective: list = []
         self._variables()
-        self._capacity_and_shift()
         for uid in self.by_person:
             self._person(uid)
         self._composition()
         self._fill_and_preferences()
-        self.model.maximize(sum(self.objective))
 
     def _variables(self) -> None:
         self.by_person: dict[int, list[int]] = defaultdict(list)
-        for i, users in self.instance.candidates.items():
+        for g, pool in enumerate(self.pools):
+            users = self.instance.candidates.get(pool.slots[0], [])
             for uid in users:
-                self.x[(i, uid)] = self.model.new_bool_var(f"x{i}_{uid}")
-                self.by_person[uid].append(i)
-
-    def _capacity_and_shift(self) -> None:
-        slots = self.instance.slots
-        for i, slot in enumerate(slots):
-            users = self.instance.candidates.get(i, [])
-            if len(users) > slot.places:
-                self.model.add(sum(self.x[(i, u)] for u in users) <= slot.places)
-        for uid, indexes in self.by_person.items():
-            per_shift: dict[int, list[int]] = defaultdict(list)
-            for i in indexes:
-                per_shift[slots[i].shift_id].append(i)
-            for same in per_shift.values():
-                if len(same) > 1:
-                    self.model.add_at_most_one(self.x[(i, uid)] for i in same)
+                self.x[(g, uid)] = self.model.new_bool_var(f"x{g}_{uid}")
+                self.by_person[uid].append(g)
+            if len(users) > pool.places:
+                self.model.add(sum(self.x[(g, u)] for u in users) <= pool.places)
 
     def _person(self, uid: int) -> None:
         """Overlap, rest, daily and 7-day hours, fairness and the soft patterns for one person, on the
-        distinct intervals of their candidate places (shifts at the same times share one sum)."""
+        distinct intervals of their candidate places."""
         instance, policy = self.instance, self.instance.policy
         person = instance.people[uid]
         by_interval: dict[tuple[datetime, datetime], list] = defaultdict(list)
-        for i in self.by_person[uid]:
-            by_interval[instance.slots[i].interval].append(self.x[(i, uid)])
+        for g in self.by_person[uid]:
+            by_interval[self.pools[g].interval].append(self.x[(g, uid)])
         intervals = sorted(by_interval)
-        y = {iv: sum(by_interval[iv]) for iv in intervals}
-        # Overlap: every pair of overlapping intervals shares the later one's start.
-        for t, _ in intervals:
-            running = [iv for iv in intervals if iv[0] <= t < iv[1]]
-            if len(running) > 1:
-                self.model.add(sum(y[iv] for iv in running) <= 1)
-        # Rest: an end and a start closer than the minimum (back to back included).
+        y = {iv: (by_interval[iv][0] if len(by_interval[iv]) == 1 else sum(by_interval[iv])) for iv in intervals}
+        # Overlap and rest together: two shifts clash when one starts before the other's end plus the
+        # minimum rest (back to back included). Stretched by the rest, the shifts are intervals whose
+        # clashes are overlaps, so every set of mutually clashing shifts shares a start: one "at most
+        # one" per start states both rules exactly and gives the solver its strongest bound.
         rest = timedelta(hours=policy.min_rest_hours)
-        for a in intervals:
-            for b in intervals:
-                if timedelta(0) <= b[0] - a[1] < rest:
-                    self.model.add(y[a] + y[b] <= 1)
-        # Daily hours, per local calendar day.
+        for t, _ in intervals:
+            clashing = [iv for iv in intervals if iv[0] <= t < iv[1] + rest]
+            if len(clashing) > 1 or len(by_interval[clashing[0]]) > 1:
+                self.model.add(sum(y[iv] for iv in clashing) <= 1)
+        # Daily hours per local calendar day, and 7-day hours on the windows the engine would try: each
+        # limit stated only where the clash rule above leaves a way to break it (and once per distinct
+        # set of shifts), which is what keeps a month of a person's shifts a few dozen constraints.
+        limits: dict[tuple, int] = {}
         days = {day for iv in intervals for day in local_days(*iv)}
-        for day in days:
-            terms = [(iv, _minutes(*iv, *day)) for iv in intervals]
-            terms = [(iv, m) for iv, m in terms if m > 0]
-            fixed = sum(_minutes(s, e, *day) for s, e in person.existing)
-            self.model.add(sum(m * y[iv] for iv, m in terms) <= policy.max_daily_hours * 60 - fixed)
-        # 7-day hours, on the windows the engine would try.
         edges = intervals + person.existing
         windows = {(s, s + WEEK) for s, _ in edges} | {(e - WEEK, e) for _, e in edges}
-        for window in windows:
-            terms = [(iv, _minutes(*iv, *window)) for iv in intervals]
-            terms = [(iv, m) for iv, m in terms if m > 0]
+        for span, cap in [(day, policy.max_daily_hours) for day in days] + [(w, policy.max_weekly_hours)
+                                                                            for w in windows]:
+            terms = tuple((iv, m) for iv in intervals if (m := _minutes(*iv, *span)) > 0)
             if not terms:
                 continue
-            fixed = sum(_minutes(s, e, *window) for s, e in person.existing)
-            self.model.add(sum(m * y[iv] for iv, m in terms) <= policy.max_weekly_hours * 60 - fixed)
+            room = cap * 60 - sum(_minutes(s, e, *span) for s, e in person.existing)
+            if _most_minutes(terms, rest) > room:
+                limits[terms] = min(room, limits.get(terms, room))
+        for terms, room in limits.items():
+            self.model.add(sum(m * y[iv] for iv, m in terms) <= room)
         self._fairness(person, intervals, y)
         self._patterns(intervals, y, rest)
 
@@ -196,37 +244,74 @@ class _Model:
                 self.objective.append(-w["night_run"] * excess)
 
     def _composition(self) -> None:
-        instance = self.instance
+        instance, pools = self.instance, self.pools
         by_shift: dict[int, list[int]] = defaultdict(list)
-        for i, slot in enumerate(instance.slots):
-            by_shift[slot.shift_id].append(i)
-        for i, slot in enumerate(instance.slots):
-            if not (slot.needs_lead and not slot.lead_present) and not (
-                    slot.needs_non_trainee and not slot.non_trainee_present):
+        for g, pool in enumerate(pools):
+            if pool.shift_id is not None:
+                by_shift[pool.shift_id].append(g)
+        for g, pool in enumerate(pools):
+            if pool.shift_id is None or pool.role != PositionRole.TRAINEE:
                 continue
-            wanted = ((lambda s: s.role == PositionRole.LEAD) if slot.needs_lead
-                      else (lambda s: s.role != PositionRole.TRAINEE))
-            helpers = [self.x[(j, u)] for j in by_shift[slot.shift_id] if wanted(instance.slots[j])
-                       for u in instance.candidates.get(j, [])]
-            for u in instance.candidates.get(i, []):
-                self.model.add(self.x[(i, u)] <= sum(helpers)) if helpers else self.model.add(self.x[(i, u)] == 0)
+            slot = instance.slots[pool.slots[0]]
+            if slot.needs_lead and not slot.lead_present:
+                helpers = [h for h in by_shift[pool.shift_id] if pools[h].role == PositionRole.LEAD]
+            elif slot.needs_non_trainee and not slot.non_trainee_present:
+                helpers = [h for h in by_shift[pool.shift_id] if pools[h].role != PositionRole.TRAINEE]
+            else:
+                continue
+            others = [self.x[(h, u)] for h in helpers for u in instance.candidates.get(pools[h].slots[0], [])]
+            for u in instance.candidates.get(pool.slots[0], []):
+                self.model.add(self.x[(g, u)] <= sum(others)) if others else self.model.add(self.x[(g, u)] == 0)
 
     def _fill_and_preferences(self) -> None:
-        instance, w = self.instance, self.weights
-        for (i, uid), var in self.x.items():
-            slot, person = instance.slots[i], instance.people[uid]
-            value = w["fill_lead"] if slot.role == PositionRole.LEAD else w["fill"]
-            if (i, uid) in instance.keep:
-                value += w["keep"]
-            if slot.template_id is not None and slot.template_id in person.preferred_templates:
-                value += w["preferred_shift"]
-            if slot.template_id is not None and slot.template_id in person.avoided_templates:
-                value -= w["avoided_shift"]
-            if slot.zone_ids & person.preferred_zones:
-                value += w["preferred_zone"]
-            if slot.language_ids & person.languages:
-                value += w["language"]
-            self.objective.append(value * var)
+        """Filling, and each person's best place in the pool: an upper bound of what the assignment
+        within the pool gives, so the solver's bound stays a bound of the whole objective."""
+        w = self.weights
+        fill = []
+        for (g, uid), var in self.x.items():
+            pool = self.pools[g]
+            best = max(bonus(self.instance, i, uid, w) for i in pool.slots)
+            self.best[(g, uid)] = best
+            weight = w["fill_lead"] if pool.role == PositionRole.LEAD else w["fill"]
+            fill.append(weight * var)
+            self.objective.append((weight + best) * var)
+        self.fill = sum(fill)
+
+    def hint(self, chosen: list[tuple[int, int]]) -> None:
+        pool_of = {i: g for g, pool in enumerate(self.pools) for i in pool.slots}
+        picked = {(pool_of[i], uid) for i, uid in chosen}
+        for key, var in self.x.items():
+            self.model.add_hint(var, key in picked)
+
+
+def _assign_within_pools(model: _Model, picked: list[tuple[int, int]], w: dict) -> tuple[list[tuple[int, int]], int]:
+    """Which place of its pool each chosen person gets: per pool, an assignment maximising the bonuses,
+    exact (a small transportation problem that CP-SAT proves optimal at once). Returns the places and
+    their bonus in all."""
+    instance = model.instance
+    by_pool: dict[int, list[int]] = defaultdict(list)
+    for g, uid in picked:
+        by_pool[g].append(uid)
+    chosen: list[tuple[int, int]] = []
+    for g, users in by_pool.items():
+        slots = model.pools[g].slots
+        if len(slots) == 1:
+            chosen += [(slots[0], uid) for uid in users]
+            continue
+        sub = cp_model.CpModel()
+        choice = {(i, uid): sub.new_bool_var("") for i in slots for uid in users}
+        for uid in users:
+            sub.add_exactly_one(choice[(i, uid)] for i in slots)
+        for i in slots:
+            sub.add(sum(choice[(i, uid)] for uid in users) <= instance.slots[i].places)
+        sub.maximize(sum(bonus(instance, i, uid, w) * var for (i, uid), var in choice.items()))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 5.0
+        solver.parameters.num_workers = 1
+        if solver.solve(sub) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise RuntimeError("The places within a pool could not be assigned.")
+        chosen += [key for key, var in choice.items() if solver.value(var)]
+    return chosen, sum(bonus(instance, i, uid, w) for i, uid in chosen)
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -246,43 +331,112 @@ def weights() -> dict:
     return dict(settings.ROSTER["weights"])
 
 
+class _Search:
+    """One CP-SAT search on another thread; this thread reports progress and stops it on request."""
+
+    def __init__(self, model: cp_model.CpModel, *, workers: int, gap_limit: float, started: float, phase: str):
+        self.model, self.started, self.phase = model, started, phase
+        self.solver = cp_model.CpSolver()
+        self.solver.parameters.num_workers = workers
+        self.solver.parameters.relative_gap_limit = gap_limit
+        self.solver.parameters.random_seed = 1
+        self.progress, self.lock = Progress(phase=phase), threading.Lock()
+
+    def run(self, time_limit: float, solutions: int, on_progress, every: float) -> tuple[int, bool]:
+        self.solver.parameters.max_time_in_seconds = max(float(time_limit), 0.5)
+        self.progress.solutions = solutions
+        watcher = _Watcher(self.progress, self.lock, self.started)
+        outcome: dict = {}
+        thread = threading.Thread(target=lambda: outcome.setdefault("status", self.solver.solve(self.model, watcher)),
+                                  daemon=True)
+        thread.start()
+        cancelled = False
+        while thread.is_alive():
+            thread.join(timeout=every)
+            if on_progress is not None and thread.is_alive() and not cancelled:
+                with self.lock:
+                    snapshot = Progress(self.progress.solutions, self.progress.objective, self.progress.bound,
+                                        time.monotonic() - self.started, self.phase)
+                if not on_progress(snapshot):
+                    cancelled = True
+                    self.solver.stop_search()
+        return outcome.get("status", cp_model.UNKNOWN), cancelled
+
+
 def solve(instance: Instance, *, time_limit: float, on_progress: Callable[[Progress], bool] | None = None,
-          every: float = 1.0, workers: int | None = None, gap_limit: float | None = None) -> Result:
-    """Solve; `on_progress(progress)` is called about every `every` seconds from this thread (so it
-    may use the database) and stops the search when it returns False."""
+          every: float = 1.0, workers: int | None = None, gap_limit: float | None = None,
+          hint: list[tuple[int, int]] | None = None) -> Result:
+    """Solve in two phases, both from the greedy baseline's roster (or `hint`), so there is an answer
+    from the first second: first as many places as possible (leads first), for up to 40 % of the time
+    or until proven within 0.1 %; then, keeping at least that many places (and no more than the first
+    phase's bound, both valid for the best roster), everything else. The second phase's bound is a
+    bound on the best roster of the whole objective, so its gap is the proven one.
+
+    `on_progress(progress)` is called about every `every` seconds from this thread (so it may use the
+    database) and stops the search when it returns False."""
     w = weights()
+    workers = workers or settings.ROSTER["workers"]
+    gap_limit = settings.ROSTER["gap_limit"] if gap_limit is None else gap_limit
+    started = time.monotonic()
     built = _Model(instance, w)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
-    solver.parameters.num_workers = workers or settings.ROSTER["workers"]
-    solver.parameters.relative_gap_limit = settings.ROSTER["gap_limit"] if gap_limit is None else gap_limit
-    solver.parameters.random_seed = 1
-    progress, lock, started = Progress(), threading.Lock(), time.monotonic()
-    watcher = _Watcher(progress, lock, started)
-    outcome: dict = {}
-    thread = threading.Thread(target=lambda: outcome.setdefault("status", solver.solve(built.model, watcher)),
-                              daemon=True)
-    thread.start()
-    cancelled = False
-    while thread.is_alive():
-        thread.join(timeout=every)
-        if on_progress is not None and thread.is_alive():
-            with lock:
-                snapshot = Progress(progress.solutions, progress.objective, progress.bound,
-                                    time.monotonic() - started)
-            if not on_progress(snapshot):
-                cancelled = True
-                solver.stop_search()
-    status = outcome.get("status", cp_model.UNKNOWN)
-    final = Progress(progress.solutions, None, None, time.monotonic() - started)
-    chosen = []
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        final.objective, final.bound = solver.objective_value, solver.best_objective_bound
-        chosen = [key for key, var in built.x.items() if solver.value(var)]
+    built.hint(greedy(instance) if hint is None else hint)
     names = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible",
              cp_model.MODEL_INVALID: "invalid"}
-    label = "cancelled" if cancelled else names.get(status, "unknown")
+    # Phase 1: fill.
+    built.model.maximize(built.fill)
+    first = _Search(built.model, workers=workers, gap_limit=min(gap_limit, 0.001), started=started, phase="fill")
+    status, cancelled = first.run(time_limit * 0.4, 0, on_progress, every)
+    if cancelled or status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Result(status="cancelled" if cancelled else names.get(status, "unknown"), chosen=[],
+                      progress=Progress(first.progress.solutions, None, None, time.monotonic() - started, "fill"),
+                      weights=w)
+    filled, ceiling = int(first.solver.objective_value), int(first.solver.best_objective_bound)
+    picked = [key for key, var in built.x.items() if first.solver.value(var)]
+    # Phase 2: everything, keeping the fill.
+    built.model.clear_hints()
+    for var in built.x.values():
+        built.model.add_hint(var, first.solver.value(var))
+    built.model.add(built.fill >= filled)
+    built.model.add(built.fill <= ceiling)
+    built.model.maximize(sum(built.objective))
+    second = _Search(built.model, workers=workers, gap_limit=gap_limit, started=started, phase="balance")
+    remaining = time_limit - (time.monotonic() - started)
+    status, cancelled = second.run(remaining, first.progress.solutions, on_progress, every)
+    if cancelled:
+        return Result(status="cancelled", chosen=[], progress=Progress(second.progress.solutions, None, None,
+                                                                       time.monotonic() - started, "balance"),
+                      weights=w)
+    final = Progress(second.progress.solutions, None, None, 0.0, "balance")
+    solver = second.solver
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        picked = [key for key, var in built.x.items() if solver.value(var)]
+        objective, bound = solver.objective_value, solver.best_objective_bound
+    else:  # no time left for the second phase: the first phase's roster, valued in the whole objective
+        status = cp_model.FEASIBLE
+        objective, bound = None, None
+    chosen, gained = _assign_within_pools(built, picked, w)
+    if objective is None:
+        objective = _value(built, picked)
+    # The true objective: the pools' optimistic bonuses replaced by what the assignment gave.
+    final.objective = objective - sum(built.best[key] for key in picked) + gained
+    final.bound = bound
+    final.wall_seconds = time.monotonic() - started
+    label = names.get(status, "unknown")
+    if label == "optimal" and final.gap:
+        label = "feasible"  # optimal for the pools, not proven for the places within them
     return Result(status=label, chosen=ordered(instance, chosen), progress=final, weights=w)
+
+
+def _value(built: _Model, picked: list[tuple[int, int]]) -> float:
+    """The whole objective of a roster, asked of CP-SAT with every choice fixed."""
+    model = built.model.clone()
+    chosen = set(picked)
+    for key, var in built.x.items():
+        model.add(model.get_bool_var_from_proto_index(var.index) == (key in chosen))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10.0
+    solver.solve(model)
+    return solver.objective_value
 
 
 def ordered(instance: Instance, chosen: list[tuple[int, int]]) -> list[tuple[int, int]]:
