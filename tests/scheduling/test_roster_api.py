@@ -248,3 +248,67 @@ def test_repair_is_a_coordinators_and_another_organizations_call_out_is_a_404(
     api.force_authenticate(outsider)
     assert api.post(url).status_code == 404
     assert not RosterRun.objects.exists()
+
+
+PROFILES = "/api/v1/scheduling/roster-profiles/"
+
+
+@pytest.fixture
+def templates(team, other_team):
+    from apps.scheduling.models import ShiftTemplate
+
+    def make(on, name):
+        return ShiftTemplate.objects.create(team=on, name=name, weekdays=[0, 1, 2, 3, 4], start_time="08:00",
+                                            end_time="16:00")
+
+    return {"days": make(team, "Days"), "nights": make(team, "Nights"), "foreign": make(other_team, "Theirs")}
+
+
+def test_a_responder_reads_and_replaces_their_roster_profile(api, org, responder, templates):
+    from apps.core.models import AuditEvent
+    from apps.scheduling.models import RosterProfile
+
+    api.force_authenticate(responder)
+    assert api.get(PROFILES).json() == [{
+        "organization": org.pk, "organization_name": org.name, "saved": False, "weekly_hours": None,
+        "preferred_zones": [], "languages": [], "preferred_templates": [], "avoided_templates": []}]
+    body = {"organization": org.pk, "weekly_hours": 30, "preferred_zones": ["dorchester", "roxbury"],
+            "languages": ["es"], "preferred_templates": [templates["days"].pk],
+            "avoided_templates": [templates["nights"].pk]}
+    response = api.put(PROFILES, body, format="json")
+    assert response.status_code == 200, response.json()
+    expected = {**body, "organization_name": org.name, "saved": True}
+    assert response.json() == expected
+    assert api.get(PROFILES).json() == [expected]
+    assert AuditEvent.objects.filter(action="scheduling.roster_profile.saved").count() == 1
+    # Fields left out are emptied: PUT replaces.
+    assert api.put(PROFILES, {"organization": org.pk}, format="json").json()["preferred_zones"] == []
+    assert RosterProfile.objects.get(user=responder).weekly_hours is None
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"preferred_zones": ["atlantis"]}, "preferred_zones"),
+    ({"languages": ["xx"]}, "languages"),
+    ({"preferred_templates": [999_999]}, "preferred_templates"),
+    ({"weekly_hours": 81}, "weekly_hours"),
+    ({"avoided_templates": "days"}, "avoided_templates"),
+])
+def test_roster_profile_refuses_bad_input_on_its_field(api, org, responder, templates, changes, field):
+    if changes.get("avoided_templates") == "days":  # both wanted and rather not
+        changes = {"preferred_templates": [templates["days"].pk], "avoided_templates": [templates["days"].pk]}
+    api.force_authenticate(responder)
+    response = api.put(PROFILES, {"organization": org.pk, **changes}, format="json")
+    assert (response.status_code, list(response.json()["errors"])) == (400, [field])
+
+
+def test_roster_profile_is_for_the_organizations_one_responds_for(api, org, other_org, responder, coordinator,
+                                                                   templates):
+    api.force_authenticate(responder)
+    foreign = api.put(PROFILES, {"organization": org.pk, "preferred_templates": [templates["foreign"].pk]},
+                      format="json")
+    assert (foreign.status_code, list(foreign.json()["errors"])) == (400, ["preferred_templates"])
+    elsewhere = api.put(PROFILES, {"organization": other_org.pk}, format="json")
+    assert (elsewhere.status_code, list(elsewhere.json()["errors"])) == (400, ["organization"])
+    api.force_authenticate(coordinator)  # coordinates, does not respond: no profile of their own
+    assert api.get(PROFILES).json() == []
+    assert api.put(PROFILES, {"organization": org.pk}, format="json").status_code == 400

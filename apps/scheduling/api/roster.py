@@ -5,6 +5,8 @@ runs are a coordinator's, for their own organization's teams; another organizati
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,12 +14,19 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
-from apps.accounts.models import User
+from apps.accounts.models import Organization, User
 from apps.core.api.serializers import ErrorSerializer
+from apps.core.audit import audit
 from apps.core.errors import ApplicationError
-from apps.scheduling.models import Assignment, RosterRun, Shift, Team
-from apps.scheduling.permissions import can_manage_schedule, coordinated_organization_ids
+from apps.core.models import Language, Neighborhood
+from apps.scheduling.models import Assignment, RosterProfile, RosterRun, Shift, ShiftTemplate, Team
+from apps.scheduling.permissions import (
+    can_manage_schedule,
+    coordinated_organization_ids,
+    responder_organization_ids,
+)
 from apps.scheduling.roster.services import reason_text, repair_start, roster_accept, roster_cancel, roster_start
 
 from .common import FORBIDDEN, NOT_FOUND, refusal
@@ -311,3 +320,118 @@ class RepairActionMixin:
             return refusal(error)
         return Response(run_detail(roster_run_list(user=request.user).get(pk=run.pk)),
                         status=status.HTTP_201_CREATED)
+
+
+# --- a responder's roster preferences -------------------------------------------------------------
+
+
+def roster_profile_save(*, by: User, user: User, organization: Organization, weekly_hours: int | None,
+                        preferred_zones, languages, preferred_templates, avoided_templates) -> RosterProfile:
+    """Save a responder's preferences in one organization (the API's input is checked by its serializer).
+    The same signature as the page's service in apps/scheduling/roster/profiles.py: one replaces the other."""
+    if organization.pk not in responder_organization_ids(user) or by.pk != user.pk:
+        raise ApplicationError(_("Only the responder can change these preferences."), field="organization")
+    with transaction.atomic():
+        profile, _created = RosterProfile.objects.select_for_update().get_or_create(user=user,
+                                                                                    organization=organization)
+        before = _profile_row(profile)
+        profile.weekly_hours = weekly_hours
+        profile.save(update_fields=["weekly_hours", "updated_at"])
+        profile.preferred_zones.set(preferred_zones)
+        profile.languages.set(languages)
+        profile.preferred_templates.set(preferred_templates)
+        profile.avoided_templates.set(avoided_templates)
+        audit(actor=by, action="scheduling.roster_profile.saved", target=profile, organization=organization,
+              before=before, after=_profile_row(profile))
+    return profile
+
+
+def _profile_row(profile: RosterProfile | None, organization: Organization | None = None) -> dict:
+    """A profile as the API shows it; an organization without one shows the defaults (nothing saved)."""
+    if profile is None:
+        return {"organization": organization.pk, "organization_name": organization.name, "saved": False,
+                "weekly_hours": None, "preferred_zones": [], "languages": [], "preferred_templates": [],
+                "avoided_templates": []}
+    return {"organization": profile.organization_id, "organization_name": profile.organization.name, "saved": True,
+            "weekly_hours": profile.weekly_hours,
+            "preferred_zones": sorted(zone.slug for zone in profile.preferred_zones.all()),
+            "languages": sorted(language.code for language in profile.languages.all()),
+            "preferred_templates": sorted(t.pk for t in profile.preferred_templates.all()),
+            "avoided_templates": sorted(t.pk for t in profile.avoided_templates.all())}
+
+
+def roster_profile_rows(*, user: User) -> list[dict]:
+    """One row per organization the user responds for, saved or not: six queries however many."""
+    organizations = Organization.objects.filter(pk__in=responder_organization_ids(user)).order_by("name")
+    profiles = {p.organization_id: p for p in RosterProfile.objects.filter(user=user).select_related(
+        "organization").prefetch_related("preferred_zones", "languages", "preferred_templates", "avoided_templates")}
+    return [_profile_row(profiles.get(org.pk), org) for org in organizations]
+
+
+class RosterProfileSerializer(serializers.Serializer):
+    """What the auto-roster tries to give you in one organization. None of it is a rule: the eligibility
+    engine decides who may work; this steers who is chosen among those who may."""
+
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.none(), help_text="An organization you are a responder of.")
+    organization_name = serializers.CharField(read_only=True)
+    saved = serializers.BooleanField(read_only=True, help_text="False: nothing saved yet, the defaults apply.")
+    weekly_hours = serializers.IntegerField(
+        min_value=0, max_value=80, allow_null=True, required=False, default=None,
+        help_text="Contracted or wanted hours a week; null: the program's default.")
+    preferred_zones = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Neighborhood.objects.all(), required=False, default=list,
+        help_text="Slugs of the neighborhoods you know.")
+    languages = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=Language.objects.filter(is_active=True), required=False,
+        default=list, help_text="Codes of the languages you speak.")
+    preferred_templates = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=ShiftTemplate.objects.none(), required=False, default=list,
+        help_text="Ids of the organization's recurring shifts you want.")
+    avoided_templates = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=ShiftTemplate.objects.none(), required=False, default=list,
+        help_text="Ids of the organization's recurring shifts you would rather not work.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            mine = responder_organization_ids(request.user)
+            self.fields["organization"].queryset = Organization.objects.filter(pk__in=mine)
+            for name in ("preferred_templates", "avoided_templates"):
+                self.fields[name].child_relation.queryset = ShiftTemplate.objects.filter(
+                    team__organization_id__in=mine).select_related("team")
+
+    def validate(self, attrs):
+        organization = attrs["organization"]
+        for name in ("preferred_templates", "avoided_templates"):
+            if any(t.team.organization_id != organization.pk for t in attrs.get(name, [])):
+                raise serializers.ValidationError({name: [_("Choose shifts of this organization's teams.")]})
+        if {t.pk for t in attrs.get("preferred_templates", [])} & {t.pk for t in attrs.get("avoided_templates", [])}:
+            raise serializers.ValidationError({"avoided_templates": [
+                _("A shift cannot be both wanted and rather not.")]})
+        return attrs
+
+
+@extend_schema(tags=["scheduling"])
+class RosterProfileView(APIView):
+    """Your roster preferences, one per organization you are a responder of."""
+
+    serializer_class = RosterProfileSerializer
+
+    @extend_schema(responses=RosterProfileSerializer(many=True))
+    def get(self, request):
+        return Response(roster_profile_rows(user=request.user))
+
+    @extend_schema(request=RosterProfileSerializer, responses={200: RosterProfileSerializer, 400: ErrorSerializer},
+                   examples=[OpenApiExample("Thirty hours, Dorchester, Spanish", request_only=True, value={
+                       "organization": 3, "weekly_hours": 30, "preferred_zones": ["dorchester"],
+                       "languages": ["es"], "preferred_templates": [7], "avoided_templates": [9]})])
+    def put(self, request):
+        """Replace your preferences in one organization (fields left out are emptied)."""
+        data = RosterProfileSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        profile = roster_profile_save(by=request.user, user=request.user, **values)
+        profile = RosterProfile.objects.select_related("organization").get(pk=profile.pk)
+        return Response(_profile_row(profile))

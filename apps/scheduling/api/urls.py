@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .roster import RosterRunViewSet
+from .roster import RosterProfileView, RosterRunViewSet
 from .views import (
     AssignmentViewSet,
     EligibilityView,
@@ -24,5 +24,6 @@ router.register("scheduling/roster-runs", RosterRunViewSet, basename="scheduling
 urlpatterns = [
     path("scheduling/my-shifts/", MyShiftsView.as_view(), name="scheduling-my-shifts"),
     path("scheduling/eligibility/", EligibilityView.as_view(), name="scheduling-eligibility"),
+    path("scheduling/roster-profiles/", RosterProfileView.as_view(), name="scheduling-roster-profiles"),
     *router.urls,
 ]
