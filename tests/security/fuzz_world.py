@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from apps.accounts import services as account_services
-from apps.accounts.models import Invitation, Membership, User
+from apps.accounts.models import Invitation, Membership, Organization, User
 from apps.accounts.roles import OrganizationKind, Role
 from apps.core.models import AuditEvent, Language, Neighborhood
 from apps.engagement import services as engagement_services
@@ -27,7 +27,18 @@ from apps.procurement import services as procurement_services
 from apps.procurement.models import Criterion, Proposal, Score, Solicitation
 from apps.reports.models import ReportRequest
 from apps.scheduling import services as scheduling_services
-from apps.scheduling.models import Assignment, Position, PositionRole, Shift, SwapRequest, Team, TimeOff
+from apps.scheduling.models import (
+    Assignment,
+    Position,
+    PositionRole,
+    RosterRun,
+    Shift,
+    ShiftTemplate,
+    SwapRequest,
+    Team,
+    TimeOff,
+)
+from apps.scheduling.roster.services import roster_solve, roster_start
 from apps.training import services as training_services
 from apps.training.models import Course, FieldHours, RoleRequirement, TrainingRecord, TrainingSession
 from tests.factories import CityDepartmentFactory, OrganizationFactory, user_with_role
@@ -126,6 +137,22 @@ def _scheduling(harbor, riverside, coordinator, riverside_coordinator, responder
                                                  name="Riverside Nights")
     other = make_shift(team=other_team, starts_at=soon + timedelta(hours=12))
     place(shift=other, responder=outsider)
+    _roster(coordinator, team, soon)
+
+
+def _roster(coordinator, team, soon) -> None:
+    """A solved auto-roster proposal (tiny: the team's three shifts, five seconds at most) to read, accept
+    or discard, and a call-out tomorrow that a repair can refill."""
+    first = timezone.localdate(soon)
+    run = roster_start(by=coordinator, teams=[team], starts_on=first, ends_on=first + timedelta(days=2), time_limit=5)
+    roster_solve(run_id=run.pk)  # the task is enqueued on commit, which the fuzz's transaction never reaches
+    tomorrow = make_shift(team=team, starts_at=timezone.now() + timedelta(hours=24), hours=4,
+                          positions=((PositionRole.RESPONDER, 1),))
+    callout = place(shift=tomorrow, responder=User.objects.get(email="colleague@fuzz.example"))
+    scheduling_services.assignment_cancel(by=coordinator, assignment=callout, reason="Sick")
+    # Recurring shifts a responder's roster preferences can name.
+    ShiftTemplate.objects.create(team=team, name="Days", weekdays=[0, 1, 2, 3, 4], start_time="08:00",
+                                 end_time="16:00")
 
 
 def _engagement(city, moderator) -> None:
@@ -191,6 +218,7 @@ def _references() -> dict[str, dict[str, list]]:
         "reports": _ids(ReportRequest.objects.all()),
         "scheduling/assignments": _ids(Assignment.objects.all()),
         "scheduling/positions": _ids(Position.objects.all()),
+        "scheduling/roster-runs": _ids(RosterRun.objects.all()),
         "scheduling/shifts": _ids(Shift.objects.all()),
         "scheduling/swaps": _ids(SwapRequest.objects.all()),
         "scheduling/time-off": _ids(TimeOff.objects.all()),
@@ -212,12 +240,18 @@ def _references() -> dict[str, dict[str, list]]:
         "session": paths["engagement/sessions"] + paths["training/sessions"],
         "proposal": paths["procurement/proposals"],
         "criterion": _ids(Criterion.objects.all()),
-        "organization": organizations,
+        # By slug (accounts, training) or by id (scheduling): a field gets the values of its own type.
+        "organization": organizations + _ids(Organization.objects.filter(memberships__isnull=False).distinct()),
         "course": paths["training/courses"],
         "language": ["en", "es", "ht"],
         "interpretation_language": ["es", "ht", "ase"],
         "neighborhood": sorted(Neighborhood.objects.values_list("slug", flat=True))[:5],
         "themes": [[pk] for pk in _ids_of_themes()],
+        "teams": [[pk] for pk in _ids(Team.objects.all())],
+        "preferred_templates": [[pk] for pk in _ids(ShiftTemplate.objects.all())],
+        "avoided_templates": [[pk] for pk in _ids(ShiftTemplate.objects.all())],
+        "preferred_zones": [[slug] for slug in sorted(Neighborhood.objects.values_list("slug", flat=True))[:3]],
+        "languages": [["es"], ["en", "ht"]],
     }
     return {"path": paths, "names": names}
 

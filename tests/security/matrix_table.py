@@ -806,6 +806,25 @@ API = {
         {"id": "time_off_b"},
         E(404, anon=401, coordinator_b=200, program_admin=200),
     ),
+    # The auto-roster is a coordinator's tool, as on the pages: 403 for anyone who coordinates nothing,
+    # another organization's run a 404.
+    "GET /api/v1/scheduling/roster-runs/": A(
+        "GET", "/api/v1/scheduling/roster-runs/", {}, E(403, anon=401, coordinator_a=200, coordinator_b=200)
+    ),
+    "GET /api/v1/scheduling/roster-runs/{id}/[a]": A(
+        "GET",
+        "/api/v1/scheduling/roster-runs/{id}/",
+        {"id": "roster_run_a"},
+        E(403, anon=401, coordinator_a=200, coordinator_b=404),
+    ),
+    "GET /api/v1/scheduling/roster-runs/{id}/[b]": A(
+        "GET",
+        "/api/v1/scheduling/roster-runs/{id}/",
+        {"id": "roster_run_b"},
+        E(403, anon=401, coordinator_a=404, coordinator_b=200),
+    ),
+    # Each caller's own preferences: a row per organization they respond for (none: an empty list).
+    "GET /api/v1/scheduling/roster-profiles/": A("GET", "/api/v1/scheduling/roster-profiles/", {}, E(200, anon=401)),
     "GET /api/v1/training/courses/": A("GET", "/api/v1/training/courses/", {}, E(200, anon=401)),
     "GET /api/v1/training/courses/{code}/": A(
         "GET", "/api/v1/training/courses/{code}/", {"code": "course.code"}, E(200, anon=401)
@@ -1086,6 +1105,46 @@ API = {
         {"id": "time_off_b"},
         E(404, anon=401, coordinator_b=200, program_admin=403),
     ),
+    "POST /api/v1/scheduling/roster-runs/": A(
+        "POST", "/api/v1/scheduling/roster-runs/", {}, E(403, anon=401, coordinator_a=400, coordinator_b=400)
+    ),
+    "POST /api/v1/scheduling/roster-runs/{id}/accept/[a]": A(
+        "POST",
+        "/api/v1/scheduling/roster-runs/{id}/accept/",
+        {"id": "roster_run_a"},
+        E(403, anon=401, coordinator_a=200, coordinator_b=404),
+    ),
+    "POST /api/v1/scheduling/roster-runs/{id}/accept/[b]": A(
+        "POST",
+        "/api/v1/scheduling/roster-runs/{id}/accept/",
+        {"id": "roster_run_b"},
+        E(403, anon=401, coordinator_a=404, coordinator_b=200),
+    ),
+    "POST /api/v1/scheduling/roster-runs/{id}/cancel/[a]": A(
+        "POST",
+        "/api/v1/scheduling/roster-runs/{id}/cancel/",
+        {"id": "roster_run_a"},
+        E(403, anon=401, coordinator_a=200, coordinator_b=404),
+    ),
+    "POST /api/v1/scheduling/roster-runs/{id}/cancel/[b]": A(
+        "POST",
+        "/api/v1/scheduling/roster-runs/{id}/cancel/",
+        {"id": "roster_run_b"},
+        E(403, anon=401, coordinator_a=404, coordinator_b=200),
+    ),
+    # The world's assignments are not call-outs: a coordinator is told why (400, not_repairable).
+    "POST /api/v1/scheduling/assignments/{id}/repair/[a]": A(
+        "POST",
+        "/api/v1/scheduling/assignments/{id}/repair/",
+        {"id": "assignment_a"},
+        E(404, anon=401, responder=403, coordinator_a=400, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/assignments/{id}/repair/[b]": A(
+        "POST",
+        "/api/v1/scheduling/assignments/{id}/repair/",
+        {"id": "assignment_b"},
+        E(404, anon=401, coordinator_b=400, program_admin=403),
+    ),
     "POST /api/v1/training/records/": A("POST", "/api/v1/training/records/", {}, E(400, anon=401)),
     "POST /api/v1/training/records/import/": A(
         "POST",
@@ -1142,6 +1201,7 @@ API = {
         "POST", "/api/v1/training/sessions/{id}/withdraw/", {"id": "training_session_b"}, E(404, anon=401)
     ),
     "PUT /api/v1/notification-preferences/": A("PUT", "/api/v1/notification-preferences/", {}, E(400, anon=401)),
+    "PUT /api/v1/scheduling/roster-profiles/": A("PUT", "/api/v1/scheduling/roster-profiles/", {}, E(400, anon=401)),
 }
 
 
@@ -1167,6 +1227,7 @@ OWNED_LISTS = {
     "GET /api/v1/scheduling/shifts/": ("shift", {}),
     "GET /api/v1/scheduling/swaps/": ("swap", {}),
     "GET /api/v1/scheduling/time-off/": ("time_off", {}),
+    "GET /api/v1/scheduling/roster-runs/": ("roster_run", {}),
     "GET /api/v1/training/field-hours/": ("field_hours", {}),
     "GET /api/v1/training/records/": ("record", {}),
     "GET /api/v1/training/sessions/": ("training_session", {}),

@@ -29,6 +29,7 @@ from apps.scheduling.models import (
     Availability,
     CalendarFeed,
     PositionRole,
+    RosterRun,
     ShiftTemplate,
     SwapRequest,
     TimeOff,
@@ -299,4 +300,12 @@ def build_world() -> World:
     o["language"], o["neighborhood"] = language("en"), neighborhood("Dorchester")
     o["audit_event_a"] = AuditEvent.objects.filter(organization=org_a).earliest("pk")
     o["audit_event_b"] = AuditEvent.objects.filter(organization=org_b).earliest("pk")
+
+    # --- auto-roster: a proposal of each organization (empty: accepting or discarding it is the scene) ----
+    for key, org in (("a", org_a), ("b", org_b)):
+        run = RosterRun.objects.create(organization=org, status=RosterRun.Status.PROPOSED, starts_on=today,
+                                       ends_on=today + timedelta(days=6), time_limit=5,
+                                       created_by=u[f"coordinator_{key}"], stats={"places": 0, "filled": 0})
+        run.teams.set([o[f"team_{key}"]])
+        o[f"roster_run_{key}"] = run
     return w

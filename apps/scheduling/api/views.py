@@ -26,6 +26,8 @@ from apps.scheduling.permissions import (
     responder_organization_ids,
 )
 
+from .common import FORBIDDEN, NOT_FOUND, refusal
+from .roster import RepairActionMixin
 from .serializers import (
     AssignmentCancelSerializer,
     AssignmentSerializer,
@@ -43,16 +45,6 @@ from .serializers import (
     SwapSerializer,
     TimeOffSerializer,
 )
-
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Too few rights on a visible object.")
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found, or not yours to see.")
-
-
-def _refusal(error: ApplicationError) -> Response:
-    """An ApplicationError with the engine's reason code kept, so clients can act on it."""
-    errors = {error.field: [error.message]} if error.field else {}
-    return Response({"detail": error.message, "errors": errors, "code": error.code},
-                    status=status.HTTP_400_BAD_REQUEST)
 
 
 @extend_schema(tags=["scheduling"])
@@ -108,7 +100,7 @@ class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
                                       ends_at=values["ends_at"], reason=values["reason"],
                                       overrides=values["overrides"], override_reason=values["override_reason"])
         except ApplicationError as error:
-            return _refusal(error)
+            return refusal(error)
         return Response(ShiftSerializer(self.get_queryset().get(pk=shift.pk)).data)
 
 
@@ -134,12 +126,12 @@ class PositionViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             assignment = services.assignment_sign_up(by=request.user, position=position)
         except ApplicationError as error:
-            return _refusal(error)
+            return refusal(error)
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["scheduling"])
-class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(RepairActionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Your own assignments, and those of the organizations you coordinate."""
 
     serializer_class = AssignmentSerializer
@@ -166,7 +158,7 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                                     overrides=values["overrides"],
                                                     override_reason=values["override_reason"])
         except ApplicationError as error:
-            return _refusal(error)
+            return refusal(error)
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     def _acting(self) -> Assignment:
@@ -189,7 +181,7 @@ class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                                     reason=data.validated_data["reason"],
                                                     no_lead_reason=data.validated_data["no_lead_reason"])
         except ApplicationError as error:
-            return _refusal(error)
+            return refusal(error)
         return Response(AssignmentSerializer(assignment).data)
 
     @extend_schema(request=None, responses={200: AssignmentSerializer, 400: ErrorSerializer, 403: FORBIDDEN,
@@ -293,7 +285,7 @@ class SwapViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             swap = services.swap_accept(by=request.user, swap=swap)
         except ApplicationError as error:
-            return _refusal(error)
+            return refusal(error)
         return Response(SwapSerializer(swap).data)
 
     def _decide(self, request, approve: bool) -> Response:
@@ -303,7 +295,7 @@ class SwapViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             swap = services.swap_decide(by=request.user, swap=swap, approve=approve)
         except ApplicationError as error:
-            return _refusal(error)
+            return refusal(error)
         return Response(SwapSerializer(swap).data)
 
     @extend_schema(request=None, responses={200: SwapSerializer, 400: RefusalSerializer, 403: FORBIDDEN,
