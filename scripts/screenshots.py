@@ -180,7 +180,7 @@ def roster_pages() -> list[tuple[str, str]]:
                                                            "proposal": run.pk})
     return [("roster-run", reverse("scheduling:roster-run", args=[run.pk])),
             ("roster-accept", reverse("scheduling:roster-run-accept", args=[run.pk])),
-            ("board-proposal", board), ("roster-people", reverse("scheduling:roster-people"))]
+            ("roster-board-proposal", board), ("roster-people", reverse("scheduling:roster-people"))]
 
 
 def navigation_pages(email: str) -> list[tuple[str, str]]:

@@ -153,8 +153,10 @@ def _review(run: RosterRun) -> dict:
             "lead_filled": lead_added, "lead_places": lead_added + lead_open}
 
 
-def _board_link(run: RosterRun, team_ids: list[int], *, proposal: bool) -> str:
-    pairs = [("team", pk) for pk in team_ids] + [("week", board_monday(run.starts_on).isoformat())]
+def _board_link(run: RosterRun, *, proposal: bool) -> str:
+    """The board from the period's first week (two weeks shown for a longer period), all teams: the run's
+    cells are among them."""
+    pairs = [("week", board_monday(run.starts_on).isoformat())]
     if (run.ends_on - run.starts_on).days >= 7:
         pairs.append(("span", 2))
     if proposal:
@@ -169,7 +171,7 @@ def _run_context(run: RosterRun) -> dict:
                "greedy": run.stats.get("greedy") or {}, "refresh": _run_url(run)}
     if run.status in (RosterRun.Status.PROPOSED, RosterRun.Status.ACCEPTED):
         context.update(_review(run))
-        context["board"] = _board_link(run, [t.pk for t in teams], proposal=run.status == RosterRun.Status.PROPOSED)
+        context["board"] = _board_link(run, proposal=run.status == RosterRun.Status.PROPOSED)
     return context
 
 
@@ -271,6 +273,8 @@ def _profile_page(request, *, person: User, organization: Organization, own: boo
                    "languages": profile.languages.all(), "preferred_templates": profile.preferred_templates.all(),
                    "avoided_templates": profile.avoided_templates.all()}
     form = RosterProfileForm(request.POST or None, initial=initial, templates=templates)
+    form.fields["weekly_hours"].help_text = _("Contracted or wanted hours. Empty: the program's default, "
+                                              "%(h)s hours.") % {"h": _default_hours()}
     status = 200
     if request.method == "POST":
         if form.is_valid():
