@@ -144,11 +144,43 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
         pages["moderator"].append(("session", reverse("engagement:staff-session-detail", args=[session.pk])))
         pages["resident"] += [("session", reverse("engagement:session-detail", args=[session.pk])),
                               ("register", reverse("engagement:session-register", args=[session.pk]))]
+    pages["coordinator"] += roster_pages()
     pages["resident"] = [("home", "/"), ("sessions", reverse("engagement:session-list")),
                          ("feedback", reverse("engagement:feedback-create")),
                          ("you-said-we-did", reverse("engagement:decision-public-list")),
                          ("rfps", reverse("procurement:solicitation-list"))] + pages["resident"]
     return pages
+
+
+def roster_pages() -> list[tuple[str, str]]:
+    """An auto-roster run of the Collective's teams for the first two weeks of next month, solved here (Celery
+    runs eagerly for the screenshots): its proposal, the confirmation, the board drawing it, the targets."""
+    from datetime import timedelta
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from apps.accounts.management.commands.seed_demo import DOMAIN
+    from apps.accounts.models import User
+    from apps.scheduling.board import board_monday
+    from apps.scheduling.forms import next_month
+    from apps.scheduling.models import RosterRun, Team
+    from apps.scheduling.roster.services import roster_start
+
+    coordinator = User.objects.get(email=f"coordinator@{DOMAIN}")
+    teams = list(Team.objects.filter(organization__name="Neighborhood Peer Response Collective", is_active=True))
+    if not teams:
+        return []
+    first, _last = next_month(timezone.localdate())
+    run = roster_start(by=coordinator, teams=teams, starts_on=first, ends_on=first + timedelta(days=13),
+                       time_limit=20)
+    run = RosterRun.objects.get(pk=run.pk)
+    board = reverse("scheduling:board") + "?" + urlencode({"week": board_monday(first).isoformat(), "span": 2,
+                                                           "proposal": run.pk})
+    return [("roster-run", reverse("scheduling:roster-run", args=[run.pk])),
+            ("roster-accept", reverse("scheduling:roster-run-accept", args=[run.pk])),
+            ("roster-board-proposal", board), ("roster-people", reverse("scheduling:roster-people"))]
 
 
 def navigation_pages(email: str) -> list[tuple[str, str]]:

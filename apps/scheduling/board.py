@@ -62,6 +62,7 @@ class Board:
     shifts: int = 0
     open_places: int = 0
     drafts: int = 0  # draft shifts that have not started: what "publish" is offered for
+    proposed: int = 0  # places a roster proposal shown on the board would fill
 
 
 def board_teams(*, user) -> list[Team]:
@@ -89,10 +90,14 @@ class BoardPerson(NamedTuple):
         return self.name
 
 
-def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board:
+def board_grid(*, user, query: BoardQuery, now: datetime | None = None,
+               proposal: list[dict] | None = None) -> Board:
     """The board for `query`. Four queries whatever its size: the shifts, their positions, the active
     assignments on them (which give each position's filled count), and the responders. Plain rows rather
-    than model instances: at 200 people × a week the instances were most of the time."""
+    than model instances: at 200 people × a week the instances were most of the time.
+
+    `proposal`: a roster run's proposed assignments ({position, shift, responder, role}), drawn as
+    additions in the responders' cells and counted beside each open place: the proposal as a diff."""
     now = now or timezone.now()
     tz = timezone.get_default_timezone()
     start, end = query.bounds
@@ -130,6 +135,7 @@ def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board
     candidates = reverse("scheduling:position-candidates", args=[0]).removesuffix("0/candidates/")
     draft_text, cancelled_text = _("Draft"), _("Cancelled")
     open_text, unfilled_text = _("%(n)s open"), _("%(n)s unfilled")
+    proposed_text = _("%(n)s proposed")
     where_text = _("%(team)s, %(day)s %(time)s")
     roles = dict(PositionRole.choices)
     overrides = {code: str(label) for code, label in OVERRIDE_LABELS.items()}
@@ -137,6 +143,9 @@ def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board
     filled: dict[int, int] = {}
     for row in assignments:
         filled[row[1]] = filled.get(row[1], 0) + 1
+    proposed: dict[int, int] = {}
+    for item in proposal or ():
+        proposed[item["position"]] = proposed.get(item["position"], 0) + 1
     places_of: dict[int, list[tuple[int, str, int]]] = {}
     for pk, shift_id, role, count in positions:
         places_of.setdefault(shift_id, []).append((pk, role, count))
@@ -157,8 +166,10 @@ def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board
             missing = max(count - filled.get(position_id, 0), 0)
             if not missing or cancelled:
                 continue
-            places.append({"role": roles[role], "open": missing, "actionable": upcoming,
-                           "text": (open_text if upcoming else unfilled_text) % {"n": missing},
+            text = (open_text if upcoming else unfilled_text) % {"n": missing}
+            if proposed.get(position_id):
+                text += " · " + proposed_text % {"n": proposed[position_id]}
+            places.append({"role": roles[role], "open": missing, "actionable": upcoming, "text": text,
                            "url": f"{candidates}{position_id}/candidates/",
                            "where": where_text % {"team": team, "day": columns[n]["label"], "time": when}})
             if upcoming:
@@ -184,6 +195,13 @@ def board_grid(*, user, query: BoardQuery, now: datetime | None = None) -> Board
             extra.append(BoardPerson(responder_id, name or email))
         cells[responder_id][n].append({**shown, "role": roles[role], "override_reason": reason,
                                        "override": ", ".join(overrides.get(c, c) for c in codes)})
+    for item in proposal or ():
+        # A proposed person no longer a responder here has no row: accepting would refuse them anyway.
+        if item["shift"] in seen and item["responder"] in cells:
+            n, shown = seen[item["shift"]]
+            cells[item["responder"]][n].append({**shown, "role": roles.get(item["role"], item["role"]),
+                                                "added": True, "override": "", "override_reason": ""})
+            board.proposed += 1
     board.rows = [(person, cells[person.pk]) for person in [*people, *extra]]
     return board
 

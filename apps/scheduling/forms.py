@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
@@ -188,3 +190,70 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The end is before the start."))
         return data
+
+
+def next_month(today) -> tuple:
+    """The whole next calendar month: what a coordinator rosters most often."""
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+TIME_LIMITS = [(30, _("30 seconds")), (60, _("1 minute")), (120, _("2 minutes")), (300, _("5 minutes"))]
+
+
+class RosterStartForm(forms.Form):
+    teams = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple, label=_("Teams"),
+                                           help_text=_("Teams of one organization."))
+    starts_on = forms.DateField(widget=DatePickerInput(), label=_("First day"))
+    ends_on = forms.DateField(widget=DatePickerInput(), label=_("Last day"),
+                              help_text=_("Included. At most six weeks."))
+    time_limit = forms.TypedChoiceField(choices=TIME_LIMITS, coerce=int, initial=60, label=_("Time limit"),
+                                        help_text=_("The solver stops when it has proved its answer is within "
+                                                    "half a percent of the best, or at this limit."))
+
+    def __init__(self, *args, teams, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = teams
+        first, last = next_month(today)
+        self.fields["starts_on"].initial, self.fields["ends_on"].initial = first, last
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day is before the first."))
+        return data
+
+
+class RosterProfileForm(forms.Form):
+    weekly_hours = forms.IntegerField(min_value=0, max_value=80, required=False, label=_("Target hours a week"),
+                                      help_text=_("Contracted or wanted hours. Empty: the program's default."))
+    preferred_zones = forms.ModelMultipleChoiceField(queryset=Neighborhood.objects.filter(is_active=True),
+                                                     required=False, widget=forms.CheckboxSelectMultiple,
+                                                     label=_("Zones you know"))
+    languages = forms.ModelMultipleChoiceField(queryset=Language.objects.filter(is_active=True), required=False,
+                                               widget=forms.CheckboxSelectMultiple, label=_("Languages spoken"))
+    preferred_templates = forms.ModelMultipleChoiceField(queryset=None, required=False,
+                                                         widget=forms.CheckboxSelectMultiple,
+                                                         label=_("Shifts wanted"))
+    avoided_templates = forms.ModelMultipleChoiceField(queryset=None, required=False,
+                                                       widget=forms.CheckboxSelectMultiple,
+                                                       label=_("Shifts you would rather not work"))
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_templates"].queryset = templates
+        self.fields["avoided_templates"].queryset = templates
+        for name in ("preferred_templates", "avoided_templates"):
+            self.fields[name].label_from_instance = _template_label
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("preferred_templates") or []) & set(data.get("avoided_templates") or [])
+        if both:
+            self.add_error("avoided_templates", _("A shift cannot be both wanted and rather not."))
+        return data
+
+
+def _template_label(template) -> str:
+    return f"{template.team.name}: {template.name} ({template.start_time:%H:%M}–{template.end_time:%H:%M})"

@@ -27,6 +27,9 @@ register_nav(NavItem(key="scheduling-open", group="schedule",
 register_nav(NavItem(key="scheduling-schedule", group="schedule",
                      label=_("Schedule board"), url_name="scheduling:board", order=310,
                      roles=frozenset({Role.COORDINATOR})))
+register_nav(NavItem(key="scheduling-roster", group="schedule",
+                     label=_("Auto-roster"), url_name="scheduling:roster", order=312,
+                     roles=frozenset({Role.COORDINATOR})))
 register_nav(NavItem(key="scheduling-swaps", group="schedule",
                      label=_("Shift swaps"), url_name="scheduling:swap-list", order=315,
                      roles=frozenset({Role.COORDINATOR, Role.RESPONDER})))
@@ -36,6 +39,9 @@ register_nav(NavItem(key="scheduling-time-off", group="schedule",
 register_nav(NavItem(key="scheduling-timesheets", group="schedule",
                      label=_("Timesheets"), url_name="scheduling:timesheet", order=325,
                      roles=frozenset({Role.COORDINATOR})))
+register_nav(NavItem(key="scheduling-roster-profile", group="schedule",
+                     label=_("Roster preferences"), url_name="scheduling:roster-profile", order=322,
+                     roles=frozenset({Role.RESPONDER})))
 register_nav(NavItem(key="scheduling-coverage", group="schedule",
                      label=_("Coverage"), url_name="scheduling:coverage", order=330,
                      roles=frozenset({Role.COORDINATOR})))

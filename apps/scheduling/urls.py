@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, calendar, coordinator, responder
+from .views import board, calendar, coordinator, responder, roster
 
 app_name = "scheduling"
 
@@ -41,4 +41,13 @@ urlpatterns = [
     path("coverage/", coordinator.coverage, name="coverage"),
     path("calendar/", calendar.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", calendar.ical, name="ical"),
+    path("roster/", roster.roster, name="roster"),
+    path("roster/runs/<int:pk>/", roster.roster_run, name="roster-run"),
+    path("roster/runs/<int:pk>/status/", roster.roster_run_status, name="roster-run-status"),
+    path("roster/runs/<int:pk>/cancel/", roster.roster_run_cancel, name="roster-run-cancel"),
+    path("roster/runs/<int:pk>/accept/", roster.roster_run_accept, name="roster-run-accept"),
+    path("assignments/<int:pk>/repair/", roster.assignment_repair, name="assignment-repair"),
+    path("roster/preferences/", roster.roster_profile, name="roster-profile"),
+    path("roster/people/", roster.roster_people, name="roster-people"),
+    path("roster/people/<int:pk>/", roster.roster_profile_member, name="roster-profile-member"),
 ]

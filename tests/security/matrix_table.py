@@ -505,6 +505,30 @@ ROUTES = {
     "scheduling:week-publish[b]": R(
         {}, E(404, coordinator_b=302, program_admin=403), "POST", data={"team": "team_b", "week": "$week"}
     ),
+    # The auto-roster: a run (a proposal ready for a decision) is its organization's coordinators' only;
+    # anyone else, responders included, gets a 404. Accepting an empty proposal is done (302).
+    "scheduling:roster": R({}, E(403, coordinator_a=200, coordinator_b=200)),
+    "scheduling:roster-run[a]": R({"pk": "roster_run_a"}, E(404, coordinator_a=200)),
+    "scheduling:roster-run[b]": R({"pk": "roster_run_b"}, E(404, coordinator_b=200)),
+    "scheduling:roster-run-status[a]": R({"pk": "roster_run_a"}, E(404, coordinator_a=200)),
+    "scheduling:roster-run-status[b]": R({"pk": "roster_run_b"}, E(404, coordinator_b=200)),
+    "scheduling:roster-run-accept[a]": R({"pk": "roster_run_a"}, E(404, coordinator_a=302), "POST"),
+    "scheduling:roster-run-accept[b]": R({"pk": "roster_run_b"}, E(404, coordinator_b=302), "POST"),
+    "scheduling:roster-run-cancel[a]": R({"pk": "roster_run_a"}, E(404, coordinator_a=302), "POST"),
+    "scheduling:roster-run-cancel[b]": R({"pk": "roster_run_b"}, E(404, coordinator_b=302), "POST"),
+    # The world's assignments are not call-outs: the coordinator is told why (refused); the responder sees
+    # their own assignment but may not refill it (403).
+    "scheduling:assignment-repair[a]": R(
+        {"pk": "assignment_a"}, E(404, responder=403, coordinator_a=REFUSED, program_admin=403), "POST"
+    ),
+    "scheduling:assignment-repair[b]": R(
+        {"pk": "assignment_b"}, E(404, coordinator_b=REFUSED, program_admin=403), "POST"
+    ),
+    "scheduling:roster-profile": R({}, E(403, responder=200)),
+    "scheduling:roster-people": R({}, E(403, coordinator_a=200, coordinator_b=200)),
+    # A responder membership's preferences, edited by a coordinator of that organization.
+    "scheduling:roster-profile-member[a]": R({"pk": "membership_a"}, E(404, coordinator_a=200)),
+    "scheduling:roster-profile-member[b]": R({"pk": "membership_b"}, E(404, coordinator_b=200)),
     "set_language": R({}, E(302, anon=302)),
     "training:course-list": R({}, E(200)),
     "training:enrollment-assess[a]": R(

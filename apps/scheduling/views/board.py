@@ -25,8 +25,8 @@ from .. import selectors, services
 from ..board import SPANS, BoardQuery, board_grid, board_monday, board_teams, draft_counts
 from ..eligibility import eligibility_batch
 from ..forms import OVERRIDE_LABELS, AssignForm
-from ..models import Assignment, PositionRole, Shift
-from ..permissions import can_manage_schedule
+from ..models import Assignment, PositionRole, RosterRun, Shift
+from ..permissions import can_manage_schedule, coordinated_organization_ids
 from ._common import require_coordinator
 
 
@@ -103,11 +103,16 @@ def _shift_cells(grid, next_param: str) -> SafeString:
 
 
 def _person_cell(pk: int, n: int, cell: list[dict]) -> str:
-    """One responder's shifts on one day; the id lets an assignment made in the panel replace it alone."""
+    """One responder's shifts on one day; the id lets an assignment made in the panel replace it alone.
+    A roster proposal's assignment is drawn apart: a "+", a class of its own and, for a screen reader, words."""
     parts = [f'<td id="bd-p-{pk}-{n}">']
     for e in cell:
+        added = e.get("added", False)
+        classes = "bd-entry" + " bd-draft" * e["draft"] + " bd-added" * added
+        plus = (f'<span class="bd-plus" aria-hidden="true">+</span><span class="usa-sr-only">'
+                f'{escape(_("Proposed:"))} </span>') if added else ""
         parts.append(
-            f'<a class="bd-entry{" bd-draft" if e["draft"] else ""}" href="{escape(e["url"])}">'
+            f'<a class="{classes}" href="{escape(e["url"])}">{plus}'
             f'<span class="bd-team">{escape(e["team"])}</span> <span class="bd-time">{escape(e["time"])}</span>'
             f' <span class="bd-role">{escape(e["role"])}</span>')
         if e["marker"]:
@@ -153,15 +158,40 @@ def _changed_cells(user, back_to: str, shift, responder_pk: int) -> str:
     return counts + "".join("<template>" + cell.replace("<td ", oob, 1) + "</template>" for cell in swaps)
 
 
+def _proposal_shown(user, params) -> RosterRun | None:
+    """The roster run whose proposal the board is asked to draw (`?proposal=<id>`): the user's
+    organizations' only, like every object; another organization's is a 404."""
+    wanted = params.get("proposal", "")
+    if not wanted:
+        return None
+    if not wanted.isdigit():
+        raise Http404
+    return get_object_or_404(RosterRun.objects.filter(organization_id__in=coordinated_organization_ids(user)),
+                             pk=wanted)
+
+
+def _proposal_ready(user, query: BoardQuery) -> RosterRun | None:
+    """The newest proposal waiting for a decision that covers some of the teams and days shown. One query."""
+    return (RosterRun.objects.filter(organization_id__in=coordinated_organization_ids(user),
+                                     status=RosterRun.Status.PROPOSED, teams__in=query.teams,
+                                     starts_on__lte=query.days[-1], ends_on__gte=query.monday)
+            .order_by("-created_at", "-id").first())
+
+
 @login_required
 def board(request):
     user = request.user
     require_coordinator(user)
     query, teams = _board_query(user, request.GET)
-    grid = board_grid(user=user, query=query) if query.teams else None
+    shown = _proposal_shown(user, request.GET)
+    drawn = shown if shown is not None and shown.status == RosterRun.Status.PROPOSED else None
+    grid = board_grid(user=user, query=query, proposal=drawn.proposal if drawn else None) if query.teams else None
+    ready = _proposal_ready(user, query) if grid is not None and shown is None else None
     step = timedelta(days=7 * query.weeks)
     here = reverse("scheduling:board") + "?" + board_params(query)
+    keep = f"&proposal={shown.pk}" if shown is not None else ""
     return render(request, "scheduling/board.html", {
+        "shown": shown, "drawn": drawn, "ready": ready, "without_proposal": "?" + board_params(query),
         "query": query, "board": grid, "teams": teams, "person_rows": _person_rows(grid) if grid else [],
         "shift_cells": _shift_cells(grid, "?" + urlencode({"next": here})) if grid else "",
         "several_orgs": len({t.organization_id for t in teams}) > 1,
@@ -170,9 +200,9 @@ def board(request):
         "role_name": PositionRole(query.role).label if query.role else "",
         "roles": PositionRole.choices, "spans": SPANS, "selected": {t.pk for t in query.teams},
         "last_day": query.days[-1],
-        "previous": "?" + board_params(query, week=query.monday - step),
-        "next": "?" + board_params(query, week=query.monday + step),
-        "this_week": "?" + board_params(query, week=board_monday(timezone.localdate())),
+        "previous": "?" + board_params(query, week=query.monday - step) + keep,
+        "next": "?" + board_params(query, week=query.monday + step) + keep,
+        "this_week": "?" + board_params(query, week=board_monday(timezone.localdate())) + keep,
         "publish": reverse("scheduling:board-publish") + "?" + board_params(query)})
 
 
