@@ -62,7 +62,8 @@ def test_responder_sees_their_shifts_and_training_and_no_procurement_admin_or_ap
     assert sections == [
         ("Dashboard", ["dashboard"]),
         ("Notifications", ["notifications"]),
-        ("Schedule", ["scheduling-my", "scheduling-open", "scheduling-swaps", "scheduling-time-off"]),
+        ("Schedule", ["scheduling-my", "scheduling-open", "scheduling-swaps", "scheduling-time-off",
+                      "scheduling-roster-profile"]),
         ("People & training", ["training-my", "training-sessions"]),
         ("Community", ["engagement-public"]),
         ("Reports", ["reports"]),
@@ -75,8 +76,8 @@ def test_coordinator_groups():
     assert sections == [
         ("Dashboard", ["dashboard"]),
         ("Notifications", ["notifications"]),
-        ("Schedule", ["scheduling-schedule", "scheduling-swaps", "scheduling-time-off", "scheduling-timesheets",
-                      "scheduling-coverage"]),
+        ("Schedule", ["scheduling-schedule", "scheduling-roster", "scheduling-swaps", "scheduling-time-off",
+                      "scheduling-timesheets", "scheduling-coverage"]),
         ("People & training", ["training-readiness", "training-verification", "training-import", "training-sessions",
                                "organizations", "invitations"]),
         ("Procurement", ["procurement-rfps", "procurement-proposals"]),

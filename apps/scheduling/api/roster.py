@@ -5,7 +5,6 @@ runs are a coordinator's, for their own organization's teams; another organizati
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,7 +17,6 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Organization, User
 from apps.core.api.serializers import ErrorSerializer
-from apps.core.audit import audit
 from apps.core.errors import ApplicationError
 from apps.core.models import Language, Neighborhood
 from apps.scheduling.models import Assignment, RosterProfile, RosterRun, Shift, ShiftTemplate, Team
@@ -27,6 +25,7 @@ from apps.scheduling.permissions import (
     coordinated_organization_ids,
     responder_organization_ids,
 )
+from apps.scheduling.roster.profiles import roster_profile_save
 from apps.scheduling.roster.services import reason_text, repair_start, roster_accept, roster_cancel, roster_start
 
 from .common import FORBIDDEN, NOT_FOUND, refusal
@@ -323,27 +322,6 @@ class RepairActionMixin:
 
 
 # --- a responder's roster preferences -------------------------------------------------------------
-
-
-def roster_profile_save(*, by: User, user: User, organization: Organization, weekly_hours: int | None,
-                        preferred_zones, languages, preferred_templates, avoided_templates) -> RosterProfile:
-    """Save a responder's preferences in one organization (the API's input is checked by its serializer).
-    The same signature as the page's service in apps/scheduling/roster/profiles.py: one replaces the other."""
-    if organization.pk not in responder_organization_ids(user) or by.pk != user.pk:
-        raise ApplicationError(_("Only the responder can change these preferences."), field="organization")
-    with transaction.atomic():
-        profile, _created = RosterProfile.objects.select_for_update().get_or_create(user=user,
-                                                                                    organization=organization)
-        before = _profile_row(profile)
-        profile.weekly_hours = weekly_hours
-        profile.save(update_fields=["weekly_hours", "updated_at"])
-        profile.preferred_zones.set(preferred_zones)
-        profile.languages.set(languages)
-        profile.preferred_templates.set(preferred_templates)
-        profile.avoided_templates.set(avoided_templates)
-        audit(actor=by, action="scheduling.roster_profile.saved", target=profile, organization=organization,
-              before=before, after=_profile_row(profile))
-    return profile
 
 
 def _profile_row(profile: RosterProfile | None, organization: Organization | None = None) -> dict:
