@@ -128,7 +128,7 @@ class _Model:
         # Overlap: every pair of overlapping intervals shares the later one's start.
         for t, _ in intervals:
             running = [iv for iv in intervals if iv[0] <= t < iv[1]]
-            if len(running) > 1:
+            if sum(len(by_interval[iv]) for iv in running) > 1:  # shifts at the same times too
                 self.model.add(sum(y[iv] for iv in running) <= 1)
         # Rest: an end and a start closer than the minimum (back to back included).
         rest = timedelta(hours=policy.min_rest_hours)
