@@ -89,6 +89,8 @@ PROGRAM = st.fixed_dictionaries({
     "shifts": st.lists(SHIFT, min_size=3, max_size=8),
     # someone already on an open shift: shift, role, person
     "prefill": st.lists(st.tuples(st.integers(0, 7), st.sampled_from(ROLES), st.integers(0, 4)), max_size=2),
+    # a repair's run: those places may be given to someone else (`build_instance(release=...)`)
+    "release": st.booleans(),
 })
 
 
@@ -104,13 +106,25 @@ def _shift(day=0, minute=0, hours=4, positions=((PositionRole.LEAD, 1),), **give
 
 def _spec(people, shifts, **given):
     return {"starts_on": date(2026, 3, 3), "days": 2, "rest": 10, "daily": 12, "weekly": 40,
-            "requires_lead": (True, False), "people": people, "shifts": shifts, "prefill": [], **given}
+            "requires_lead": (True, False), "people": people, "shifts": shifts, "prefill": [], "release": False,
+            **given}
 
 
 # Found by this test: three shifts at the same times, and the model let one person take two of them
 # (its overlap constraint was stated only between distinct intervals).
 SAME_TIMES = _spec([_person(), _person()], [_shift(), _shift(), _shift()], rest=8, daily=8, weekly=16,
                    requires_lead=(False, False))
+
+
+# Found by this test: one person who can fill three 5-hour lead places or four 4-hour responder places
+# within a 16-hour week. The fill weights (`settings.ROSTER`: fill_lead 150,000 against fill 100,000) make
+# three lead places worth more than four other places, so the solver leaves a place open that another
+# roster fills. The issue asks for "as many positions as possible (leads first)"; see the xfail below.
+_R, _L = ((PositionRole.RESPONDER, 1),), ((PositionRole.LEAD, 1),)
+LEADS_FOR_PLACES = _spec([_person(), _person("none")],
+                         [_shift(0, 0, 4, _R), _shift(0, 12 * 60, 5, _L), _shift(1, 60, 4, _R),
+                          _shift(1, 13 * 60, 5, _L), _shift(2, 120, 4, _R), _shift(2, 14 * 60, 5, _L),
+                          _shift(3, 180, 4, _R)], days=4, rest=8, daily=16, weekly=16)
 
 
 def _local(day: date, minute: int) -> datetime:
@@ -167,7 +181,7 @@ class _Program:
                 shift = Shift.objects.create(team=team, organization_id=team.organization_id, starts_at=begins,
                                              ends_at=ends, status=Shift.Status.PUBLISHED)
                 self._hold(user, Position.objects.create(shift=shift, role=PositionRole.RESPONDER, count=1))
-        self.shifts = []
+        self.shifts, self.prefilled = [], []
         for s in spec["shifts"]:
             begins = _local(start + timedelta(days=s["day"] % spec["days"]), s["minute"])
             if s["like"] is not None and self.shifts:
@@ -191,28 +205,33 @@ class _Program:
             if found is None or self._busy(user, shift.starts_at, shift.ends_at) or \
                     shift.assignments.filter(responder=user).exists():
                 continue
-            self._hold(user, found)
+            self.prefilled.append(self._hold(user, found).pk)
 
     def _busy(self, user, begins, ends) -> bool:
         return any(s < ends and e > begins for s, e in self.work[user.pk])
 
-    def _hold(self, user, position: Position) -> None:
+    def _hold(self, user, position: Position) -> Assignment:
         shift = position.shift
-        Assignment.objects.create(position=position, shift=shift, responder=user, starts_at=shift.starts_at,
-                                  ends_at=shift.ends_at)
         self.work[user.pk].append((shift.starts_at, shift.ends_at))
+        return Assignment.objects.create(position=position, shift=shift, responder=user, starts_at=shift.starts_at,
+                                         ends_at=shift.ends_at)
 
     def instance(self):
         spec = self.spec
         return build_instance(organization_id=self.org.pk, team_ids=[t.pk for t in self.teams],
                               starts_on=spec["starts_on"], ends_on=spec["starts_on"] + timedelta(days=spec["days"] - 1),
-                              at=NOW)
+                              at=NOW, release=self.prefilled if spec["release"] else [])
 
 
 # --- checks ----------------------------------------------------------------------------------------
 
 def apply_through_engine(instance, chosen) -> None:
-    """Each chosen place, in order, asked of the engine and then written (inside the caller's savepoint)."""
+    """As accepting does: the released places a roster does not keep are given up first; then each chosen
+    place (not kept), in order, asked of the engine and then written (inside the caller's savepoint)."""
+    kept = {instance.keep[key] for key in chosen if key in instance.keep}
+    Assignment.objects.filter(pk__in=[pk for pk in instance.released if pk not in kept]).update(
+        status=Assignment.Status.CANCELLED)
+    chosen = [key for key in chosen if key not in instance.keep]
     positions = {p.pk: p for p in Position.objects.filter(pk__in={s.position_id for s in instance.slots})
                  .select_related("shift__team__team_type", "shift__organization")}
     for i, uid in chosen:
@@ -259,7 +278,8 @@ def invalid(instance, chosen) -> str:
 
 def brute_force(instance) -> list[tuple[int, int]]:
     """The most places any valid roster fills: every way of filling each shift's places, shift by shift
-    in time order, pruned only by an upper bound (places left, capped by who could take them)."""
+    in time order, pruned only by upper bounds (the places left, and what each person's weekly hours
+    leave room for)."""
     slots, candidates = instance.slots, instance.candidates
     by_shift = defaultdict(list)
     for i, slot in enumerate(slots):
@@ -269,9 +289,24 @@ def brute_force(instance) -> list[tuple[int, int]]:
     static = [min(sum(slots[i].places for i in g), len({u for i in g for u in candidates.get(i, [])}))
               for g in groups]
     tail = [sum(static[k:]) for k in range(len(groups) + 1)]
+    # A period of a few days lies in one 7-day window: nobody works more than the weekly limit in it, so
+    # each person takes at most as many of the shifts left as their shortest ones fit in what is left.
+    assert instance.period[1] - instance.period[0] <= timedelta(days=5)
+    weekly = instance.policy.max_weekly_hours * 60
+    later = {uid: [sorted(slots[g[0]].minutes for g in groups[k:] if any(uid in candidates.get(i, []) for i in g))
+                   for k in range(len(groups) + 1)] for uid in instance.people}
     ledger = Ledger(instance)
     chosen: list[tuple[int, int]] = []
     best: list = [-1, []]
+
+    def most(uid, k) -> int:
+        budget, count = weekly - ledger.minutes[uid], 0
+        for minutes in later[uid][k]:
+            budget -= minutes
+            if budget < 0:
+                break
+            count += 1
+        return count
 
     def configs(group, pos, lead, other):
         if pos == len(group):
@@ -294,7 +329,7 @@ def brute_force(instance) -> list[tuple[int, int]]:
                     chosen.pop()
 
     def search(k):
-        if len(chosen) + tail[k] <= best[0]:
+        if len(chosen) + tail[k] <= best[0] or len(chosen) + sum(most(u, k) for u in later) <= best[0]:
             return
         if k == len(groups):
             best[:] = [len(chosen), list(chosen)]
@@ -348,3 +383,11 @@ def check_program(spec: dict) -> None:
 @example(spec=SAME_TIMES)
 def test_every_roster_passes_the_engine_and_no_search_fills_more(spec):
     check_program(spec)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="fill_lead − fill (50,000) is half a place: three lead places outweigh four others. "
+                          "Filling the most places first needs the lead bonus below fill / lead places "
+                          "(e.g. fill_lead 101,000); the lead decides the weights.")
+def test_no_lead_place_is_bought_with_more_open_places():
+    check_program(LEADS_FOR_PLACES)
