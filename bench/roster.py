@@ -141,8 +141,11 @@ def seed(rng: random.Random):
             for p in (Position(shift=s, role=PositionRole.LEAD, count=1),
                       Position(shift=s, role=PositionRole.RESPONDER, count=2 if n < 8 else 1))])
         # Preferences, availability, time off.
+        # Team leads are on full-time or near full-time contracts; responders work 16 to 40 hours.
         profiles = RosterProfile.objects.bulk_create([
-            RosterProfile(user=u, organization=org, weekly_hours=rng.choice([16, 24, 32, 40])) for u in people])
+            RosterProfile(user=u, organization=org,
+                          weekly_hours=rng.choice([32, 40] if i < LEADS else [16, 24, 32, 40]))
+            for i, u in enumerate(people)])
         all_templates = list(templates.values())
         for profile in profiles:
             profile.preferred_zones.set(rng.sample(hoods, 2))

@@ -7,3 +7,11 @@ def solve_roster(*, run_id: int) -> None:
     from .roster.services import roster_solve
 
     roster_solve(run_id=run_id)
+
+
+@shared_task(name="scheduling.apply_roster", acks_late=True)
+def apply_roster(*, run_id: int) -> None:
+    """Apply an accepted proposal too large to apply within the request. Safe to run twice."""
+    from .roster.services import roster_apply
+
+    roster_apply(run_id=run_id)

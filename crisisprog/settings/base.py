@@ -421,10 +421,11 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 
 # --- auto-roster ------------------------------------------------------------------------------
 # The CP-SAT solver's settings and the objective's weights (docs/ARCHITECTURE.md, "The auto-roster").
-# Filling a place outweighs everything after it: a lead place 150,000, another place 100,000; keeping a
-# repair's existing assignment 50,000. Fairness costs `fairness` per minute away from a person's target,
-# doubling every 8 hours away (twice that above the target); the preferences and patterns are a few
-# hundred each, comparable to an hour or two of unfairness.
+# Filling comes first and is not weighed: the first phase fills as many places as it can, and among
+# rosters with as many places, as many lead places. The second phase keeps that and maximises the rest:
+# keeping a repair's existing assignment (50,000 each, so a repair changes as little as it can); fairness,
+# `fairness` per minute away from a person's target, doubling every 8 hours away (twice that above the
+# target); the preferences and patterns, a few hundred each, comparable to an hour or two of unfairness.
 ROSTER = {
     "default_weekly_hours": env_int("ROSTER_DEFAULT_WEEKLY_HOURS", default=24),
     "workers": env_int("ROSTER_WORKERS", default=8),
@@ -432,8 +433,6 @@ ROSTER = {
     "max_days": 42,
     "max_time_limit": 600,
     "weights": {
-        "fill_lead": 150_000,
-        "fill": 100_000,
         "keep": 50_000,
         "fairness": 1,
         "preferred_shift": 300,

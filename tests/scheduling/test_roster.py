@@ -15,6 +15,7 @@ from apps.scheduling.roster.services import (
     reason_text,
     repair_start,
     roster_accept,
+    roster_apply,
     roster_cancel,
     roster_solve,
     roster_start,
@@ -197,3 +198,38 @@ def test_repair_refills_a_call_out_with_the_fewest_changes(org, team, coordinato
     assert item["position"] == position(shift).pk
     roster_accept(by=coordinator, run=run)
     assert shift.assignments.filter(status=Assignment.Status.ASSIGNED).count() == 2
+
+
+def test_a_large_proposal_is_applied_by_a_worker(org, team, coordinator, requirements, cpr, cit, monkeypatch,
+                                                 django_capture_on_commit_callbacks):
+    _people(org, cpr, cit)
+    _week(team)
+    run = _run(coordinator, team)
+    monkeypatch.setattr("apps.scheduling.roster.services.ACCEPT_INLINE", 2)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run = roster_accept(by=coordinator, run=run)
+    assert run.status == RosterRun.Status.APPLYING and run.accepted_by == coordinator
+    assert not Assignment.objects.exists()
+    with pytest.raises(ApplicationError):  # one run at a time, applying included
+        roster_start(by=coordinator, teams=[team], starts_on=date(2026, 3, 3), ends_on=date(2026, 3, 5))
+    for callback in callbacks:
+        callback()
+    run.refresh_from_db()
+    assert run.status == RosterRun.Status.ACCEPTED and run.stats["applied"] == 6
+    assert Assignment.objects.filter(source=Assignment.Source.ROSTER).count() == 6
+    assert roster_apply(run_id=run.pk) is None  # a redelivered task does nothing
+
+
+def test_a_failed_apply_keeps_the_proposal_and_says_why(org, team, coordinator, requirements, cpr, cit, monkeypatch):
+    _people(org, cpr, cit)
+    _week(team)
+    run = _run(coordinator, team)
+    RosterRun.objects.filter(pk=run.pk).update(status=RosterRun.Status.APPLYING, accepted_by=coordinator)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("apps.scheduling.services.assignments._assign", broken)
+    run = roster_apply(run_id=run.pk)
+    assert run.status == RosterRun.Status.PROPOSED and "database went away" in run.error
+    assert not Assignment.objects.exists()

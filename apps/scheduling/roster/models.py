@@ -53,13 +53,14 @@ class RosterRun(TimeStampedModel):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Solving")
         PROPOSED = "proposed", _("Proposal ready")
+        APPLYING = "applying", _("Being applied")
         ACCEPTED = "accepted", _("Accepted")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
         DISCARDED = "discarded", _("Discarded")
 
     FINISHED = (Status.PROPOSED, Status.ACCEPTED, Status.CANCELLED, Status.FAILED, Status.DISCARDED)
-    WORKING = (Status.QUEUED, Status.RUNNING)
+    WORKING = (Status.QUEUED, Status.RUNNING, Status.APPLYING)
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.FULL)

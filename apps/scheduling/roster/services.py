@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 REPAIR_WITHIN = timedelta(hours=48)  # a call-out this close is repaired, not re-rostered
 REPAIR_REACH = timedelta(hours=24)  # assignments this close to the call-out's shift may move
 REPAIR_TIME_LIMIT = 10
+# While a run works, `solver_status` names its phase: filling places (objective and bound count places),
+# then balancing (the rest of the objective: fairness, preferences, patterns).
+PHASES = {"fill": "filling", "balance": "balancing"}
 
 # What each engine reason code means for a place nobody took, as "N people …".
 REASON_LABELS = {
@@ -161,7 +164,8 @@ def _releases(run: RosterRun, *, now) -> list[int]:
 def _record(run_id: int, progress: Progress) -> bool:
     RosterRun.objects.filter(pk=run_id, status=RosterRun.Status.RUNNING).update(
         solutions=progress.solutions, objective=progress.objective, bound=progress.bound, gap=progress.gap,
-        wall_seconds=round(progress.wall_seconds, 2), updated_at=timezone.now())
+        wall_seconds=round(progress.wall_seconds, 2), solver_status=PHASES[progress.phase],
+        updated_at=timezone.now())
     return not RosterRun.objects.filter(pk=run_id, cancel_requested=True).exists()
 
 
@@ -213,6 +217,8 @@ def _proposal_fields(run: RosterRun, instance: Instance, result) -> dict:
     baseline = greedy(instance)
     progress = result.progress
     stats = {"places": instance.places, "filled": len(result.chosen), "candidates": instance.pairs(),
+             "places_bound": progress.places_bound,
+             "leads": sum(1 for i, _ in result.chosen if instance.slots[i].role == "lead"),
              "people": len(instance.people), "status": result.status,
              "spread": hours_spread(instance, result.chosen),
              "greedy": {"filled": len(baseline), "spread": hours_spread(instance, baseline)},
@@ -247,63 +253,124 @@ def _explain(instance: Instance, chosen, open_slots: list[int], taken: Counter, 
     rows = []
     for i in open_slots:
         slot = instance.slots[i]
-        reasons = Counter(instance.refusals.get(i, {}))
+        refused = Counter(instance.refusals.get(i, {}))
+        busy = Counter()
         for uid in asked[i]:
             answer = answers.get(slot.position_id, {}).get(uid)
             if answer is not None and answer.reason_codes:
-                reasons[answer.reason_codes[0]] += 1
+                busy[answer.reason_codes[0]] += 1
         rows.append({"position": slot.position_id, "shift": slot.shift_id, "role": slot.role,
                      "open": slot.places - taken[i], "cleared": len(asked[i]),
-                     "reasons": [{"code": code, "count": count} for code, count in reasons.most_common()]})
+                     "busy": [{"code": code, "count": count} for code, count in busy.most_common()],
+                     "refused": [{"code": code, "count": count} for code, count in refused.most_common()],
+                     "reasons": [{"code": code, "count": count} for code, count in (busy + refused).most_common()]})
     return rows
 
 
+def _counts(rows: list[dict]) -> str:
+    return ", ".join(f"{r['count']} {REASON_LABELS.get(r['code'], r['code'])}" for r in rows)
+
+
 def reason_text(row: dict) -> str:
-    """"12 people cleared, all busy: 7 on another shift at this time, 5 at their 7-day hours limit." """
-    parts = [f"{r['count']} {REASON_LABELS.get(r['code'], r['code'])}" for r in row["reasons"]]
-    cleared = _("%(n)s cleared for the role") % {"n": row["cleared"]}
-    if not parts:
-        return cleared + "."
-    return _("%(cleared)s; nobody can take it: %(reasons)s.") % {"cleared": cleared, "reasons": "; ".join(parts)}
+    """Why nobody takes an open place, in the engine's words: "Of 12 cleared for the role, all are taken by
+    the roster or its limits: 7 on another shift at this time, 5 at their 7-day hours limit. The others
+    cannot: 30 not cleared for this role." """
+    busy, refused = row.get("busy"), row.get("refused")
+    if busy is None:  # a row written before the split
+        return _("Nobody can take it: %(reasons)s.") % {"reasons": _counts(row["reasons"])}
+    parts = []
+    if row["cleared"]:
+        parts.append(_("Of %(n)s cleared for the role, all are taken by the roster or its limits: %(reasons)s.")
+                     % {"n": row["cleared"], "reasons": _counts(busy)})
+    else:
+        parts.append(_("Nobody is cleared for it."))
+    if refused:
+        parts.append(_("The others cannot: %(reasons)s.") % {"reasons": _counts(refused)})
+    return " ".join(parts)
 
 
 # --- accepting -------------------------------------------------------------------------------------
 
+# A proposal this small is applied within the request; a larger one (a month: about 20 s for 1,600
+# assignments, each checked by the engine, written, audited and announced) by a worker.
+ACCEPT_INLINE = 200
+
+
 def roster_accept(*, by: User, run: RosterRun) -> RosterRun:
-    """Apply a proposal in one transaction, each assignment through the assignment service and so
-    checked by the engine again (someone may have signed up meanwhile). What the engine now refuses
-    is reported as a conflict, never overwritten. A repair is all or nothing: its moves belong together."""
-    from ..services._common import locked_position, take_off_shift
-    from ..services.assignments import _assign
+    """Accept a proposal: applied at once when small, otherwise handed to a worker (the run shows
+    "Being applied" until it is done). See `_apply`."""
+    from ..tasks import apply_roster
 
     require(can_manage_schedule(by, run.organization_id), _("Only a coordinator of this organization can do this."))
     with transaction.atomic():
         run = RosterRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RosterRun.Status.PROPOSED:
             raise ApplicationError(_("Only a proposal that is ready can be accepted."), code="not_proposed")
-        for assignment in Assignment.objects.filter(pk__in=run.releases, status=Assignment.Status.ASSIGNED) \
-                .select_related("shift__team", "shift__organization", "position", "responder"):
-            take_off_shift(assignment=assignment, by=by, reason=_("Moved by the call-out repair"))
-        people = {u.pk: u for u in User.objects.filter(pk__in={item["responder"] for item in run.proposal})}
-        positions = {p.pk: p for p in Position.objects.filter(pk__in={item["position"] for item in run.proposal})}
-        applied, conflicts = 0, []
-        for item in run.proposal:
-            try:
-                with transaction.atomic():
-                    position = locked_position(positions[item["position"]])
-                    _assign(by=by, position=position, responder=people[item["responder"]],
-                            source=Assignment.Source.ROSTER)
-                applied += 1
-            except ApplicationError as exc:
-                conflicts.append({**item, "code": exc.code or "", "message": exc.message})
-        if conflicts and run.kind == RosterRun.Kind.REPAIR:
-            raise ApplicationError(_("The schedule changed since the proposal: %(message)s Run the repair again.")
-                                   % {"message": conflicts[0]["message"]}, code="conflict")
-        RosterRun.objects.filter(pk=run.pk).update(
-            status=RosterRun.Status.ACCEPTED, accepted_by=by, accepted_at=timezone.now(), conflicts=conflicts,
-            stats={**run.stats, "applied": applied}, updated_at=timezone.now())
-        audit(actor=by, action="scheduling.roster.accepted", target=run, organization=run.organization,
-              after={"applied": applied, "conflicts": len(conflicts), "released": len(run.releases)})
+        if len(run.proposal) + len(run.releases) <= ACCEPT_INLINE:
+            return _apply(run, by=by)
+        RosterRun.objects.filter(pk=run.pk).update(status=RosterRun.Status.APPLYING, accepted_by=by, error="",
+                                                   updated_at=timezone.now())
+        audit(actor=by, action="scheduling.roster.accept_requested", target=run, organization=run.organization,
+              after={"assignments": len(run.proposal), "released": len(run.releases)})
+        enqueue_on_commit(apply_roster, run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def roster_apply(*, run_id: int) -> RosterRun | None:
+    """The worker's part of accepting a large proposal. A failure leaves the proposal as it was, with the
+    error shown, so the coordinator can accept again or run again."""
+    run = RosterRun.objects.select_related("accepted_by").filter(pk=run_id).first()
+    if run is None or run.status != RosterRun.Status.APPLYING:
+        return None
+    try:
+        with transaction.atomic():
+            run = RosterRun.objects.select_for_update().select_related("accepted_by").get(pk=run_id)
+            if run.status != RosterRun.Status.APPLYING:
+                return None
+            return _apply(run, by=run.accepted_by)
+    except ApplicationError as exc:
+        message = exc.message
+    except Exception as exc:  # shown on the run; the worker carries on
+        logger.exception("applying roster run %s failed", run_id)
+        message = f"{type(exc).__name__}: {exc}"
+    RosterRun.objects.filter(pk=run_id, status=RosterRun.Status.APPLYING).update(
+        status=RosterRun.Status.PROPOSED, error=_("Applying the proposal failed, nothing was changed: %(m)s")
+        % {"m": message}, updated_at=timezone.now())
+    return RosterRun.objects.get(pk=run_id)
+
+
+def _apply(run: RosterRun, *, by: User) -> RosterRun:
+    """Apply a proposal in one transaction (the caller's, with the run locked), each assignment through
+    the assignment service and so checked by the engine again (someone may have signed up meanwhile).
+    What the engine now refuses is reported as a conflict, never overwritten. A repair is all or
+    nothing: its moves belong together."""
+    from ..services._common import locked_position, take_off_shift
+    from ..services.assignments import _assign
+
+    for assignment in Assignment.objects.filter(pk__in=run.releases, status=Assignment.Status.ASSIGNED) \
+            .select_related("shift__team", "shift__organization", "position", "responder"):
+        take_off_shift(assignment=assignment, by=by, reason=_("Moved by the call-out repair"))
+    people = {u.pk: u for u in User.objects.filter(pk__in={item["responder"] for item in run.proposal})}
+    positions = {p.pk: p for p in Position.objects.filter(pk__in={item["position"] for item in run.proposal})}
+    applied, conflicts = 0, []
+    for item in run.proposal:
+        try:
+            with transaction.atomic():
+                position = locked_position(positions[item["position"]])
+                _assign(by=by, position=position, responder=people[item["responder"]],
+                        source=Assignment.Source.ROSTER)
+            applied += 1
+        except ApplicationError as exc:
+            conflicts.append({**item, "code": exc.code or "", "message": exc.message})
+    if conflicts and run.kind == RosterRun.Kind.REPAIR:
+        raise ApplicationError(_("The schedule changed since the proposal: %(message)s Run the repair again.")
+                               % {"message": conflicts[0]["message"]}, code="conflict")
+    RosterRun.objects.filter(pk=run.pk).update(
+        status=RosterRun.Status.ACCEPTED, accepted_by=by, accepted_at=timezone.now(), conflicts=conflicts,
+        stats={**run.stats, "applied": applied}, error="", updated_at=timezone.now())
+    audit(actor=by, action="scheduling.roster.accepted", target=run, organization=run.organization,
+          after={"applied": applied, "conflicts": len(conflicts), "released": len(run.releases)})
     run.refresh_from_db()
     return run
 
@@ -314,6 +381,9 @@ def abandoned_runs_scan(*, now) -> int:
                                      started_at__lt=now - timedelta(seconds=settings.ROSTER["max_time_limit"] + 300),
                                      ).update(status=RosterRun.Status.FAILED, finished_at=now, updated_at=now,
                                               error=_("The solver stopped without an answer. Start the run again."))
+    RosterRun.objects.filter(status=RosterRun.Status.APPLYING, updated_at__lt=now - timedelta(hours=1)).update(
+        status=RosterRun.Status.PROPOSED, updated_at=now,
+        error=_("Applying the proposal did not finish; nothing was changed. Accept it again."))
     lost = RosterRun.objects.filter(status=RosterRun.Status.QUEUED, created_at__lt=now - timedelta(hours=1)).update(
         status=RosterRun.Status.FAILED, finished_at=now, updated_at=now, error=_("The run was never started."))
     return stuck + lost

@@ -79,6 +79,7 @@ class Progress:
     bound: float | None = None
     wall_seconds: float = 0.0
     phase: str = "fill"  # "fill": as many places as possible; "balance": then everything else
+    places_bound: int | None = None  # no roster fills more places than this (proven in the first phase)
 
     @property
     def gap(self) -> float | None:
@@ -182,7 +183,7 @@ class _Model:
         rest = timedelta(hours=policy.min_rest_hours)
         for t, _ in intervals:
             clashing = [iv for iv in intervals if iv[0] <= t < iv[1] + rest]
-            if len(clashing) > 1 or len(by_interval[clashing[0]]) > 1:
+            if sum(len(by_interval[iv]) for iv in clashing) > 1:  # shifts at the same times too
                 self.model.add(sum(y[iv] for iv in clashing) <= 1)
         # Daily hours per local calendar day, and 7-day hours on the windows the engine would try: each
         # limit stated only where the clash rule above leaves a way to break it (and once per distinct
@@ -264,18 +265,23 @@ class _Model:
                 self.model.add(self.x[(g, u)] <= sum(others)) if others else self.model.add(self.x[(g, u)] == 0)
 
     def _fill_and_preferences(self) -> None:
-        """Filling, and each person's best place in the pool: an upper bound of what the assignment
-        within the pool gives, so the solver's bound stays a bound of the whole objective."""
-        w = self.weights
-        fill = []
+        """Filling, counted exactly (places first, then lead places among them), and each person's
+        best place in the pool: an upper bound of what the assignment within the pool gives, so the
+        solver's bound stays a bound of the whole objective."""
+        places, leads = [], []
         for (g, uid), var in self.x.items():
             pool = self.pools[g]
-            best = max(bonus(self.instance, i, uid, w) for i in pool.slots)
+            best = max(bonus(self.instance, i, uid, self.weights) for i in pool.slots)
             self.best[(g, uid)] = best
-            weight = w["fill_lead"] if pool.role == PositionRole.LEAD else w["fill"]
-            fill.append(weight * var)
-            self.objective.append((weight + best) * var)
-        self.fill = sum(fill)
+            places.append(var)
+            if pool.role == PositionRole.LEAD:
+                leads.append(var)
+            if best:
+                self.objective.append(best * var)
+        # Lexicographic: one more place outweighs every lead place there could be.
+        self.lead_places = sum(pool.places for pool in self.pools if pool.role == PositionRole.LEAD)
+        self.places = sum(places)
+        self.fill = (self.lead_places + 1) * self.places + sum(leads)
 
     def hint(self, chosen: list[tuple[int, int]]) -> None:
         pool_of = {i: g for g, pool in enumerate(self.pools) for i in pool.slots}
@@ -315,15 +321,17 @@ def _assign_within_pools(model: _Model, picked: list[tuple[int, int]], w: dict) 
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress, lock: threading.Lock, started: float):
+    def __init__(self, progress: Progress, lock: threading.Lock, started: float, scale: int):
         super().__init__()
-        self.progress, self.lock, self.started = progress, lock, started
+        self.progress, self.lock, self.started, self.scale = progress, lock, started, scale
 
     def on_solution_callback(self) -> None:
         with self.lock:
             self.progress.solutions += 1
-            self.progress.objective = self.objective_value
-            self.progress.bound = self.best_objective_bound
+            # The first phase's progress in places: its objective counts places first, lead places after.
+            self.progress.objective = self.objective_value // self.scale if self.scale > 1 else self.objective_value
+            self.progress.bound = (self.best_objective_bound // self.scale if self.scale > 1
+                                   else self.best_objective_bound)
             self.progress.wall_seconds = time.monotonic() - self.started
 
 
@@ -334,25 +342,36 @@ def weights() -> dict:
 class _Search:
     """One CP-SAT search on another thread; this thread reports progress and stops it on request."""
 
-    def __init__(self, model: cp_model.CpModel, *, workers: int, gap_limit: float, started: float, phase: str):
-        self.model, self.started, self.phase = model, started, phase
+    def __init__(self, model: cp_model.CpModel, *, workers: int, gap_limit: float, started: float, phase: str,
+                 scale: int = 1):
+        self.model, self.started, self.phase, self.scale = model, started, phase, scale
         self.solver = cp_model.CpSolver()
         self.solver.parameters.num_workers = workers
         self.solver.parameters.relative_gap_limit = gap_limit
         self.solver.parameters.random_seed = 1
         self.progress, self.lock = Progress(phase=phase), threading.Lock()
 
-    def run(self, time_limit: float, solutions: int, on_progress, every: float) -> tuple[int, bool]:
+    def run(self, time_limit: float, solutions: int, on_progress, every: float,
+            stall: float | None = None) -> tuple[int, bool]:
+        """Search for up to `time_limit` seconds; with `stall`, stop sooner once the best answer has not
+        improved for that long (the first phase: its last places are rarely found late)."""
         self.solver.parameters.max_time_in_seconds = max(float(time_limit), 0.5)
         self.progress.solutions = solutions
-        watcher = _Watcher(self.progress, self.lock, self.started)
+        watcher = _Watcher(self.progress, self.lock, self.started, self.scale)
         outcome: dict = {}
         thread = threading.Thread(target=lambda: outcome.setdefault("status", self.solver.solve(self.model, watcher)),
                                   daemon=True)
         thread.start()
         cancelled = False
+        last, since = None, time.monotonic()
         while thread.is_alive():
-            thread.join(timeout=every)
+            thread.join(timeout=min(every, stall) if stall else every)
+            with self.lock:
+                current = self.progress.objective
+            if current != last:
+                last, since = current, time.monotonic()
+            elif stall and current is not None and time.monotonic() - since > stall:
+                self.solver.stop_search()
             if on_progress is not None and thread.is_alive() and not cancelled:
                 with self.lock:
                     snapshot = Progress(self.progress.solutions, self.progress.objective, self.progress.bound,
@@ -366,11 +385,12 @@ class _Search:
 def solve(instance: Instance, *, time_limit: float, on_progress: Callable[[Progress], bool] | None = None,
           every: float = 1.0, workers: int | None = None, gap_limit: float | None = None,
           hint: list[tuple[int, int]] | None = None) -> Result:
-    """Solve in two phases, both from the greedy baseline's roster (or `hint`), so there is an answer
-    from the first second: first as many places as possible (leads first), for up to 40 % of the time
-    or until proven within 0.1 %; then, keeping at least that many places (and no more than the first
-    phase's bound, both valid for the best roster), everything else. The second phase's bound is a
-    bound on the best roster of the whole objective, so its gap is the proven one.
+    """Solve in two phases, both starting from the greedy baseline's roster (or `hint`), so there is an
+    answer from the first seconds:
+    1. as many places as possible, and among those as many lead places: for up to half the time, until
+       proven within 0.1 % or a tenth of the time passes without a better answer;
+    2. keeping at least that (and no more than the first phase's bound: both hold for the best roster),
+       the rest of the objective. This phase's bound is a bound of the best roster, so its gap is proven.
 
     `on_progress(progress)` is called about every `every` seconds from this thread (so it may use the
     database) and stops the search when it returns False."""
@@ -384,18 +404,21 @@ def solve(instance: Instance, *, time_limit: float, on_progress: Callable[[Progr
              cp_model.MODEL_INVALID: "invalid"}
     # Phase 1: fill.
     built.model.maximize(built.fill)
-    first = _Search(built.model, workers=workers, gap_limit=min(gap_limit, 0.001), started=started, phase="fill")
-    status, cancelled = first.run(time_limit * 0.4, 0, on_progress, every)
+    first = _Search(built.model, workers=workers, gap_limit=min(gap_limit, 0.001), started=started, phase="fill",
+                    scale=built.lead_places + 1)
+    status, cancelled = first.run(time_limit * 0.5, 0, on_progress, every, stall=max(time_limit * 0.1, 1.0))
     if cancelled or status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Result(status="cancelled" if cancelled else names.get(status, "unknown"), chosen=[],
                       progress=Progress(first.progress.solutions, None, None, time.monotonic() - started, "fill"),
                       weights=w)
     filled, ceiling = int(first.solver.objective_value), int(first.solver.best_objective_bound)
+    scale = built.lead_places + 1
     picked = [key for key, var in built.x.items() if first.solver.value(var)]
     # Phase 2: everything, keeping the fill.
     built.model.clear_hints()
-    for var in built.x.values():
-        built.model.add_hint(var, first.solver.value(var))
+    start = set(rebalance(built, picked, deadline=time.monotonic() + time_limit * 0.1))
+    for key, var in built.x.items():
+        built.model.add_hint(var, key in start)
     built.model.add(built.fill >= filled)
     built.model.add(built.fill <= ceiling)
     built.model.maximize(sum(built.objective))
@@ -407,6 +430,7 @@ def solve(instance: Instance, *, time_limit: float, on_progress: Callable[[Progr
                                                                        time.monotonic() - started, "balance"),
                       weights=w)
     final = Progress(second.progress.solutions, None, None, 0.0, "balance")
+    final.places_bound = ceiling // scale
     solver = second.solver
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         picked = [key for key, var in built.x.items() if solver.value(var)]
@@ -482,6 +506,51 @@ class Ledger:
         self.work[uid].append(slot.interval)
         self.shifts[uid].add(slot.shift_id)
         self.minutes[uid] += slot.minutes
+
+    def remove(self, uid: int, slot: Slot) -> None:
+        self.work[uid].remove(slot.interval)
+        self.shifts[uid].discard(slot.shift_id)
+        self.minutes[uid] -= slot.minutes
+
+
+def rebalance(model: _Model, picked: list[tuple[int, int]], *, deadline: float) -> list[tuple[int, int]]:
+    """A quick start for the second phase: hand places from people far above their target (or least
+    below it) to cleared people further below theirs, one place at a time while it narrows the gap
+    between the two, checked with the engine's own arithmetic (`Ledger`). Same places, same pools."""
+    instance = model.instance
+    ledger = Ledger(instance)
+    picks = list(picked)
+    for g, uid in picks:
+        ledger.add(uid, instance.slots[model.pools[g].slots[0]])
+    in_pool: dict[int, set[int]] = defaultdict(set)
+    for g, uid in picks:
+        in_pool[g].add(uid)
+
+    def below(uid: int) -> int:
+        return instance.people[uid].target_minutes - ledger.minutes[uid]
+
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        for n in sorted(range(len(picks)), key=lambda n: below(picks[n][1])):
+            if time.monotonic() >= deadline:
+                break
+            g, uid = picks[n]
+            slot = instance.slots[model.pools[g].slots[0]]
+            ledger.remove(uid, slot)
+            options = sorted((v for v in instance.candidates.get(model.pools[g].slots[0], [])
+                              if v not in in_pool[g] and below(v) > below(uid)), key=below, reverse=True)
+            for v in options[:20]:
+                if ledger.fits(v, slot):
+                    ledger.add(v, slot)
+                    in_pool[g].discard(uid)
+                    in_pool[g].add(v)
+                    picks[n] = (g, v)
+                    improved = True
+                    break
+            else:
+                ledger.add(uid, slot)
+    return picks
 
 
 def greedy(instance: Instance) -> list[tuple[int, int]]:

@@ -216,7 +216,10 @@ def roster_run_accept(request, pk: int):
             messages.error(request, error.message)
         else:
             applied = run.stats.get("applied", 0)
-            if run.conflicts:
+            if run.status == RosterRun.Status.APPLYING:
+                messages.info(request, _("The proposal is being applied (%(n)s assignments, each checked again); "
+                                         "this page shows when it is done.") % {"n": len(run.proposal)})
+            elif run.conflicts:
                 messages.warning(request, _("%(n)s assignments made; %(c)s could not be, see why below.")
                                  % {"n": applied, "c": len(run.conflicts)})
             else:
