@@ -11,15 +11,16 @@ Run by `make bench` (PostgreSQL on this machine). Builds, in the bench database,
   unwanted kinds of shift; 40 places are already taken by sign-ups (fixed).
 Then it measures, in one run:
 1. reading the instance (the eligibility engine for every person and position, in batch);
-2. the CP-SAT solve (time limit 60 s, this machine's 2 cores): places filled, leads filled, hours
-   against targets (min / max / std of hours − target), objective, best bound, proven gap, wall time;
+2. the CP-SAT solve (time limit 60 s, this machine's 2 cores): places filled, leads filled, the
+   first phase's proven bound on places and its gap; hours against targets (min / max / std of
+   hours − target); the second phase's objective, best bound and proven gap; wall time;
 3. the greedy baseline on the same instance (place by place in time order, the eligible person with
    the fewest hours);
 4. accepting the proposal through the assignment service (every assignment checked by the engine
    again), and the query count;
 5. a call-out 24 hours ahead (the assignment cancelled), then the repair run: changed assignments
    and wall time.
-Merges {"roster": {...}} into bench/results.json. Targets: gap ≤ 1 % within 60 s; more places filled
+Merges {"roster": {...}} into bench/results.json. Targets: gap ≤ 1 % within 60 s (both phases); more places filled
 than the greedy baseline with a tighter hours spread; the repair refills with at most 3 changed
 assignments in under 5 s.
 """
@@ -218,10 +219,13 @@ def main() -> int:
     greedy_seconds = time.perf_counter() - started
     result = solve(instance, time_limit=TIME_LIMIT, gap_limit=0.0)
     lead_slots = {i for i, s in enumerate(instance.slots) if s.role == "lead"}
+    places_bound = result.progress.places_bound
     solver = {"status": result.status, "filled": len(result.chosen),
               "leads_filled": sum(1 for i, _ in result.chosen if i in lead_slots),
-              "objective": result.progress.objective, "bound": result.progress.bound,
-              "gap": round(result.progress.gap, 5) if result.progress.gap is not None else None,
+              "places_bound": places_bound,
+              "places_gap": round((places_bound - len(result.chosen)) / max(len(result.chosen), 1), 5),
+              "balance_objective": result.progress.objective, "balance_bound": result.progress.bound,
+              "balance_gap": round(result.progress.gap, 5) if result.progress.gap is not None else None,
               "solutions": result.progress.solutions, "seconds": round(result.progress.wall_seconds, 1),
               "spread": hours_spread(instance, result.chosen)}
     greedy_figures = {"filled": len(baseline), "leads_filled": sum(1 for i, _ in baseline if i in lead_slots),
@@ -240,7 +244,9 @@ def main() -> int:
         return 1
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as accepting:
-        run = services.roster_accept(by=coordinator, run=run)
+        run = services.roster_accept(by=coordinator, run=run)  # over 200 changes: marked for a worker
+        services.roster_apply(run_id=run.pk)  # the worker's part, here
+        run.refresh_from_db()
     accept_seconds = time.perf_counter() - started
 
     # A call-out 24 hours ahead.
@@ -273,7 +279,8 @@ def main() -> int:
                    "conflicts": len(run.conflicts), "queries": len(accepting.captured_queries)},
         "repair": repair, "targets": TARGETS, "time_limit": TIME_LIMIT, "cores": os.cpu_count(),
     }
-    meets = (solver["gap"] is not None and solver["gap"] <= TARGETS["gap"]
+    meets = (solver["places_gap"] <= TARGETS["gap"]
+             and solver["balance_gap"] is not None and solver["balance_gap"] <= TARGETS["gap"]
              and solver["seconds"] <= TARGETS["seconds"] + 1
              and solver["filled"] > greedy_figures["filled"]
              and solver["spread"]["std"] < greedy_figures["spread"]["std"]

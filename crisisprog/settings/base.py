@@ -424,8 +424,9 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
 # Filling comes first and is not weighed: the first phase fills as many places as it can, and among
 # rosters with as many places, as many lead places. The second phase keeps that and maximises the rest:
 # keeping a repair's existing assignment (50,000 each, so a repair changes as little as it can); fairness,
-# `fairness` per minute away from a person's target, doubling every 8 hours away (twice that above the
-# target); the preferences and patterns, a few hundred each, comparable to an hour or two of unfairness.
+# `fairness` per minute away from a person's target, one more for every further 4 hours a week away
+# (twice that above the target); the preferences and patterns, a few hundred each, comparable to an hour
+# or two of unfairness.
 ROSTER = {
     "default_weekly_hours": env_int("ROSTER_DEFAULT_WEEKLY_HOURS", default=24),
     "workers": env_int("ROSTER_WORKERS", default=8),

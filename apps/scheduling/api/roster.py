@@ -50,7 +50,8 @@ def roster_run_list(*, user: User):
 
 # --- serializers ----------------------------------------------------------------------------------
 
-STATUS_HELP = "queued, running, proposed, accepted, cancelled, failed, discarded"
+STATUS_HELP = ("queued, running, proposed, applying (a large proposal being applied by a worker), accepted, "
+               "cancelled, failed, discarded")
 
 
 class RosterRunSerializer(serializers.ModelSerializer):
@@ -293,7 +294,8 @@ class RosterRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def accept(self, request, pk=None):
         """Apply the proposal in one transaction through the assignment service. What the engine now refuses
         (someone signed up meanwhile) is listed in `conflicts`, not overwritten; a repair is all or nothing
-        (code conflict)."""
+        (code conflict). A proposal of more than 200 changes is applied by a worker: the answer then has
+        status `applying`; poll the run until it is `accepted` (or back to `proposed` with an `error`)."""
         try:
             run = roster_accept(by=request.user, run=self.get_object())
         except ApplicationError as error:

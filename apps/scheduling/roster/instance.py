@@ -90,9 +90,11 @@ def period_bounds(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
     return utc(local_moment(starts_on)), utc(local_moment(ends_on + timedelta(days=1)))
 
 
-def _open_positions(*, team_ids: list[int], start: datetime, end: datetime, at: datetime):
+def _open_positions(*, team_ids: list[int], start: datetime, end: datetime, at: datetime,
+                    only: set[int] | None = None):
     active = Q(assignments__status__in=Assignment.ACTIVE)
-    return list(Position.objects.filter(
+    rows = Position.objects.all() if only is None else Position.objects.filter(pk__in=only)
+    return list(rows.filter(
         shift__team_id__in=team_ids, shift__status__in=[Shift.Status.DRAFT, Shift.Status.PUBLISHED],
         shift__starts_at__gte=max(start, at), shift__starts_at__lt=end)
         .annotate(taken=Count("assignments", filter=active))
@@ -151,9 +153,10 @@ def _people(organization_id: int, *, period: tuple[datetime, datetime], horizon:
 
 
 def build_instance(*, organization_id: int, team_ids: list[int], starts_on: date, ends_on: date, at: datetime,
-                   release: list[int] = ()) -> Instance:
+                   release: list[int] = (), only_positions: set[int] | None = None) -> Instance:
     """Read the problem. `release`: assignments a repair may replace; they are read as if cancelled
-    (inside a savepoint that is rolled back, so the engine itself answers without them)."""
+    (inside a savepoint that is rolled back, so the engine itself answers without them).
+    `only_positions`: a repair's places (the call-out's and those of what it may move)."""
     period = period_bounds(starts_on, ends_on)
     policy = policy_for(organization_id)
     horizon = max(timedelta(hours=policy.min_rest_hours), WEEK)
@@ -163,8 +166,8 @@ def build_instance(*, organization_id: int, team_ids: list[int], starts_on: date
             held = {(pid, uid): aid for aid, pid, uid in Assignment.objects.filter(pk__in=release).values_list(
                 "id", "position_id", "responder_id")}
             Assignment.objects.filter(pk__in=release).update(status=Assignment.Status.CANCELLED)
-        positions = [p for p in _open_positions(team_ids=team_ids, start=period[0], end=period[1], at=at)
-                     if p.taken < p.count]
+        positions = [p for p in _open_positions(team_ids=team_ids, start=period[0], end=period[1], at=at,
+                                                only=only_positions) if p.taken < p.count]
         people = _people(organization_id, period=period, horizon=horizon)
         answers = (eligibility_for_positions(users=list(people), positions=positions, at=at)
                    if positions and people else {})

@@ -178,8 +178,15 @@ def roster_solve(*, run_id: int) -> RosterRun | None:
     run = RosterRun.objects.select_related("callout__shift").get(pk=run_id)
     try:
         release = _releases(run, now=now) if run.kind == RosterRun.Kind.REPAIR else []
+        # A repair refills the call-out's place and the places of what it moves, nothing else: other open
+        # places nearby are the next full run's business.
+        only = None
+        if run.kind == RosterRun.Kind.REPAIR:
+            only = set(Assignment.objects.filter(pk__in=[*release, run.callout_id]).values_list("position_id",
+                                                                                                flat=True))
         instance = build_instance(organization_id=run.organization_id, team_ids=list(run.teams.values_list(
-            "pk", flat=True)), starts_on=run.starts_on, ends_on=run.ends_on, at=now, release=release)
+            "pk", flat=True)), starts_on=run.starts_on, ends_on=run.ends_on, at=now, release=release,
+            only_positions=only)
         result = solve(instance, time_limit=run.time_limit, on_progress=lambda p: _record(run.pk, p))
         if result.status == "cancelled":
             RosterRun.objects.filter(pk=run.pk).update(status=RosterRun.Status.CANCELLED, finished_at=timezone.now(),
@@ -325,7 +332,7 @@ def roster_apply(*, run_id: int) -> RosterRun | None:
         return None
     try:
         with transaction.atomic():
-            run = RosterRun.objects.select_for_update().select_related("accepted_by").get(pk=run_id)
+            run = RosterRun.objects.select_for_update(of=("self",)).select_related("accepted_by").get(pk=run_id)
             if run.status != RosterRun.Status.APPLYING:
                 return None
             return _apply(run, by=run.accepted_by)

@@ -15,11 +15,12 @@ whole minutes on UTC instants with the engine's own arithmetic (`eligibility_rul
   who is not a trainee where the team type needs no lead.
 `tests/scheduling/test_roster_property.py` applies every returned roster through `check_eligibility`.
 
-Objective (maximised; the weights are `settings.ROSTER`): filled places (a lead place more than
-another), then fairness (each person's hours near their target, a convex penalty that grows with
-the distance, so a spread of hours costs more than the same total shared evenly), then preferences
-(wanted and unwanted kinds of shift, preferred zones, a language the shift asks for), then fewer
-quick turnarounds and runs of more than three nights.
+Objective, in two phases (`solve`): first the most places, and among those the most lead places
+(counted, not weighed); then, keeping that, the weighted rest (`settings.ROSTER["weights"]`):
+fairness (each person's hours near their target, a convex penalty that grows with the distance, so
+a spread of hours costs more than the same total shared evenly), preferences (wanted and unwanted
+kinds of shift, preferred zones, a language the shift asks for), fewer quick turnarounds and runs of
+more than three nights.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from ..eligibility_rules import WEEK, local_days, max_daily_hours, max_weekly_ho
 from ..models import PositionRole
 from .instance import Instance, Slot
 
-SEGMENT_MINUTES = 8 * 60  # the fairness penalty's slope doubles every 8 hours from the target
+SEGMENT_MINUTES = 4 * 60  # a piece of the fairness penalty, per week of the period
 
 
 def _minutes(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> int:
@@ -206,19 +207,26 @@ class _Model:
         self._patterns(intervals, y, rest)
 
     def _fairness(self, person, intervals, y) -> None:
+        """Hours against the person's target, as a convex penalty close to the square of the distance:
+        pieces of 4 hours per week of the period, the slope growing by one each piece (twice as steep
+        above the target), so two people 10 hours short cost more than one 20 hours short."""
         w = self.weights
         if not w["fairness"]:
             return
         rostered = sum(int((e - s).total_seconds() // 60) * y[(s, e)] for s, e in intervals)
         total = person.period_minutes + rostered
         horizon = person.period_minutes + sum(int((e - s).total_seconds() // 60) for s, e in intervals) + 1
+        start, end = self.instance.period
+        width = max(SEGMENT_MINUTES, round(SEGMENT_MINUTES * (end - start).total_seconds() / WEEK.total_seconds()))
+        reach = max(horizon, person.target_minutes) + 1
+        pieces = min(max(1, math.ceil(reach / width)), 12)
         under, over = [], []
         for side, slope in ((under, 1), (over, 2)):
-            for k in range(4):
-                cap = SEGMENT_MINUTES if k < 3 else max(horizon, person.target_minutes) + 1
+            for k in range(pieces):
+                cap = width if k < pieces - 1 else reach
                 var = self.model.new_int_var(0, cap, "")
                 side.append(var)
-                self.objective.append(-w["fairness"] * slope * (2 ** k) * var)
+                self.objective.append(-w["fairness"] * slope * (k + 1) * var)
         self.model.add(total - person.target_minutes == sum(over) - sum(under))
 
     def _patterns(self, intervals, y, rest) -> None:
