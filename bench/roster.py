@@ -197,8 +197,9 @@ def main() -> int:
 
     from apps.scheduling.models import Assignment, Position, RosterRun
     from apps.scheduling.roster import services
+    from apps.scheduling.roster.heuristics import greedy, hours_spread
     from apps.scheduling.roster.instance import build_instance
-    from apps.scheduling.roster.solver import greedy, hours_spread, solve
+    from apps.scheduling.roster.solver import solve
     from apps.scheduling.services import assignment_cancel
 
     rng = random.Random(SEED)  # noqa: S311 - benchmark data

@@ -10,6 +10,7 @@ from apps.accounts.roles import Role
 from apps.core.errors import ApplicationError
 from apps.scheduling.eligibility import EligibilityCode
 from apps.scheduling.models import Assignment, PositionRole, RosterRun, TimeOff
+from apps.scheduling.roster.heuristics import greedy
 from apps.scheduling.roster.instance import build_instance
 from apps.scheduling.roster.services import (
     reason_text,
@@ -20,7 +21,7 @@ from apps.scheduling.roster.services import (
     roster_solve,
     roster_start,
 )
-from apps.scheduling.roster.solver import greedy, solve
+from apps.scheduling.roster.solver import solve
 from apps.scheduling.services import assignment_cancel
 from tests.factories import user_with_role
 from tests.factories.scheduling import TeamFactory, make_shift, place, position

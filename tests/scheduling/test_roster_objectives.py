@@ -11,9 +11,10 @@ from django.test import override_settings
 from apps.accounts.roles import Role
 from apps.core.models import Language, Neighborhood
 from apps.scheduling.models import Assignment, PositionRole, RosterProfile, RosterRun, ShiftTemplate, TimeOff
+from apps.scheduling.roster.heuristics import greedy, hours_spread
 from apps.scheduling.roster.instance import build_instance
 from apps.scheduling.roster.services import repair_start, roster_accept, roster_solve
-from apps.scheduling.roster.solver import greedy, hours_spread, solve
+from apps.scheduling.roster.solver import solve
 from apps.scheduling.services import assignment_cancel
 from tests.factories import user_with_role
 from tests.factories.scheduling import TeamFactory, make_shift, place

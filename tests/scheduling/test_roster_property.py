@@ -35,8 +35,9 @@ from apps.scheduling.models import (
     TeamType,
     TimeOff,
 )
+from apps.scheduling.roster.heuristics import Ledger, ordered
 from apps.scheduling.roster.instance import build_instance
-from apps.scheduling.roster.solver import Ledger, ordered, solve
+from apps.scheduling.roster.solver import solve
 from tests.factories import OrganizationFactory, user_with_role
 from tests.factories.training import CourseFactory, TrainingRecordFactory, requirement
 

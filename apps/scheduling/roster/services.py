@@ -21,9 +21,10 @@ from apps.core.queue import enqueue_on_commit
 from ..eligibility import EligibilityCode, eligibility_for_positions
 from ..models import Assignment, Position, Shift, Team
 from ..permissions import can_manage_schedule
+from .heuristics import greedy, hours_spread
 from .instance import Instance, build_instance
 from .models import RosterRun
-from .solver import Progress, greedy, hours_spread, solve
+from .solver import Progress, solve
 
 logger = logging.getLogger(__name__)
 
