@@ -133,3 +133,13 @@ def demo(city):
     engagement_seed(users=users, organizations=organizations, stdout=StringIO())
     procurement_seed(users=users, organizations=organizations, stdout=StringIO())
     return {"users": users, "organizations": organizations}
+
+
+@pytest.fixture
+def queue_only():
+    """Tasks go to the broker (none run inline); the test starts a worker when it wants the work done."""
+    from crisisprog.celery import app
+
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = True

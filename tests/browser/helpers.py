@@ -231,3 +231,15 @@ def collective_crew() -> dict:
             TrainingRecordFactory(responder=people[name], organization=collective, course=course,
                                   completed_on=completed)
     return {"collective": collective, "coordinator": coordinator, **people}
+
+
+def check_wide_and_narrow(journey: "Journey", step: str) -> None:
+    """The journey's screenshot, axe and reflow at 1280 px, then axe again in a 390 px phone window."""
+    journey.check(step)
+    page = journey.page
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        assert_accessible(page, f"{journey.directory.name}/{step}")
+    finally:
+        page.set_viewport_size(size)

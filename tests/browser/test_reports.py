@@ -13,30 +13,12 @@ from pypdf import PdfReader
 from apps.reports.kinds.common import period_presets
 from apps.reports.models import ReportRequest
 from crisisprog.celery import app
-from tests.browser.helpers import Journey, assert_accessible, follow_nav, sign_in
+from tests.browser.helpers import Journey, check_wide_and_narrow, follow_nav, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_live, pytest.mark.postgres,
               pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def queue_only():
-    """Tasks go to the broker (none run inline); the test starts the worker when it wants the work done."""
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = True
-
-
-def check(journey: Journey, step: str) -> None:
-    """The journey's screenshot, axe and reflow at 1280 px, then axe again in a 390 px phone window."""
-    journey.check(step)
-    page = journey.page
-    size = page.viewport_size
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        assert_accessible(page, f"{journey.directory.name}/{step}")
-    finally:
-        page.set_viewport_size(size)
 
 
 def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, queue_only):
@@ -51,9 +33,9 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     journey = Journey("6-reports", page)
     sign_in(page, email=moderator.email, password=DEFAULT_PASSWORD, totp_secret=secret)
     follow_nav(page, "Reports")
-    check(journey, "my reports")
+    check_wide_and_narrow(journey, "my reports")
     page.get_by_role("link", name="Request a report").click()
-    check(journey, "report kinds")
+    check_wide_and_narrow(journey, "report kinds")
     page.get_by_role("link", name="Community engagement summary (what we heard)").click()
     presets = {p.key: p for p in period_presets(today)}
     last_month, quarter = presets["last_month"], presets["this_quarter"]
@@ -70,7 +52,7 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     assert page.get_by_role("textbox", name=re.compile("^From")).input_value() == last_month.start.strftime(us)
     assert page.get_by_role("textbox", name=re.compile("^To")).input_value() == last_month.end.strftime(us)
     page.get_by_label(re.compile("^Language of the report")).select_option(label="English")
-    check(journey, "request form")
+    check_wide_and_narrow(journey, "request form")
     page.get_by_role("button", name="Build the report").click()
 
     report = ReportRequest.objects.get(requested_by=moderator)
@@ -80,7 +62,7 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     # The status is a USWDS tag (drawn in capitals).
     assert re.fullmatch(r"Queued — 0% done\s+Refresh to see progress", status.inner_text().strip(), re.I)
     assert page.locator("progress").get_attribute("value") == "0"
-    check(journey, "queued")
+    check_wide_and_narrow(journey, "queued")
 
     # The worker picks the report up; the page follows its progress without a reload (htmx polls the status).
     with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, queues=["reports"],
@@ -102,10 +84,10 @@ def test_staff_requests_a_pdf_watches_progress_and_downloads_it(new_page, demo, 
     preview = page.get_by_role("img", name=f"First page of {report.title}")
     preview.wait_for()
     assert page.evaluate("(img) => img.complete && img.naturalWidth", preview.element_handle()) > 600
-    check(journey, "succeeded")
+    check_wide_and_narrow(journey, "succeeded")
     page.reload()
     assert page.get_by_role("link", name="Download the PDF").get_attribute("class") == "usa-button"
-    check(journey, "ready page")
+    check_wide_and_narrow(journey, "ready page")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the PDF").click()

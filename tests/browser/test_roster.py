@@ -15,20 +15,19 @@ from apps.scheduling import services
 from apps.scheduling.forms import next_month
 from apps.scheduling.models import Assignment, RosterRun, TimeOff
 from crisisprog.celery import app
-from tests.browser.helpers import Journey, assert_accessible, collective_crew, follow_nav, sign_in
+from tests.browser.helpers import (
+    Journey,
+    check_wide_and_narrow,
+    collective_crew,
+    follow_nav,
+    sign_in,
+)
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories.scheduling import make_shift, team_type
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_live, pytest.mark.postgres,
               pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def queue_only():
-    """Tasks go to the broker (none run inline); the test starts the worker when it wants the run solved."""
-    app.conf.task_always_eager = False
-    yield
-    app.conf.task_always_eager = True
 
 
 @pytest.fixture
@@ -50,17 +49,6 @@ def crew():
     return {**crew, "team": team, "first": first, "shifts": shifts}
 
 
-def check(journey: Journey, step: str) -> None:
-    """The journey's screenshot, axe and reflow at 1280 px, then axe again in a 390 px phone window."""
-    journey.check(step)
-    page = journey.page
-    size = page.viewport_size
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        assert_accessible(page, f"{journey.directory.name}/{step}")
-    finally:
-        page.set_viewport_size(size)
-
 
 def test_a_coordinator_runs_the_roster_reviews_the_proposal_and_accepts_it(new_page, crew, queue_only):
     first = crew["first"]
@@ -73,7 +61,7 @@ def test_a_coordinator_runs_the_roster_reviews_the_proposal_and_accepts_it(new_p
     assert page.get_by_role("textbox", name=re.compile("^First day")).input_value() == first.strftime("%m/%d/%Y")
     page.get_by_role("checkbox", name="Dorchester day team").check()
     page.get_by_label(re.compile("^Time limit")).select_option(label="30 seconds")
-    check(journey, "start")
+    check_wide_and_narrow(journey, "start")
     page.get_by_role("button", name="Run the roster").click()
 
     # Waiting for a worker: the progress panel, polled by htmx, with a link for a browser without JavaScript.
@@ -83,7 +71,7 @@ def test_a_coordinator_runs_the_roster_reviews_the_proposal_and_accepts_it(new_p
     assert status.get_by_text("Waiting to start").is_visible()
     assert status.get_by_text("Solutions found").is_visible()
     assert page.get_by_role("button", name="Cancel the run").is_visible()
-    check(journey, "waiting")
+    check_wide_and_narrow(journey, "waiting")
 
     # The worker solves it; the panel follows and, once there is a proposal, the page shows it.
     with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, queues=["default"],
@@ -103,16 +91,16 @@ def test_a_coordinator_runs_the_roster_reviews_the_proposal_and_accepts_it(new_p
     # The place that stays open says why.
     open_row = page.get_by_role("row", name=re.compile("Team lead · 1 open"))
     assert "1 on approved time off" in open_row.inner_text()
-    check(journey, "proposal")
+    check_wide_and_narrow(journey, "proposal")
 
     page.get_by_role("button", name="Accept the proposal…").click()
     dialog = page.get_by_role("dialog", name="Accept the proposal")
     assert dialog.get_by_text("5 assignments are made through the assignment service").is_visible()
-    check(journey, "confirm accept")
+    check_wide_and_narrow(journey, "confirm accept")
     dialog.get_by_role("button", name="Accept").click()
     page.get_by_text("5 assignments made.").wait_for()
     assert Assignment.objects.filter(source=Assignment.Source.ROSTER).count() == 5
-    check(journey, "accepted")
+    check_wide_and_narrow(journey, "accepted")
 
     page.get_by_role("link", name="See the schedule board").click()
     page.get_by_role("heading", name="Schedule board", level=1).wait_for()
@@ -120,4 +108,4 @@ def test_a_coordinator_runs_the_roster_reviews_the_proposal_and_accepts_it(new_p
     assert riley.get_by_text("Dorchester day team").count() == 2
     avery = page.get_by_role("row", name=re.compile("^Avery Chen"))
     assert avery.get_by_text("Dorchester day team").count() == 3
-    check(journey, "board filled")
+    check_wide_and_narrow(journey, "board filled")

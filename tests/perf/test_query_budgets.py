@@ -28,7 +28,7 @@ from apps.core.audit import audit
 from apps.engagement.models import Decision, FeedbackItem, Registration, Theme
 from apps.notifications.models import Notification
 from apps.procurement.models import EvaluatorAssignment, Proposal, Score, ScoreSheet, Solicitation
-from apps.scheduling.models import Assignment, PositionRole, Shift, SwapRequest, TimeOff
+from apps.scheduling.models import Assignment, PositionRole, RosterRun, Shift, ShiftTemplate, SwapRequest, TimeOff
 from apps.training.models import RoleRequirement, TrainingRecord, TrainingSession
 from tests.factories import CityDepartmentFactory, OrganizationFactory, UserFactory, user_with_role
 from tests.factories.engagement import SessionFactory, language, neighborhood
@@ -181,6 +181,27 @@ def time_off(w: World, n: int) -> str:
                                    starts_at=NOW + timedelta(days=60 + 2 * k), ends_at=NOW + timedelta(days=61 + 2 * k),
                                    reason=f"Away {k:03d}")
     return f"Away {k:03d}"
+
+
+def roster_runs(w: World, n: int) -> str:
+    """Roster runs of the coordinator's organization, each for a team of its own."""
+    for _ in range(n):
+        k = w.next("roster-run")
+        team = TeamFactory(organization=w.nonprofit, name=f"Roster team {k:03d}")
+        run = RosterRun.objects.create(organization=w.nonprofit, starts_on=date(2026, 4, 1), ends_on=date(2026, 4, 30),
+                                       status=RosterRun.Status.PROPOSED, created_by=w.users["coordinator"],
+                                       stats={"places": 10, "filled": 9})
+        run.teams.set([team, w.team])
+    return f"Roster team {k:03d}"
+
+
+def roster_templates(w: World, n: int) -> str:
+    """Recurring shifts of the responder's organization: the preferences page offers each to want or avoid."""
+    for _ in range(n):
+        k = w.next("roster-template")
+        ShiftTemplate.objects.create(team=w.team, name=f"Template {k:03d}", start_time="08:00", end_time="16:00",
+                                     weekdays=[0, 1, 2])
+    return f"Template {k:03d}"
 
 
 def records(w: World, n: int) -> str:
@@ -462,6 +483,7 @@ PAGES = [
     Page("responder", "notifications inbox", "/notifications/", notifications, 6),
     Page("responder", "shift swaps", "/shifts/swaps/", swaps, 7),
     Page("responder", "time off", "/shifts/time-off/", time_off, 7),
+    Page("responder", "roster preferences", "/shifts/roster/preferences/", roster_templates, 10),
     Page("responder", "training sessions", "/training/sessions/", training_sessions, 6),
     Page("responder", "reports", "/reports/", _reports_of("responder"), 6),
     Page("responder", "API my shifts", "/api/v1/scheduling/my-shifts/", my_assignments, 7),
@@ -474,6 +496,7 @@ PAGES = [
     Page("coordinator", "schedule week", lambda w: f"/shifts/schedule/?team={w.team.pk}", week_shifts, 11,
          path="/shifts/schedule/"),
     Page("coordinator", "schedule board", "/shifts/board/", week_shifts, 10),
+    Page("coordinator", "auto-roster", "/shifts/roster/", roster_runs, 10),
     Page("coordinator", "coverage month", lambda w: f"/shifts/coverage/?team={w.team.pk}&month=2026-03", week_shifts,
          10, not_shown="the month shows each day's filled and open places, not names",
          path="/shifts/coverage/"),
