@@ -81,6 +81,8 @@ register_cards("scheduling", _cards)
 
 register_kind(Kind(key="scheduling.assignment_made", label=_("You were assigned a shift"),
                    template="scheduling_assignment_made", channels=(Channel.EMAIL, Channel.IN_APP, Channel.SMS)))
+register_kind(Kind(key="scheduling.roster_assigned", label=_("You were given shifts from the roster"),
+                   template="scheduling_roster_assigned", channels=(Channel.EMAIL, Channel.IN_APP, Channel.SMS)))
 register_kind(Kind(key="scheduling.assignment_changed", label=_("Your shift changed"),
                    template="scheduling_assignment_changed", channels=(Channel.EMAIL, Channel.IN_APP, Channel.SMS)))
 register_kind(Kind(key="scheduling.assignment_cancelled", label=_("Your shift was cancelled"),

@@ -234,3 +234,18 @@ def test_a_failed_apply_keeps_the_proposal_and_says_why(org, team, coordinator, 
     run = roster_apply(run_id=run.pk)
     assert run.status == RosterRun.Status.PROPOSED and "database went away" in run.error
     assert not Assignment.objects.exists()
+
+
+def test_each_person_gets_one_message_with_all_their_new_shifts(org, team, coordinator, requirements, cpr, cit,
+                                                                django_capture_on_commit_callbacks):
+    from apps.notifications.models import Notification
+
+    _people(org, cpr, cit, leads=1, responders=1)
+    _week(team)
+    run = _run(coordinator, team)
+    roster_accept(by=coordinator, run=run)
+    assert not Notification.objects.filter(kind="scheduling.assignment_made").exists()
+    messages = Notification.objects.filter(kind="scheduling.roster_assigned", channel="email")
+    assert messages.count() == 2  # the lead and the responder, three shifts each
+    body = messages.first().body_text
+    assert "3 shifts" in body and body.count("North") == 3

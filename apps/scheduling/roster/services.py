@@ -4,11 +4,12 @@ progress and cancel, explain what stays open, and accept the proposal through th
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from apps.accounts.models import User
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError, require
 from apps.core.queue import enqueue_on_commit
+from apps.notifications.services import notify
 
 from ..eligibility import EligibilityCode, eligibility_for_positions
 from ..models import Assignment, Position, Shift, Team
@@ -302,6 +304,7 @@ def reason_text(row: dict) -> str:
 # A proposal this small is applied within the request; a larger one (a month: about 20 s for 1,600
 # assignments, each checked by the engine, written, audited and announced) by a worker.
 ACCEPT_INLINE = 200
+MESSAGE_SHIFTS = 20  # listed in a person's message; the rest are counted, and all are on My shifts
 
 
 def roster_accept(*, by: User, run: RosterRun) -> RosterRun:
@@ -362,18 +365,21 @@ def _apply(run: RosterRun, *, by: User) -> RosterRun:
     people = {u.pk: u for u in User.objects.filter(pk__in={item["responder"] for item in run.proposal})}
     positions = {p.pk: p for p in Position.objects.filter(pk__in={item["position"] for item in run.proposal})}
     applied, conflicts = 0, []
+    made: dict[int, list[Assignment]] = defaultdict(list)
     for item in run.proposal:
         try:
             with transaction.atomic():
                 position = locked_position(positions[item["position"]])
-                _assign(by=by, position=position, responder=people[item["responder"]],
-                        source=Assignment.Source.ROSTER)
+                assignment = _assign(by=by, position=position, responder=people[item["responder"]],
+                                     source=Assignment.Source.ROSTER, announce=False)
+            made[assignment.responder_id].append(assignment)
             applied += 1
         except ApplicationError as exc:
             conflicts.append({**item, "code": exc.code or "", "message": exc.message})
     if conflicts and run.kind == RosterRun.Kind.REPAIR:
         raise ApplicationError(_("The schedule changed since the proposal: %(message)s Run the repair again.")
                                % {"message": conflicts[0]["message"]}, code="conflict")
+    _announce(run, made, people)
     RosterRun.objects.filter(pk=run.pk).update(
         status=RosterRun.Status.ACCEPTED, accepted_by=by, accepted_at=timezone.now(), conflicts=conflicts,
         stats={**run.stats, "applied": applied}, error="", updated_at=timezone.now())
@@ -381,6 +387,20 @@ def _apply(run: RosterRun, *, by: User) -> RosterRun:
           after={"applied": applied, "conflicts": len(conflicts), "released": len(run.releases)})
     run.refresh_from_db()
     return run
+
+
+def _announce(run: RosterRun, made: dict[int, list[Assignment]], people: dict[int, User]) -> None:
+    """One message per person with all their new shifts from this roster (a month is often a dozen:
+    a text for each would be a dozen texts)."""
+    link = reverse("scheduling:my-shifts")
+    for uid, assignments in made.items():
+        assignments.sort(key=lambda a: a.starts_at)
+        shifts = [{"team": a.shift.team.name, "role": a.position.get_role_display(), "starts_at": a.starts_at,
+                   "ends_at": a.ends_at} for a in assignments]
+        notify(kind="scheduling.roster_assigned", to=people[uid], dedupe_key=f"roster-assigned:{run.pk}:{uid}",
+               target=run, link=link, context={"count": len(shifts), "shifts": shifts[:MESSAGE_SHIFTS],
+                                               "more": max(len(shifts) - MESSAGE_SHIFTS, 0),
+                                               "first": shifts[0]["starts_at"], "last": shifts[-1]["starts_at"]})
 
 
 def abandoned_runs_scan(*, now) -> int:

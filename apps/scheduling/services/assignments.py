@@ -76,7 +76,9 @@ def _alert_no_lead(*, by: User, shift: Shift, assignment: Assignment, action: st
 
 def _assign(*, by: User, position: Position, responder: User, source: str,
             overrides: frozenset[str] = frozenset(), override_reason: str = "",
-            replacing: Assignment | None = None) -> Assignment:
+            replacing: Assignment | None = None, announce: bool = True) -> Assignment:
+    """`announce=False`: the caller tells the person itself (an accepted roster sends one message listing
+    all of a person's new shifts, not one per shift)."""
     eligibility = check_eligibility(user=responder, position=position, overrides=overrides, replacing=replacing)
     if not eligibility.allowed:
         refuse(eligibility)
@@ -89,8 +91,9 @@ def _assign(*, by: User, position: Position, responder: User, source: str,
           after={"responder": responder.pk, "position": position.pk, "source": source,
                  "overrides": sorted(eligibility.overridden),
                  "override_reason": override_reason if eligibility.overridden else ""})
-    notify(kind="scheduling.assignment_made", to=responder, dedupe_key=f"shift-assigned:{assignment.pk}",
-           target=assignment, link=reverse("scheduling:my-shifts"), context=notification_context(assignment))
+    if announce:
+        notify(kind="scheduling.assignment_made", to=responder, dedupe_key=f"shift-assigned:{assignment.pk}",
+               target=assignment, link=reverse("scheduling:my-shifts"), context=notification_context(assignment))
     return assignment
 
 
