@@ -4,7 +4,7 @@ Run by `make bench` (PostgreSQL on this machine). Builds, in the bench database,
 (its name carries the run's time, so the program always starts tomorrow) with:
 - 10 teams: 8 with a day (07:00–15:00) and an evening (15:00–23:00) shift, each a lead and two
   responders; 2 round the clock (a night 23:00–07:00 too), each shift a lead and one responder:
-  1,680 places on 840 shifts over 28 days;
+  1,680 places on 616 shifts over 28 days;
 - 200 responders: 32 cleared as team leads, 150 as responders, 18 whose CPR has lapsed; weekly
   targets of 16, 24, 32 or 40 hours; a third gave weekly availability (weekdays, or evenings and
   weekends); one in ten has a week of approved time off; preferred zones, languages, and wanted or
