@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.models import User
+from apps.accounts.models import Organization, User
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError, require
 from apps.core.queue import enqueue_on_commit
@@ -78,7 +78,8 @@ def _create(*, by: User, organization_id: int, teams: list[Team], starts_on: dat
 
     with transaction.atomic():
         # One run at a time per organization: a solver uses the worker's cores for its whole time limit.
-        Team.objects.select_for_update().filter(pk__in=[t.pk for t in teams]).exists()
+        # The organization's row lock makes two requests at once see each other's run.
+        list(Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk", flat=True))
         if RosterRun.objects.filter(organization_id=organization_id, status__in=RosterRun.WORKING).exists():
             raise ApplicationError(_("A roster run for this organization is still working. Wait for it, or "
                                      "cancel it."), code="run_working")
