@@ -240,7 +240,10 @@ def _readiness_by_position(*, user_ids: list[int], positions: list[Position], at
 
 
 def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozenset[str], facts: _Facts,
-              readiness: Readiness, fallback: Readiness | None, replacing_id: int | None) -> Eligibility:
+              readiness: Readiness, fallback: Readiness | None, replacing_id: int | None,
+              explain: bool = True) -> Eligibility:
+    """`explain=False`: the reason codes only, without their messages and details (what the
+    auto-roster needs of a hundred thousand pairs; building the words was half the time)."""
     shift: Shift = position.shift
     team_type = shift.team.team_type
     start, end = utc(shift.starts_at), utc(shift.ends_at)
@@ -249,73 +252,81 @@ def _evaluate(*, uid: int, position: Position, at: datetime, overrides: frozense
     reasons: list[EligibilityReason] = []
     used: list[str] = []
 
-    def refuse(code: str, message: str, details: tuple[str, ...] = ()) -> None:
+    def refuse(code: str, message, details=()) -> None:
+        """`message` and `details` are callables, called only when the words are wanted."""
         if code in overrides:
             used.append(code)
+        elif explain:
+            reasons.append(EligibilityReason(code, message(), overridable=code in OVERRIDABLE,
+                                             details=details() if callable(details) else details))
         else:
-            reasons.append(EligibilityReason(code, message, overridable=code in OVERRIDABLE, details=details))
+            reasons.append(EligibilityReason(code, "", overridable=code in OVERRIDABLE))
 
     if shift.status == Shift.Status.CANCELLED:
-        refuse(EligibilityCode.SHIFT_CANCELLED, _("The shift is cancelled."))
+        refuse(EligibilityCode.SHIFT_CANCELLED, lambda: _("The shift is cancelled."))
     elif start <= at:
-        refuse(EligibilityCode.SHIFT_STARTED, _("The shift has already started."))
+        refuse(EligibilityCode.SHIFT_STARTED, lambda: _("The shift has already started."))
 
     if ReadinessCode.NOT_RESPONDER in readiness.reason_codes:
-        refuse(EligibilityCode.NOT_MEMBER, _("Not an active responder of %(org)s.") % {"org": shift.organization.name})
+        refuse(EligibilityCode.NOT_MEMBER,
+               lambda: _("Not an active responder of %(org)s.") % {"org": shift.organization.name})
     elif not readiness.cleared:
-        details = tuple(reason.message for reason in readiness.reasons)
+        def details():
+            return tuple(reason.message for reason in readiness.reasons)
+
         if fallback is not None and fallback.cleared:
             refuse(EligibilityCode.ROLE_NOT_QUALIFIED,
-                   _("Cleared for duty only as %(cleared)s, not for the %(role)s position.")
+                   lambda: _("Cleared for duty only as %(cleared)s, not for the %(role)s position.")
                    % {"cleared": PositionRole(fallback.role).label, "role": PositionRole(position.role).label}, details)
         else:
-            refuse(EligibilityCode.NOT_READY, _("Training does not clear this person through the end of the shift."),
-                   details)
+            refuse(EligibilityCode.NOT_READY,
+                   lambda: _("Training does not clear this person through the end of the shift."), details)
 
     mine = [(utc(s), utc(e)) for aid, s, e in facts.others.get(uid, []) if aid != replacing_id]
     overlapping = sorted((s, e) for s, e in mine if s < end and e > start)
     if overlapping:
-        refuse(EligibilityCode.OVERLAP, _("Already assigned to another shift at this time."),
-               tuple(_("Assigned %(span)s.") % {"span": span_text(s, e)} for s, e in overlapping))
+        refuse(EligibilityCode.OVERLAP, lambda: _("Already assigned to another shift at this time."),
+               lambda: tuple(_("Assigned %(span)s.") % {"span": span_text(s, e)} for s, e in overlapping))
     rest = timedelta(hours=policy.min_rest_hours)
     too_close = sorted((s, e) for s, e in mine
                        if (timedelta(0) <= start - e < rest) or (timedelta(0) <= s - end < rest))
     if too_close:
-        refuse(EligibilityCode.REST, _("Less than %(h)s hours of rest between shifts.") % {"h": policy.min_rest_hours},
-               tuple(_("Assigned %(span)s.") % {"span": span_text(s, e)} for s, e in too_close))
+        refuse(EligibilityCode.REST,
+               lambda: _("Less than %(h)s hours of rest between shifts.") % {"h": policy.min_rest_hours},
+               lambda: tuple(_("Assigned %(span)s.") % {"span": span_text(s, e)} for s, e in too_close))
     # Only work within a week of the shift can share a day or a 7-day window with it.
     apart = [(s, e) for s, e in mine if not (s < end and e > start) and s < end + WEEK and e > start - WEEK]
     daily = max_daily_hours((start, end), apart)
     if daily > policy.max_daily_hours:
-        refuse(EligibilityCode.DAILY_HOURS, _("%(h)s hours in one day; the limit is %(max)s.")
+        refuse(EligibilityCode.DAILY_HOURS, lambda: _("%(h)s hours in one day; the limit is %(max)s.")
                % {"h": hours_text(daily), "max": policy.max_daily_hours})
     weekly = max_weekly_hours((start, end), apart)
     if weekly > policy.max_weekly_hours:
-        refuse(EligibilityCode.WEEKLY_HOURS, _("%(h)s hours in 7 days; the limit is %(max)s.")
+        refuse(EligibilityCode.WEEKLY_HOURS, lambda: _("%(h)s hours in 7 days; the limit is %(max)s.")
                % {"h": hours_text(weekly), "max": policy.max_weekly_hours})
     away = sorted((s, e) for s, e in facts.time_off.get(uid, []) if s < end and e > start)
     if away:
-        refuse(EligibilityCode.TIME_OFF, _("Approved time off overlaps the shift."),
-               tuple(_("Time off %(span)s.") % {"span": span_text(s, e)} for s, e in away))
+        refuse(EligibilityCode.TIME_OFF, lambda: _("Approved time off overlaps the shift."),
+               lambda: tuple(_("Time off %(span)s.") % {"span": span_text(s, e)} for s, e in away))
     rows = facts.availability.get(uid)
     if rows and not availability_covers(rows, start, end):
-        refuse(EligibilityCode.UNAVAILABLE, _("Outside the weekly availability this person gave."),
-               availability_text(rows, start, end))
+        refuse(EligibilityCode.UNAVAILABLE, lambda: _("Outside the weekly availability this person gave."),
+               lambda: availability_text(rows, start, end))
 
     if any(responder_id == uid for _, _, responder_id, _ in on_shift):
-        refuse(EligibilityCode.ALREADY_ON_SHIFT, _("Already holds a position on this shift."))
+        refuse(EligibilityCode.ALREADY_ON_SHIFT, lambda: _("Already holds a position on this shift."))
     if position.role == PositionRole.TRAINEE and not team_type.allow_all_trainees:
         roles = [role for *_, role in on_shift]
         if team_type.requires_lead:
             covered = PositionRole.LEAD in roles
-            message = _("A trainee can join only once a team lead is on the shift.")
+            message = lambda: _("A trainee can join only once a team lead is on the shift.")  # noqa: E731
         else:
             covered = any(role != PositionRole.TRAINEE for role in roles)
-            message = _("A trainee can join only once someone who is not a trainee is on the shift.")
+            message = lambda: _("A trainee can join only once someone who is not a trainee is on the shift.")  # noqa: E731
         if not covered:
             refuse(EligibilityCode.COMPOSITION, message)
     if sum(1 for _, pid, _, _ in on_shift if pid == position.pk) >= position.count:
-        refuse(EligibilityCode.POSITION_FULL, _("Every place of this position is taken."))
+        refuse(EligibilityCode.POSITION_FULL, lambda: _("Every place of this position is taken."))
 
     return Eligibility(user_id=uid, position_id=position.pk, allowed=not reasons, reasons=tuple(reasons),
                        overridden=tuple(used), readiness=readiness)
@@ -348,13 +359,14 @@ def lead_missing_after(*, shift: Shift, leaving: Iterable[int] = (), joining_rol
 
 def eligibility_for_positions(*, users: Iterable, positions: Iterable[Position], at: datetime | None = None,
                               overrides: Iterable[str] = frozenset(), replacing: Assignment | None = None,
-                              ) -> dict[int, dict[int, Eligibility]]:
+                              explain: bool = True) -> dict[int, dict[int, Eligibility]]:
     """Eligibility of many people (Users or ids) for each of some positions, keyed by position id then
     user id (the shift page's candidate lists). The scheduling and training facts are read once for
     all of them, so the query count grows with neither the people nor the positions (pass positions
     with `shift__team__team_type` and `shift__organization` selected).
 
-    `replacing`: the assignment a swap hands over; its place and its holder's time do not count."""
+    `replacing`: the assignment a swap hands over; its place and its holder's time do not count.
+    `explain=False`: reason codes without their words (the auto-roster)."""
     at = at or timezone.now()
     overrides = frozenset(overrides) & OVERRIDABLE
     positions = list(positions)
@@ -368,7 +380,8 @@ def eligibility_for_positions(*, users: Iterable, positions: Iterable[Position],
     for p in positions:
         ready, fallback = readiness[p.pk]
         results[p.pk] = {uid: _evaluate(uid=uid, position=p, at=at, overrides=overrides, facts=facts,
-                                        readiness=ready[uid], fallback=fallback.get(uid), replacing_id=replacing_id)
+                                        readiness=ready[uid], fallback=fallback.get(uid), replacing_id=replacing_id,
+                                        explain=explain)
                          for uid in user_ids}
     return results
 

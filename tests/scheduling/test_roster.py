@@ -249,3 +249,23 @@ def test_each_person_gets_one_message_with_all_their_new_shifts(org, team, coord
     assert messages.count() == 2  # the lead and the responder, three shifts each
     body = messages.first().body_text
     assert "3 shifts" in body and body.count("North") == 3
+
+
+def test_the_engine_without_words_gives_the_same_codes(org, team, requirements, cpr, cit):
+    from apps.scheduling.eligibility import eligibility_for_positions
+    from apps.scheduling.models import Position
+
+    people = _people(org, cpr, cit, leads=1, responders=2)
+    shifts = _week(team)
+    place(shift=shifts[0], responder=people[1])
+    TimeOff.objects.create(responder=people[2], organization=org, starts_at=local(2026, 3, 4, 0),
+                           ends_at=local(2026, 3, 5, 0), status=TimeOff.Status.APPROVED)
+    positions = list(Position.objects.filter(shift__in=shifts).select_related("shift__team__team_type",
+                                                                              "shift__organization"))
+    worded = eligibility_for_positions(users=people, positions=positions)
+    bare = eligibility_for_positions(users=people, positions=positions, explain=False)
+    for position in positions:
+        for person in people:
+            assert worded[position.pk][person.pk].reason_codes == bare[position.pk][person.pk].reason_codes
+            assert all(r.message == "" for r in bare[position.pk][person.pk].reasons)
+    assert any(worded[p.pk][u.pk].reasons for p in positions for u in people)

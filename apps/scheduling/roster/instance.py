@@ -169,7 +169,7 @@ def build_instance(*, organization_id: int, team_ids: list[int], starts_on: date
         positions = [p for p in _open_positions(team_ids=team_ids, start=period[0], end=period[1], at=at,
                                                 only=only_positions) if p.taken < p.count]
         people = _people(organization_id, period=period, horizon=horizon)
-        answers = (eligibility_for_positions(users=list(people), positions=positions, at=at)
+        answers = (eligibility_for_positions(users=list(people), positions=positions, at=at, explain=False)
                    if positions and people else {})
         roles, zones, languages = _shift_facts([p.shift_id for p in positions])
         transaction.set_rollback(True)

@@ -259,7 +259,8 @@ def _explain(instance: Instance, chosen, open_slots: list[int], taken: Counter, 
                        responder_id=uid, starts_at=instance.slots[i].start, ends_at=instance.slots[i].end,
                        source=Assignment.Source.ROSTER) for i, uid in chosen if (i, uid) not in instance.keep])
         people = sorted({u for users in asked.values() for u in users})
-        answers = eligibility_for_positions(users=people, positions=list(positions.values())) if people else {}
+        answers = (eligibility_for_positions(users=people, positions=list(positions.values()), explain=False)
+                   if people else {})
         transaction.set_rollback(True)
     rows = []
     for i in open_slots:
