@@ -264,8 +264,8 @@ def test_the_engine_without_words_gives_the_same_codes(org, team, requirements, 
                                                                               "shift__organization"))
     worded = eligibility_for_positions(users=people, positions=positions)
     bare = eligibility_for_positions(users=people, positions=positions, explain=False)
-    for position in positions:
+    for slot in positions:
         for person in people:
-            assert worded[position.pk][person.pk].reason_codes == bare[position.pk][person.pk].reason_codes
-            assert all(r.message == "" for r in bare[position.pk][person.pk].reasons)
+            assert worded[slot.pk][person.pk].reason_codes == bare[slot.pk][person.pk].reason_codes
+            assert all(r.message == "" for r in bare[slot.pk][person.pk].reasons)
     assert any(worded[p.pk][u.pk].reasons for p in positions for u in people)
