@@ -9,6 +9,7 @@ reopened on the first request after the database is back, so the same processes 
 
 import logging
 
+import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -17,7 +18,19 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger("crisisprog.database")
 
 # psycopg's errors reach views wrapped as django.db errors; both mean "no usable connection".
-DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError)
+DATABASE_DOWN_ERRORS = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def database_is_down(exc: BaseException | None) -> bool:
+    """The error, or one it was raised from or during (a template or a library re-raising a lost
+    connection as its own error), is the database going away."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DATABASE_DOWN_ERRORS):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 RETRY_AFTER_SECONDS = 10
 
 
@@ -48,6 +61,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_DOWN_ERRORS):
+        if database_is_down(exception):
             return database_unavailable_response(request, exception)
         return None

@@ -14,7 +14,7 @@ from django.views.defaults import server_error as default_server_error
 from .decorators import public_page
 from .filters import AuditEventFilter
 from .health import run_checks, worker_heartbeat_age
-from .middleware import DATABASE_DOWN_ERRORS, database_unavailable_response
+from .middleware import database_is_down, database_unavailable_response
 from .permissions import can_view_audit
 from .registry import cards_for
 from .selectors import audit_event_list
@@ -46,7 +46,7 @@ def server_error(request):
     """handler500: a database outage raised outside a view (in a middleware, say) is a 503 too; under
     /api/ the answer is the API's error body, never the site's HTML page."""
     exc = sys.exc_info()[1]
-    if isinstance(exc, DATABASE_DOWN_ERRORS):
+    if database_is_down(exc):
         return database_unavailable_response(request, exc)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": gettext("A server error occurred. It has been logged; please try again "
