@@ -152,6 +152,10 @@ class _Model:
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}  # (pool, user)
         self.best: dict[tuple[int, int], int] = {}  # the pool's best place for the person: its bonus
         self.objective: list = []
+        # Variables that follow from the x: each person's penalty pieces, and the soft patterns' flags.
+        # A hint sets them too (`hint_pools`), or CP-SAT completes them anyhow and starts far off.
+        self.pieces: list[tuple[int, list, list, int]] = []  # (user, under pieces, over pieces, width)
+        self.flags: list[tuple[cp_model.IntVar, list, int]] = []  # (flag, the y it sums, the excess it marks)
         self._variables()
         for uid in self.by_person:
             self._person(uid)
@@ -205,7 +209,7 @@ class _Model:
         for terms, room in limits.items():
             self.model.add(sum(m * y[iv] for iv, m in terms) <= room)
         self._fairness(person, intervals, y)
-        self._patterns(intervals, y, rest)
+        self._patterns(intervals, by_interval, rest)
 
     def _fairness(self, person, intervals, y) -> None:
         """Hours against the person's target, as a convex penalty close to the square of the distance:
@@ -229,8 +233,9 @@ class _Model:
                 side.append(var)
                 self.objective.append(-w["fairness"] * slope * (k + 1) * var)
         self.model.add(total - person.target_minutes == sum(over) - sum(under))
+        self.pieces.append((person.user_id, under, over, width))
 
-    def _patterns(self, intervals, y, rest) -> None:
+    def _patterns(self, intervals, by_interval, rest) -> None:
         w = self.weights
         quick = timedelta(hours=w["quick_turnaround_hours"])
         if w["quick_turnaround"] and quick > rest:
@@ -238,20 +243,22 @@ class _Model:
                 for b in intervals:
                     if rest <= b[0] - a[1] < quick:
                         both = self.model.new_bool_var("")
-                        self.model.add(both >= y[a] + y[b] - 1)
+                        self.model.add(both >= sum(by_interval[a]) + sum(by_interval[b]) - 1)
                         self.objective.append(-w["quick_turnaround"] * both)
+                        self.flags.append((both, by_interval[a] + by_interval[b], 1))
         if not w["night_run"]:
             return
         nights: dict = defaultdict(list)
         for iv in intervals:
             if is_night(*iv):
-                nights[timezone.localtime(iv[0]).date()].append(y[iv])
+                nights[timezone.localtime(iv[0]).date()].extend(by_interval[iv])
         for day in sorted(nights):
             run = [nights.get(day + timedelta(days=k)) for k in range(4)]
             if all(run):
                 excess = self.model.new_bool_var("")
                 self.model.add(excess >= sum(sum(r) for r in run) - 3)
                 self.objective.append(-w["night_run"] * excess)
+                self.flags.append((excess, [v for r in run for v in r], 3))
 
     def _composition(self) -> None:
         instance, pools = self.instance, self.pools
@@ -293,10 +300,34 @@ class _Model:
         self.fill = (self.lead_places + 1) * self.places + sum(leads)
 
     def hint(self, chosen: list[tuple[int, int]]) -> None:
+        """Start the search from a roster of places (slot, user)."""
         pool_of = {i: g for g, pool in enumerate(self.pools) for i in pool.slots}
-        picked = {(pool_of[i], uid) for i, uid in chosen}
+        self.hint_pools({(pool_of[i], uid) for i, uid in chosen})
+
+    def hint_pools(self, picked: set[tuple[int, int]]) -> None:
+        """Start the search from a roster of (pool, user), every variable set: the x, each person's
+        penalty pieces filled in order (the cheapest first, as the optimum of that roster has them)
+        and the patterns' flags. A hint of the x alone leaves CP-SAT to complete the rest, which it
+        does feasibly but far from that roster's value."""
+        self.model.clear_hints()
+        minutes: dict[int, int] = defaultdict(int)
         for key, var in self.x.items():
-            self.model.add_hint(var, key in picked)
+            on = key in picked
+            self.model.add_hint(var, on)
+            if on:
+                start, end = self.pools[key[0]].interval
+                minutes[key[1]] += int((end - start).total_seconds() // 60)
+        chosen = {var.index for key, var in self.x.items() if key in picked}
+        for uid, under, over, width in self.pieces:
+            person = self.instance.people[uid]
+            distance = person.period_minutes + minutes[uid] - person.target_minutes
+            for side, amount in ((over, max(distance, 0)), (under, max(-distance, 0))):
+                for k, var in enumerate(side):
+                    part = amount if k == len(side) - 1 else min(amount, width)
+                    self.model.add_hint(var, part)
+                    amount -= part
+        for flag, terms, excess in self.flags:
+            self.model.add_hint(flag, sum(1 for v in terms if v.index in chosen) > excess)
 
 
 def _assign_within_pools(model: _Model, picked: list[tuple[int, int]], w: dict) -> tuple[list[tuple[int, int]], int]:
@@ -424,10 +455,7 @@ def solve(instance: Instance, *, time_limit: float, on_progress: Callable[[Progr
     scale = built.lead_places + 1
     picked = [key for key, var in built.x.items() if first.solver.value(var)]
     # Phase 2: everything, keeping the fill.
-    built.model.clear_hints()
-    start = set(rebalance(built, picked, deadline=time.monotonic() + time_limit * 0.1))
-    for key, var in built.x.items():
-        built.model.add_hint(var, key in start)
+    built.hint_pools(set(rebalance(built, picked, deadline=time.monotonic() + time_limit * 0.1)))
     built.model.add(built.fill >= filled)
     built.model.add(built.fill <= ceiling)
     built.model.maximize(sum(built.objective))
