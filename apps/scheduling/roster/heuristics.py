@@ -65,9 +65,11 @@ class Ledger:
 
 
 def rebalance(model, picked: list[tuple[int, int]], *, deadline: float) -> list[tuple[int, int]]:
-    """A quick start for the second phase: hand places from people far above their target (or least
-    below it) to cleared people further below theirs, one place at a time while it narrows the gap
-    between the two, checked with the engine's own arithmetic (`Ledger`). Same places, same pools."""
+    """A quick start for the second phase: hand a place to another cleared person whenever that raises
+    the objective, valued exactly as the model values it (both people's fairness penalty, and the
+    pool's best preference bonus for each), the best such move first, checked with the engine's own
+    arithmetic (`Ledger`); again until no move helps or the deadline. Same places, same pools. The
+    patterns (quick turnarounds, night runs) are left to the solver."""
     instance = model.instance
     ledger = Ledger(instance)
     picks = list(picked)
@@ -76,31 +78,31 @@ def rebalance(model, picked: list[tuple[int, int]], *, deadline: float) -> list[
     in_pool: dict[int, set[int]] = defaultdict(set)
     for g, uid in picks:
         in_pool[g].add(uid)
-
-    def below(uid: int) -> int:
-        return instance.people[uid].target_minutes - ledger.minutes[uid]
+    cost = model.fairness_cost
 
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
-        for n in sorted(range(len(picks)), key=lambda n: below(picks[n][1])):
+        for n in range(len(picks)):
             if time.monotonic() >= deadline:
                 break
             g, uid = picks[n]
             slot = instance.slots[model.pools[g].slots[0]]
+            m, have = slot.minutes, ledger.minutes
+            saved = cost(uid, have[uid]) - cost(uid, have[uid] - m) - model.best[(g, uid)]
+            gains = sorted(((saved - cost(v, have[v] + m) + cost(v, have[v]) + model.best[(g, v)], v)
+                            for v in instance.candidates.get(model.pools[g].slots[0], []) if v not in in_pool[g]),
+                           reverse=True)
             ledger.remove(uid, slot)
-            options = sorted((v for v in instance.candidates.get(model.pools[g].slots[0], [])
-                              if v not in in_pool[g] and below(v) > below(uid)), key=below, reverse=True)
-            for v in options[:20]:
-                if ledger.fits(v, slot):
-                    ledger.add(v, slot)
-                    in_pool[g].discard(uid)
-                    in_pool[g].add(v)
-                    picks[n] = (g, v)
-                    improved = True
-                    break
-            else:
+            taker = next((v for gain, v in gains[:20] if gain > 0 and ledger.fits(v, slot)), None)
+            if taker is None:
                 ledger.add(uid, slot)
+                continue
+            ledger.add(taker, slot)
+            in_pool[g].discard(uid)
+            in_pool[g].add(taker)
+            picks[n] = (g, taker)
+            improved = True
     return picks
 
 

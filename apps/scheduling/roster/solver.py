@@ -143,6 +143,16 @@ def bonus(instance: Instance, i: int, uid: int, w: dict) -> int:
     return value
 
 
+def _parts(amount: int, pieces: int, width: int) -> list[int]:
+    """A distance from the target cut into the penalty's pieces, the cheapest filled first."""
+    parts = []
+    for k in range(pieces):
+        part = amount if k == pieces - 1 else min(amount, width)
+        parts.append(part)
+        amount -= part
+    return parts
+
+
 class _Model:
     def __init__(self, instance: Instance, weights: dict):
         self.instance = instance
@@ -156,6 +166,7 @@ class _Model:
         # A hint sets them too (`hint_pools`), or CP-SAT completes them anyhow and starts far off.
         self.pieces: list[tuple[int, list, list, int]] = []  # (user, under pieces, over pieces, width)
         self.flags: list[tuple[cp_model.IntVar, list, int]] = []  # (flag, the y it sums, the excess it marks)
+        self.shape: dict[int, tuple[int, int]] = {}  # user: (pieces per side, width of a piece)
         self._variables()
         for uid in self.by_person:
             self._person(uid)
@@ -234,6 +245,18 @@ class _Model:
                 self.objective.append(-w["fairness"] * slope * (k + 1) * var)
         self.model.add(total - person.target_minutes == sum(over) - sum(under))
         self.pieces.append((person.user_id, under, over, width))
+        self.shape[person.user_id] = (pieces, width)
+
+    def fairness_cost(self, uid: int, minutes: int) -> int:
+        """The fairness penalty of a person who works `minutes` in the period (fixed work included), as
+        the model counts it for the best filling of its pieces."""
+        if uid not in self.shape:
+            return 0
+        pieces, width = self.shape[uid]
+        distance = minutes - self.instance.people[uid].target_minutes
+        slope = 2 if distance > 0 else 1
+        parts = _parts(abs(distance), pieces, width)
+        return self.weights["fairness"] * slope * sum((k + 1) * part for k, part in enumerate(parts))
 
     def _patterns(self, intervals, by_interval, rest) -> None:
         w = self.weights
@@ -322,10 +345,8 @@ class _Model:
             person = self.instance.people[uid]
             distance = person.period_minutes + minutes[uid] - person.target_minutes
             for side, amount in ((over, max(distance, 0)), (under, max(-distance, 0))):
-                for k, var in enumerate(side):
-                    part = amount if k == len(side) - 1 else min(amount, width)
+                for var, part in zip(side, _parts(amount, len(side), width), strict=True):
                     self.model.add_hint(var, part)
-                    amount -= part
         for flag, terms, excess in self.flags:
             self.model.add_hint(flag, sum(1 for v in terms if v.index in chosen) > excess)
 
