@@ -2,6 +2,7 @@
 registration through its signed link. No account; the same per-client limits, services and
 consent rule as the pages (views/public.py)."""
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -20,6 +21,9 @@ from ..models import CommunitySession, FeedbackItem
 from ..services import feedback_consent_problem
 from ..views._common import registration_or_404
 
+# What validate_phone accepts, as a pattern the schema can state: 7 to 15 digits, an optional leading +.
+PHONE = RegexValidator(r"^\+?[0-9](?:[ ().\-]*[0-9]){6,14}[ ().\-]*$",
+                       message=_("Enter a phone number in digits, for example 617-555-0100."))
 TOO_MANY = _("Too many attempts from this connection. Please wait a few minutes and try again.")
 
 
@@ -37,7 +41,8 @@ class PublicFeedbackSerializer(serializers.Serializer):
     contact_name = StrictCharField(required=False, allow_blank=True, default="", max_length=100)
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="", max_length=EMAIL_MAX_LENGTH)
     contact_phone = StrictCharField(required=False, allow_blank=True, default="", max_length=32,
-                                    validators=[validate_phone])
+                                    validators=[PHONE, validate_phone],
+                                    help_text="7 to 15 digits, with spaces, dots, dashes or brackets between")
 
     def validate(self, attrs):
         problem = feedback_consent_problem(contact_name=attrs.get("contact_name"),

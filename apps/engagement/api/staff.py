@@ -24,6 +24,7 @@ from .staff_serializers import (
     DecisionInputSerializer,
     DecisionSerializer,
     ReasonInputSerializer,
+    StaffSessionCreateSerializer,
     StaffSessionInputSerializer,
     StaffSessionSerializer,
     StaffTaskSerializer,
@@ -173,11 +174,11 @@ class StaffSessionViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     def _answer(self, session, code=status.HTTP_200_OK) -> Response:
         return Response(StaffSessionSerializer(self.get_queryset().get(pk=session.pk)).data, status=code)
 
-    @extend_schema(request=StaffSessionInputSerializer, responses={201: StaffSessionSerializer, **WRITE},
+    @extend_schema(request=StaffSessionCreateSerializer, responses={201: StaffSessionSerializer, **WRITE},
                    examples=[OpenApiExample("An evening session", request_only=True, value=SESSION_EXAMPLE)])
     def create(self, request):
         """Create a session as a draft for one of your departments."""
-        data = StaffSessionInputSerializer(data=request.data, organizations=_session_organizations(request.user))
+        data = StaffSessionCreateSerializer(data=request.data, organizations=_session_organizations(request.user))
         data.is_valid(raise_exception=True)
         session = services.session_create(by=request.user, **data.validated_values())
         return self._answer(session, status.HTTP_201_CREATED)

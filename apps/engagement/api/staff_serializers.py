@@ -1,6 +1,8 @@
 """Serializers of the staff side of engagement's API: the codebook, decisions ("you said, we did"),
 staff sessions and their tasks. Input serializers take what the staff pages' forms take."""
 
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import Organization
@@ -77,11 +79,31 @@ class StaffSessionSerializer(serializers.ModelSerializer):
                   "cancellation_reason", "walk_in_count", "attendance_count", "summary_notes", "closed_at"]
 
 
-class StaffSessionInputSerializer(StrictStringsMixin, serializers.ModelSerializer):
-    """A session's fields as the staff page's form takes them; `organization` only when creating."""
+# The links a session carries, as a pattern the schema can state: an http(s) address with a domain name
+# (a subset of what the page's URL field accepts).
+WEB_ADDRESS = RegexValidator(r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+                             r"(?::[0-9]{1,5})?(?:/[^\s]*)?$", message="Enter a valid URL (http or https).")
 
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.none(),
-                                                      help_text="Your department (only when creating)")
+
+def web_address(**kwargs) -> StrictCharField:
+    return StrictCharField(max_length=200, required=False, allow_blank=True, default="", validators=[WEB_ADDRESS],
+                           **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": "^(" + "|".join(CommunitySession.Kind.values) + ")$",
+                      "description": "listening, design or report_back"})
+class SessionKindField(serializers.ChoiceField):
+    """The kind as a pattern, not an enum: "kind" names other choice sets in other components."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=CommunitySession.Kind.choices, **kwargs)
+
+
+class StaffSessionInputSerializer(StrictStringsMixin, serializers.ModelSerializer):
+    """A session's fields as the staff page's form takes them (the department is fixed once created)."""
+
+    kind = SessionKindField(required=False, default=CommunitySession.Kind.LISTENING)
+
     neighborhood = serializers.SlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.filter(
         is_active=True))
     interpretation_languages = serializers.SlugRelatedField(
@@ -89,22 +111,30 @@ class StaffSessionInputSerializer(StrictStringsMixin, serializers.ModelSerialize
     facilitating_organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(is_active=True), required=False, allow_null=True, default=None)
     agenda = AgendaLineSerializer(many=True, required=False, default=list)
+    online_link = web_address(help_text="Needed for an online or hybrid session")
+    materials_url = web_address()
 
     class Meta:
         model = CommunitySession
-        fields = ["organization", *SESSION_FIELDS, "interpretation_languages", "agenda"]
-
-    def __init__(self, *args, organizations=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if organizations is None:
-            del self.fields["organization"]
-        else:
-            self.fields["organization"].queryset = organizations
+        fields = [*SESSION_FIELDS, "interpretation_languages", "agenda"]
 
     def validated_values(self) -> dict:
         values = dict(self.validated_data)
         values["agenda"] = [(a["title_en"], a.get("title_es", ""), a.get("minutes")) for a in values.get("agenda", [])]
         return values
+
+
+class StaffSessionCreateSerializer(StaffSessionInputSerializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.none(),
+                                                      help_text="One of your departments")
+
+    class Meta(StaffSessionInputSerializer.Meta):
+        fields = ["organization", *StaffSessionInputSerializer.Meta.fields]
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organizations is not None:
+            self.fields["organization"].queryset = organizations
 
 
 class ReasonInputSerializer(serializers.Serializer):
@@ -127,7 +157,7 @@ class WalkInInputSerializer(serializers.Serializer):
 
 class CloseInputSerializer(serializers.Serializer):
     summary_notes = StrictCharField(max_length=10000)
-    materials_url = serializers.URLField(required=False, allow_blank=True, default="", max_length=200)
+    materials_url = web_address()
 
 
 class StaffTaskSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """Serializers of scheduling's planning API: availability, the calendar feed, teams, shift templates,
 new shifts and publishing a week. Input serializers take what the pages' forms take."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictCharField
@@ -10,8 +11,18 @@ from apps.scheduling.models import Availability, ShiftTemplate, Team, TeamType
 WEEKDAY_HELP = "0 Monday ... 6 Sunday"
 
 
+@extend_schema_field({"type": "string", "pattern": r"^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$", "example": "17:00:00"})
+class WallTimeField(serializers.TimeField):
+    """A time of day on the wall clock (no date, no offset), as HH:MM:SS."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M:%S", **kwargs)
+
+
 class AvailabilitySerializer(serializers.ModelSerializer):
     weekday = serializers.IntegerField(read_only=True, help_text=WEEKDAY_HELP)
+    start_time = WallTimeField(read_only=True)
+    end_time = WallTimeField(read_only=True)
 
     class Meta:
         model = Availability
@@ -48,6 +59,8 @@ class TeamInputSerializer(serializers.Serializer):
 
 class ShiftTemplateSerializer(serializers.ModelSerializer):
     weekdays = serializers.ListField(child=serializers.IntegerField(), help_text=WEEKDAY_HELP)
+    start_time = WallTimeField(read_only=True)
+    end_time = WallTimeField(read_only=True)
 
     class Meta:
         model = ShiftTemplate

@@ -2,11 +2,11 @@
 assessment), logging and signing off field hours, and role requirements. The same selectors,
 predicates and services as the pages (views/sessions.py, views/field_hours.py)."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from apps.accounts.models import Organization, User

@@ -2,12 +2,32 @@
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictCharField
 from apps.training.models import Enrollment
 
 from .serializers import RequirementRoleField
+
+
+class HoursField(serializers.DecimalField):
+    """Hours as a string of up to `whole` digits and two decimals ("6.50"); the services check the range and
+    name the field."""
+
+    def __init__(self, *, whole: int = 3, **kwargs):
+        super().__init__(max_digits=whole + 2, decimal_places=2, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$", "example": "6.50"})
+class SessionHoursField(HoursField):
+    pass
+
+
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,4}(\.[0-9]{1,2})?$", "example": "40.00"})
+class RequirementHoursField(HoursField):
+    def __init__(self, **kwargs):
+        super().__init__(whole=4, **kwargs)
 
 
 class SessionInputSerializer(serializers.Serializer):
@@ -26,8 +46,7 @@ class AttendanceInputSerializer(serializers.Serializer):
     attendance = serializers.ChoiceField(choices=[c for c in Enrollment.Attendance.values
                                                   if c != Enrollment.Attendance.UNKNOWN],
                                          help_text="present, absent or partial")
-    hours = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"), required=False,
-                                     allow_null=True, default=None, help_text="Hours attended (partial only)")
+    hours = SessionHoursField(required=False, default=None, help_text="Hours attended (partial only)")
 
 
 class AssessInputSerializer(serializers.Serializer):
@@ -37,8 +56,7 @@ class AssessInputSerializer(serializers.Serializer):
 class FieldHoursInputSerializer(serializers.Serializer):
     organization = serializers.SlugField(max_length=200, help_text="The slug of an organization you serve in")
     worked_on = serializers.DateField()
-    hours = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.25"),
-                                     max_value=Decimal("24"))
+    hours = SessionHoursField(help_text="More than 0, at most 24")
     preceptor = serializers.IntegerField(help_text="Who supervised you and signs the hours off (their user id)")
     shift_reference = StrictCharField(max_length=64, required=False, allow_blank=True, default="")
     activity = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
@@ -57,6 +75,5 @@ class RequirementInputSerializer(serializers.Serializer):
     effective_from = serializers.DateField(help_text="Today or later: a change never rewrites the past")
     courses = serializers.ListField(child=serializers.SlugField(max_length=200), required=False, default=list,
                                     help_text="Course codes")
-    min_field_hours = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0"),
-                                               default=Decimal("0"))
+    min_field_hours = RequirementHoursField(default=Decimal("0"))
     note = StrictCharField(max_length=300, required=False, allow_blank=True, default="")
