@@ -239,3 +239,40 @@ def test_moderate_with_themes_codes_in_the_same_step(api, moderator):
     response = api.post(url, {"decision": "reject", "reason": "off_topic"}, format="json")
     assert (response.status_code, response.json()["themes"]) == (200, [theme.pk])
     assert "themes" in _errors(api.post(url, {"decision": "approve", "themes": [theme.pk + 99]}, format="json"))
+
+
+# --- the new lists: the query count does not grow with the rows ----------------------------------
+
+def _queries(api, url) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.get(url)
+    with CaptureQueriesContext(connection) as context:
+        response = api.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries), response.json()["count"]
+
+
+def _staff_rows(department, moderator, n: int) -> None:
+    for _ in range(n):
+        theme = ThemeFactory()
+        session = SessionFactory(organization=department)
+        session.interpretation_languages.set([language("es")])
+        session.agenda_items.create(order=0, title_en="Welcome", title_es="Bienvenida", minutes=5)
+        registration = RegistrationFactory(session=session)
+        StaffTask.objects.create(session=session, registration=registration, kind=StaffTask.Kind.ACCESS,
+                                 details="Seating")
+        services.decision_save(by=moderator, themes=[theme], feedback_items=[
+            FeedbackFactory(status=FeedbackItem.Status.APPROVED)], **{**DECISION, "decided_on": timezone.localdate()})
+
+
+@pytest.mark.parametrize("path", ["themes", "decisions", "staff-sessions", "tasks"])
+def test_staff_lists_have_constant_queries(api, department, moderator, path):
+    url = f"/api/v1/engagement/{path}/"
+    _as(api, moderator)
+    _staff_rows(department, moderator, 1)
+    one = _queries(api, url)
+    _staff_rows(department, moderator, 2)
+    three = _queries(api, url)
+    assert (one[1], three[1], three[0]) == (1, 3, one[0])

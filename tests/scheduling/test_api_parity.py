@@ -229,3 +229,38 @@ def test_availability_times_are_exact(api, responder):
                              {"weekday": 6, "start_time": "22:00", "end_time": "06:00"}, format="json")
     row = Availability.objects.get()
     assert (row.weekday, row.start_time, row.end_time) == (6, time(22), time(6))
+
+
+# --- the new lists: the query count does not grow with the rows ----------------------------------
+
+def _queries(api, url) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.get(url)
+    with CaptureQueriesContext(connection) as context:
+        response = api.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries), response.json()["count"]
+
+
+def _rows(org, responder, n: int, start: int) -> None:
+    for i in range(start, start + n):
+        Availability.objects.create(responder=responder, weekday=i, start_time="09:00", end_time="17:00")
+        team = Team.objects.create(organization=org, team_type=Team.objects.first().team_type, name=f"Team {i}")
+        team.zones.set(Team.objects.first().zones.all())
+        ShiftTemplate.objects.create(team=team, name=f"Days {i}", weekdays=[i], start_time="08:00", end_time="16:00")
+
+
+@pytest.mark.parametrize(("path", "who"), [("availability", "responder"), ("teams", "coordinator"),
+                                           ("templates", "coordinator")])
+def test_planning_lists_have_constant_queries(api, org, team, responder, coordinator, path, who):
+    from apps.core.models import Neighborhood
+
+    team.zones.set(Neighborhood.objects.all()[:2])
+    _as(api, {"responder": responder, "coordinator": coordinator}[who])
+    _rows(org, responder, 1, 0)
+    one = _queries(api, f"/api/v1/scheduling/{path}/")
+    _rows(org, responder, 2, 1)
+    three = _queries(api, f"/api/v1/scheduling/{path}/")
+    assert (three[0], three[1] - one[1]) == (one[0], 2)
