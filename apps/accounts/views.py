@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error, run_action
@@ -30,6 +30,7 @@ def _organization_or_404(user, slug: str) -> Organization:
 # --- organizations and members -------------------------------------------------------------------
 
 @login_required
+@require_safe
 def organization_list(request):
     organizations = selectors.organization_list(user=request.user).order_by("name")
     page = Paginator(organizations, 50).get_page(request.GET.get("page"))
@@ -37,6 +38,7 @@ def organization_list(request):
 
 
 @login_required
+@require_safe
 def organization_detail(request, slug: str):
     organization = _organization_or_404(request.user, slug)
     memberships = selectors.membership_list(user=request.user, organization=organization).filter(is_active=True)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.defaults import server_error as default_server_error
 
 from .decorators import public_page
@@ -54,6 +54,7 @@ def server_error(request):
     return default_server_error(request)
 
 
+@require_safe
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "core/home.html")
@@ -61,11 +62,13 @@ def home(request):
 
 
 @login_required
+@require_safe
 def dashboard(request):
     return render(request, "core/dashboard.html", {"cards": cards_for(request)})
 
 
 @login_required
+@require_safe
 def audit_list(request):
     if not can_view_audit(request.user):
         raise PermissionDenied

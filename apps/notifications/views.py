@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.clients import resident_limit
 from apps.core.decorators import public_page
@@ -17,6 +17,7 @@ from .models import NotificationPreference
 
 
 @login_required
+@require_safe
 def inbox(request):
     page = Paginator(selectors.inbox(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})

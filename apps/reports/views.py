@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.errors import ApplicationError
 
@@ -44,6 +44,7 @@ def _kind_or_404(key: str):
 
 
 @login_required
+@require_safe
 def report_list(request):
     page = Paginator(selectors.report_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     kinds = runnable_kinds(request.user)
@@ -55,6 +56,7 @@ def report_list(request):
 
 
 @login_required
+@require_safe
 def report_kind_list(request):
     kinds = runnable_kinds(request.user)
     if not kinds:
@@ -85,6 +87,7 @@ def report_create(request, kind: str):
 
 
 @login_required
+@require_safe
 def report_detail(request, pk: int):
     report = _report_or_404(request.user, pk)
     return render(request, "reports/report_detail.html", {
@@ -93,6 +96,7 @@ def report_detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_status(request, pk: int):
     """The status partial that htmx polls every two seconds while the report is being built."""
     report = _report_or_404(request.user, pk)
@@ -102,11 +106,13 @@ def report_status(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_download(request, pk: int):
     return pdf_response(_built_or_404(request.user, pk, "file"))
 
 
 @login_required
+@require_safe
 def report_preview(request, pk: int):
     """The first page as a PNG, behind the same check as the PDF itself."""
     report = _built_or_404(request.user, pk, "preview")

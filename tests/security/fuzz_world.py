@@ -193,6 +193,7 @@ def build_world() -> World:
                                        organization=harbor, role=Role.RESPONDER)
     report_row(users[Role.PROGRAM_ADMIN], status=ReportRequest.Status.SUCCEEDED)
     report_row(users[Role.COORDINATOR])
+    _api_parity(users, harbor)
 
     tokens = {role: account_services.api_token_create(user=user, name="fuzz")[1] for role, user in users.items()}
     return World(users=users, tokens=tokens, references=_references())
@@ -253,6 +254,7 @@ def _references() -> dict[str, dict[str, list]]:
         "preferred_zones": [[slug] for slug in sorted(Neighborhood.objects.values_list("slug", flat=True))[:3]],
         "languages": [["es"], ["en", "ht"]],
     }
+    _api_parity_references(paths, names)
     return {"path": paths, "names": names}
 
 
@@ -260,3 +262,52 @@ def _ids_of_themes() -> list[int]:
     from apps.engagement.models import Theme
 
     return _ids(Theme.objects.all())
+
+
+# --- issue 24, API parity: what the operations added for the pages' actions act on and name ---------------
+
+def _api_parity(users, harbor) -> None:
+    """Objects the parity operations act on: a responder's availability window, a draft decision, a
+    registration's follow-up task, a draft community session."""
+    from apps.engagement.models import Decision, StaffTask
+    from apps.scheduling.models import Availability
+
+    Availability.objects.create(responder=users[Role.RESPONDER], weekday=2, start_time="09:00", end_time="17:00")
+    engagement_services.decision_save(by=users[Role.MODERATOR], title_en="Peers at night", title_es="Pares de noche",
+                                      action_en="A second team", action_es="Un segundo equipo",
+                                      outcome=Decision.Outcome.ADOPTED, decided_on=date.today() - timedelta(days=3))
+    session = CommunitySession.objects.filter(status=CommunitySession.Status.PUBLISHED).first()
+    registration = engagement_services.registration_create(session_id=session.pk, name="Rosa Fuzz",
+                                                           language=Language.objects.get(code="en"))
+    StaffTask.objects.create(session=session, registration=registration, kind=StaffTask.Kind.ACCESS,
+                             details="Step-free seating")
+
+
+def _api_parity_references(paths: dict, names: dict) -> None:
+    """Collections and body fields of the parity operations that name other objects."""
+    from apps.engagement.models import Decision, StaffTask, Theme
+    from apps.scheduling.models import Availability, TeamType
+    from apps.training.models import Enrollment
+
+    paths.update({
+        "engagement/decisions": _ids(Decision.objects.all()),
+        "engagement/staff-sessions": paths["engagement/sessions"],
+        "engagement/tasks": _ids(StaffTask.objects.all()),
+        "scheduling/availability": _ids(Availability.objects.all()),
+        "scheduling/templates": _ids(ShiftTemplate.objects.all()),
+        "scheduling/roster-profiles/members": _ids(Membership.objects.filter(role=Role.RESPONDER)),
+        "training/enrollments": _ids(Enrollment.objects.all()),
+    })
+    languages = [["es"], ["en", "ht"]]
+    names.update({
+        "parent": _ids(Theme.objects.filter(parent__isnull=True)),
+        "feedback_items": [[pk] for pk in _ids(FeedbackItem.objects.all())],
+        "team_type": sorted(TeamType.objects.values_list("key", flat=True)),
+        "zones": names["preferred_zones"],
+        "desired_languages": languages,
+        "interpretation_languages": languages,
+        "facilitating_organization": _ids(Organization.objects.all()),
+        "trainer": _ids(User.objects.filter(memberships__role=Role.TRAINER)),
+        "preceptor": _ids(User.objects.filter(memberships__role__in=[Role.TRAINER, Role.COORDINATOR])),
+        "courses": [[code] for code in paths["training/courses"]],
+    })

@@ -1226,6 +1226,240 @@ API = {
     ),
     "PUT /api/v1/notification-preferences/": A("PUT", "/api/v1/notification-preferences/", {}, E(400, anon=401)),
     "PUT /api/v1/scheduling/roster-profiles/": A("PUT", "/api/v1/scheduling/roster-profiles/", {}, E(400, anon=401)),
+    # --- issue 24, API parity: the operations added for accounts, engagement, reports, scheduling, training ---
+    "PUT /api/v1/me/": A("PUT", "/api/v1/me/", {}, E(400, anon=401)),
+    # Residents' own operation: open to all. The per-client limit (10 an hour, as the page's) answers the
+    # 11th call from the test client's one address with 429.
+    "POST /api/v1/engagement/public-feedback/": A(
+        "POST", "/api/v1/engagement/public-feedback/", {},
+        E(400, anon=400, procurement_officer=429, moderator=429, program_evaluator=429, program_admin=429),
+    ),
+    # The signed link is the resident's credential: whoever holds it may cancel (as on the page).
+    "POST /api/v1/engagement/registrations/{token}/cancel/[own]": A(
+        "POST", "/api/v1/engagement/registrations/{token}/cancel/", {"token": "$registration_own"},
+        E(200, anon=200),
+    ),
+    "POST /api/v1/engagement/registrations/{token}/cancel/[tampered]": A(
+        "POST", "/api/v1/engagement/registrations/{token}/cancel/", {"token": "$registration_tampered"},
+        E(404, anon=404),
+    ),
+    "GET /api/v1/engagement/themes/": A(
+        "GET", "/api/v1/engagement/themes/", {},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    "POST /api/v1/engagement/themes/": A(
+        "POST", "/api/v1/engagement/themes/", {},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "GET /api/v1/engagement/decisions/": A(
+        "GET", "/api/v1/engagement/decisions/", {},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    "POST /api/v1/engagement/decisions/": A(
+        "POST", "/api/v1/engagement/decisions/", {},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "GET /api/v1/engagement/decisions/{id}/[draft]": A(
+        "GET", "/api/v1/engagement/decisions/{id}/", {"id": "draft_decision"},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    "PUT /api/v1/engagement/decisions/{id}/[draft]": A(
+        "PUT", "/api/v1/engagement/decisions/{id}/", {"id": "draft_decision"},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "POST /api/v1/engagement/decisions/{id}/publish/[draft]": A(
+        "POST", "/api/v1/engagement/decisions/{id}/publish/", {"id": "draft_decision"},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    "GET /api/v1/engagement/staff-sessions/": A(
+        "GET", "/api/v1/engagement/staff-sessions/", {},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    "POST /api/v1/engagement/staff-sessions/": A(
+        "POST", "/api/v1/engagement/staff-sessions/", {},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "GET /api/v1/engagement/staff-sessions/{id}/[draft]": A(
+        "GET", "/api/v1/engagement/staff-sessions/{id}/", {"id": "draft_community_session"},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    "PUT /api/v1/engagement/staff-sessions/{id}/[draft]": A(
+        "PUT", "/api/v1/engagement/staff-sessions/{id}/", {"id": "draft_community_session"},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "POST /api/v1/engagement/staff-sessions/{id}/publish/[draft]": A(
+        "POST", "/api/v1/engagement/staff-sessions/{id}/publish/", {"id": "draft_community_session"},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    "POST /api/v1/engagement/staff-sessions/{id}/cancel/": A(
+        "POST", "/api/v1/engagement/staff-sessions/{id}/cancel/", {"id": "community_session"},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "POST /api/v1/engagement/staff-sessions/{id}/check-in/": A(
+        "POST", "/api/v1/engagement/staff-sessions/{id}/check-in/", {"id": "community_session"},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "POST /api/v1/engagement/staff-sessions/{id}/walk-ins/": A(
+        "POST", "/api/v1/engagement/staff-sessions/{id}/walk-ins/", {"id": "community_session"},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "POST /api/v1/engagement/staff-sessions/{id}/close/": A(
+        "POST", "/api/v1/engagement/staff-sessions/{id}/close/", {"id": "community_session"},
+        E(403, anon=401, moderator=400, program_admin=400),
+    ),
+    "GET /api/v1/engagement/tasks/": A(
+        "GET", "/api/v1/engagement/tasks/", {},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    "POST /api/v1/engagement/tasks/{id}/done/": A(
+        "POST", "/api/v1/engagement/tasks/{id}/done/", {"id": "staff_task"},
+        E(403, anon=401, moderator=200, program_admin=200),
+    ),
+    # Only your own reports are found; the kind's parameters are checked again (the world's rows have none: 400).
+    "POST /api/v1/reports/{id}/rerun/[a]": A(
+        "POST", "/api/v1/reports/{id}/rerun/", {"id": "report_a"},
+        E(404, anon=401, coordinator_a=400),
+    ),
+    "POST /api/v1/reports/{id}/rerun/[b]": A(
+        "POST", "/api/v1/reports/{id}/rerun/", {"id": "report_b"},
+        E(404, anon=401, coordinator_b=400),
+    ),
+    "PUT /api/v1/reports/subscriptions/{kind}/": A(
+        "PUT", "/api/v1/reports/subscriptions/{kind}/", {"kind": "=program_monthly"},
+        E(403, anon=401, program_evaluator=400, program_admin=400),
+    ),
+    "GET /api/v1/scheduling/availability/": A("GET", "/api/v1/scheduling/availability/", {}, E(200, anon=401)),
+    "POST /api/v1/scheduling/availability/": A(
+        "POST", "/api/v1/scheduling/availability/", {},
+        E(403, anon=401, responder=400),
+    ),
+    "DELETE /api/v1/scheduling/availability/{id}/[a]": A(
+        "DELETE", "/api/v1/scheduling/availability/{id}/", {"id": "availability_a"},
+        E(404, anon=401, responder=204),
+    ),
+    "DELETE /api/v1/scheduling/availability/{id}/[b]": A(
+        "DELETE", "/api/v1/scheduling/availability/{id}/", {"id": "availability_b"},
+        E(404, anon=401),
+    ),
+    "POST /api/v1/scheduling/calendar-feed/": A(
+        "POST", "/api/v1/scheduling/calendar-feed/", {},
+        E(403, anon=401, responder=201),
+    ),
+    "DELETE /api/v1/scheduling/calendar-feed/": A(
+        "DELETE", "/api/v1/scheduling/calendar-feed/", {},
+        E(403, anon=401, responder=204),
+    ),
+    "GET /api/v1/scheduling/teams/": A("GET", "/api/v1/scheduling/teams/", {}, E(200, anon=401)),
+    "POST /api/v1/scheduling/teams/": A(
+        "POST", "/api/v1/scheduling/teams/", {},
+        E(403, anon=401, coordinator_a=400, coordinator_b=400),
+    ),
+    "GET /api/v1/scheduling/templates/": A("GET", "/api/v1/scheduling/templates/", {}, E(200, anon=401)),
+    "POST /api/v1/scheduling/templates/": A(
+        "POST", "/api/v1/scheduling/templates/", {},
+        E(403, anon=401, coordinator_a=400, coordinator_b=400),
+    ),
+    "POST /api/v1/scheduling/templates/{id}/generate/[a]": A(
+        "POST", "/api/v1/scheduling/templates/{id}/generate/", {"id": "template_a"},
+        E(404, anon=401, coordinator_a=400),
+    ),
+    "POST /api/v1/scheduling/templates/{id}/generate/[b]": A(
+        "POST", "/api/v1/scheduling/templates/{id}/generate/", {"id": "template_b"},
+        E(404, anon=401, coordinator_b=400),
+    ),
+    "POST /api/v1/scheduling/shifts/": A(
+        "POST", "/api/v1/scheduling/shifts/", {},
+        E(403, anon=401, coordinator_a=400, coordinator_b=400),
+    ),
+    # The team is named in the body: every signed-in caller gets the 400 for the missing fields first.
+    "POST /api/v1/scheduling/shifts/publish-week/": A(
+        "POST", "/api/v1/scheduling/shifts/publish-week/", {},
+        E(400, anon=401),
+    ),
+    "POST /api/v1/scheduling/assignments/{id}/no-show/[a]": A(
+        "POST", "/api/v1/scheduling/assignments/{id}/no-show/", {"id": "assignment_a"},
+        E(404, anon=401, responder=403, coordinator_a=400, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/assignments/{id}/no-show/[b]": A(
+        "POST", "/api/v1/scheduling/assignments/{id}/no-show/", {"id": "assignment_b"},
+        E(404, anon=401, coordinator_b=400, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/swaps/{id}/withdraw/[a]": A(
+        "POST", "/api/v1/scheduling/swaps/{id}/withdraw/", {"id": "swap_a"},
+        E(404, anon=401, responder=200, coordinator_a=403, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/swaps/{id}/withdraw/[b]": A(
+        "POST", "/api/v1/scheduling/swaps/{id}/withdraw/", {"id": "swap_b"},
+        E(404, anon=401, coordinator_b=403, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/time-off/{id}/withdraw/[a]": A(
+        "POST", "/api/v1/scheduling/time-off/{id}/withdraw/", {"id": "time_off_a"},
+        E(404, anon=401, responder=200, coordinator_a=403, program_admin=403),
+    ),
+    "POST /api/v1/scheduling/time-off/{id}/withdraw/[b]": A(
+        "POST", "/api/v1/scheduling/time-off/{id}/withdraw/", {"id": "time_off_b"},
+        E(404, anon=401, coordinator_b=403, program_admin=403),
+    ),
+    "PUT /api/v1/scheduling/roster-profiles/members/{membership}/[a]": A(
+        "PUT", "/api/v1/scheduling/roster-profiles/members/{membership}/", {"membership": "membership_a"},
+        E(404, anon=401, coordinator_a=200),
+    ),
+    "PUT /api/v1/scheduling/roster-profiles/members/{membership}/[b]": A(
+        "PUT", "/api/v1/scheduling/roster-profiles/members/{membership}/", {"membership": "membership_b"},
+        E(404, anon=401, coordinator_b=200),
+    ),
+    "POST /api/v1/training/sessions/": A(
+        "POST", "/api/v1/training/sessions/", {},
+        E(403, anon=401, trainer=400, coordinator_a=400, coordinator_b=400),
+    ),
+    "POST /api/v1/training/sessions/{id}/cancel/[a]": A(
+        "POST", "/api/v1/training/sessions/{id}/cancel/", {"id": "training_session_a"},
+        E(404, anon=401, responder=403, trainer=200, coordinator_a=200, program_admin=200),
+    ),
+    "POST /api/v1/training/sessions/{id}/cancel/[b]": A(
+        "POST", "/api/v1/training/sessions/{id}/cancel/", {"id": "training_session_b"},
+        E(404, anon=401, coordinator_b=200, program_admin=200),
+    ),
+    "POST /api/v1/training/enrollments/{id}/withdraw/[a]": A(
+        "POST", "/api/v1/training/enrollments/{id}/withdraw/", {"id": "enrollment_a"},
+        E(404, anon=401, responder=200, trainer=200, coordinator_a=200, program_admin=200),
+    ),
+    "POST /api/v1/training/enrollments/{id}/withdraw/[b]": A(
+        "POST", "/api/v1/training/enrollments/{id}/withdraw/", {"id": "enrollment_b"},
+        E(404, anon=401, coordinator_b=200, program_admin=200),
+    ),
+    "POST /api/v1/training/enrollments/{id}/attendance/[a]": A(
+        "POST", "/api/v1/training/enrollments/{id}/attendance/", {"id": "enrollment_a"},
+        E(404, anon=401, responder=403, trainer=400, coordinator_a=400, program_admin=400),
+    ),
+    "POST /api/v1/training/enrollments/{id}/attendance/[b]": A(
+        "POST", "/api/v1/training/enrollments/{id}/attendance/", {"id": "enrollment_b"},
+        E(404, anon=401, coordinator_b=400, program_admin=400),
+    ),
+    "POST /api/v1/training/enrollments/{id}/assess/[a]": A(
+        "POST", "/api/v1/training/enrollments/{id}/assess/", {"id": "enrollment_a"},
+        E(404, anon=401, responder=403, trainer=400, coordinator_a=400, program_admin=400),
+    ),
+    "POST /api/v1/training/enrollments/{id}/assess/[b]": A(
+        "POST", "/api/v1/training/enrollments/{id}/assess/", {"id": "enrollment_b"},
+        E(404, anon=401, coordinator_b=400, program_admin=400),
+    ),
+    "POST /api/v1/training/field-hours/": A(
+        "POST", "/api/v1/training/field-hours/", {},
+        E(403, anon=401, responder=400),
+    ),
+    "POST /api/v1/training/field-hours/{id}/sign-off/[a]": A(
+        "POST", "/api/v1/training/field-hours/{id}/sign-off/", {"id": "field_hours_a"},
+        E(404, anon=401, responder=403, trainer=400, coordinator_a=403, program_admin=403),
+    ),
+    "POST /api/v1/training/field-hours/{id}/sign-off/[b]": A(
+        "POST", "/api/v1/training/field-hours/{id}/sign-off/", {"id": "field_hours_b"},
+        E(404, anon=401, coordinator_b=403, program_admin=403),
+    ),
+    "POST /api/v1/training/requirements/": A(
+        "POST", "/api/v1/training/requirements/", {},
+        E(403, anon=401, program_admin=400),
+    ),
 }
 
 
@@ -1255,6 +1489,11 @@ OWNED_LISTS = {
     "GET /api/v1/training/field-hours/": ("field_hours", {}),
     "GET /api/v1/training/records/": ("record", {}),
     "GET /api/v1/training/sessions/": ("training_session", {}),
+    # issue 24: availability is each responder's own; templates are their coordinators'.
+    "GET /api/v1/scheduling/availability/": ("availability", {"trainer": "", "coordinator_a": "", "coordinator_b": "",
+                                                              "program_admin": ""}),
+    "GET /api/v1/scheduling/teams/": ("team", {}),
+    "GET /api/v1/scheduling/templates/": ("template", {"responder": "", "trainer": ""}),
 }
 
 ADMIN_DEFAULT = dict.fromkeys(ROLES, ADMIN_LOGIN)

@@ -1,10 +1,11 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from apps.accounts.models import Invitation, Membership, Organization, User
 from apps.accounts.permissions import has_mfa
 from apps.accounts.roles import Role
 from apps.accounts.selectors import organization_list, user_memberships
-from apps.core.api.fields import StrictStringsMixin
+from apps.core.api.fields import StrictCharField, StrictStringsMixin
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -78,3 +79,12 @@ class InvitationSerializer(StrictStringsMixin, serializers.ModelSerializer):
         if request is not None and request.user.is_authenticated:
             # Another organization's slug is "does not exist", never "not allowed".
             self.fields["organization"].queryset = organization_list(user=request.user)
+
+
+class ProfileInputSerializer(serializers.Serializer):
+    """The profile page's form."""
+
+    full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    phone = serializers.RegexField(r"^\+?[0-9 ()./-]{7,31}$", max_length=32, required=False, allow_blank=True,
+                                   default="", help_text="For text-message reminders; empty for none.")
+    preferred_language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES])

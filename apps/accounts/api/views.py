@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import RetrieveAPIView
@@ -9,7 +9,13 @@ from apps.accounts.models import Invitation, Membership, Organization
 from apps.accounts.permissions import can_manage_members
 from apps.core.api.serializers import ErrorSerializer
 
-from .serializers import InvitationSerializer, MembershipSerializer, MeSerializer, OrganizationSerializer
+from .serializers import (
+    InvitationSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    OrganizationSerializer,
+    ProfileInputSerializer,
+)
 
 
 @extend_schema(tags=["accounts"])
@@ -20,6 +26,18 @@ class MeView(RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+    @extend_schema(request=ProfileInputSerializer, responses={200: MeSerializer, 400: ErrorSerializer,
+                                                              401: OpenApiResponse(ErrorSerializer)},
+                   examples=[OpenApiExample("Spanish, with a phone", request_only=True,
+                                            value={"full_name": "Rosa Alvarez", "phone": "+1 617 555 0100",
+                                                   "preferred_language": "es"})])
+    def put(self, request):
+        """Your profile, as the profile page edits it: name, phone for text reminders, language."""
+        data = ProfileInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.user_update_profile(user=request.user, **data.validated_data)
+        return Response(MeSerializer(user).data)
 
 
 @extend_schema(tags=["accounts"])

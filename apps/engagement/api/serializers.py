@@ -121,6 +121,10 @@ class ModerationSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=FeedbackItem.RejectReason.choices, required=False, allow_blank=True,
                                      default="")
     note = StrictCharField(required=False, allow_blank=True, default="", max_length=1000)
+    themes = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Theme.objects.filter(is_active=True), required=False,
+        help_text="Also code the item with these themes in the same step, as the moderation page does "
+                  "(left out: its coding is not touched)")
 
 
 class BulkModerationSerializer(serializers.Serializer):

@@ -129,8 +129,12 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         serializer = ModerationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        services.feedback_moderate(by=request.user, item=item, approve=data["decision"] == "approve",
-                                   reason=data["reason"], note=data["note"])
+        if "themes" in data:  # the moderation page's one step: the decision and the coding together
+            services.feedback_moderate_and_code(by=request.user, item=item, approve=data["decision"] == "approve",
+                                                reason=data["reason"], note=data["note"], themes=data["themes"])
+        else:
+            services.feedback_moderate(by=request.user, item=item, approve=data["decision"] == "approve",
+                                       reason=data["reason"], note=data["note"])
         return Response(FeedbackItemSerializer(self.get_queryset().get(pk=item.pk)).data)
 
     @extend_schema(

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error
@@ -39,6 +40,7 @@ def theme_list(request):
 
 
 @login_required
+@require_safe
 def decision_list(request):
     staff_only(request.user)
     page = Paginator(selectors.decision_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error
@@ -94,6 +95,7 @@ def _bulk_summary(request, result: services.BulkModeration) -> None:
 
 
 @login_required
+@require_safe
 def feedback_export(request):
     staff_only(request.user)
     items = selectors.feedback_list(user=request.user).select_related(None).select_related(

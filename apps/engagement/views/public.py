@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from apps.core.clients import resident_limit
 from apps.core.decorators import public_page
@@ -26,6 +27,7 @@ from ._common import PAGE_SIZE, registration_or_404, too_many
 # --- sessions ------------------------------------------------------------------------------------
 
 @public_page
+@require_safe
 def session_list(request):
     filters = SessionFilterForm(request.GET or None)
     neighborhood = language = ""
@@ -50,6 +52,7 @@ def _public_session_or_404(pk: int) -> CommunitySession:
 
 
 @public_page
+@require_safe
 def session_detail(request, pk: int):
     session = _public_session_or_404(pk)
     return render(request, "engagement/session_detail.html", {
@@ -78,6 +81,7 @@ def session_register(request, pk: int):
 
 
 @public_page
+@require_safe
 def session_calendar(request, pk: int):
     session = _public_session_or_404(pk)
     response = HttpResponse(session_ics(session), content_type="text/calendar; charset=utf-8")
@@ -86,6 +90,7 @@ def session_calendar(request, pk: int):
 
 
 @public_page
+@require_safe
 def registration_detail(request, token: str):
     registration = registration_or_404(token)
     # The session with its seat counts annotated, as the public pages show it (places left).
@@ -156,6 +161,7 @@ def _feedback_thanks(request, item: FeedbackItem) -> HttpResponse:
 
 
 @public_page
+@require_safe
 def decision_public_list(request):
     quotes = FeedbackItem.objects.filter(status=FeedbackItem.Status.APPROVED, safety_flag=False).order_by("-id")
     decisions = selectors.public_decision_list().prefetch_related(
@@ -169,6 +175,7 @@ def decision_public_list(request):
 
 
 @public_page
+@require_safe
 def open_data_export(request):
     response = HttpResponse(exports.open_data_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="community-feedback-open-data.csv"'

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Organization
 from apps.accounts.roles import OrganizationKind
@@ -41,6 +41,7 @@ def _session_organizations(user):
 
 
 @login_required
+@require_safe
 def staff_session_list(request):
     _staff_only(request.user)
     status = request.GET.get("status", "")
@@ -87,6 +88,7 @@ def staff_session_edit(request, pk: int):
 
 
 @login_required
+@require_safe
 def staff_session_detail(request, pk: int):
     session = _staff_session_or_404(request.user, pk)
     registrations = selectors.registration_list(user=request.user, session=session)

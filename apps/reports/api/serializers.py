@@ -31,3 +31,12 @@ class ReportRequestSerializer(serializers.ModelSerializer):
 
         url = reverse("report-request-download", args=[obj.pk])
         return request.build_absolute_uri(url) if request else url
+
+
+class SubscriptionInputSerializer(serializers.Serializer):
+    active = serializers.BooleanField(help_text="true: receive it every month; false: stop")
+
+
+class SubscriptionSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    active = serializers.BooleanField()

@@ -60,6 +60,12 @@ class AssignmentCancelSerializer(ReasonSerializer):
                   "person leaves it without one (refused with code last_lead otherwise).")
 
 
+class NoShowSerializer(serializers.Serializer):
+    no_lead_reason = StrictCharField(
+        max_length=300, required=False, allow_blank=True, default="",
+        help_text="Why the shift goes ahead without a team lead, when this no-show leaves it without one.")
+
+
 class HoursSerializer(serializers.Serializer):
     checked_in_at = serializers.DateTimeField(help_text="When the person started work (ISO 8601 with offset).")
     checked_out_at = serializers.DateTimeField(help_text="When they finished; not in the future.")

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -23,10 +23,13 @@ from apps.scheduling.permissions import (
     can_offer_swap,
     can_sign_up,
     can_take_swap,
+    can_withdraw_swap,
+    can_withdraw_time_off,
     responder_organization_ids,
 )
 
 from .common import FORBIDDEN, NOT_FOUND, refusal
+from .planning import ShiftPlanningMixin
 from .roster import RepairActionMixin
 from .serializers import (
     AssignmentCancelSerializer,
@@ -36,6 +39,7 @@ from .serializers import (
     EligibilityQuerySerializer,
     EligibilitySerializer,
     HoursSerializer,
+    NoShowSerializer,
     PositionSerializer,
     ReasonSerializer,
     RefusalSerializer,
@@ -48,7 +52,7 @@ from .serializers import (
 
 
 @extend_schema(tags=["scheduling"])
-class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
+class ShiftViewSet(ShiftPlanningMixin, viewsets.ReadOnlyModelViewSet):
     """Shifts: coordinators see all of their organizations'; responders only published ones."""
 
     serializer_class = ShiftSerializer
@@ -213,6 +217,26 @@ class AssignmentViewSet(RepairActionMixin, mixins.CreateModelMixin, viewsets.Rea
                                                       **data.validated_data)
         return Response(AssignmentSerializer(assignment).data)
 
+    @extend_schema(request=NoShowSerializer, responses={200: AssignmentSerializer, 400: RefusalSerializer,
+                                                        403: FORBIDDEN, 404: NOT_FOUND},
+                   examples=[OpenApiExample("Lead absent", request_only=True,
+                                            value={"no_lead_reason": "Second lead is on call nearby"})])
+    @action(detail=True, methods=["post"], url_path="no-show")
+    def no_show(self, request, pk=None):
+        """A coordinator records that nobody checked into a started shift. If that leaves the shift without a team
+        lead, `no_lead_reason` says why it goes ahead (refused with code last_lead otherwise)."""
+        assignment = self.get_object()
+        if not can_manage_schedule(request.user, assignment.shift.organization_id):
+            raise PermissionDenied("Only a coordinator of this organization can record a no-show.")
+        data = NoShowSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            assignment = services.assignment_mark_no_show(by=request.user, assignment=assignment,
+                                                          no_lead_reason=data.validated_data["no_lead_reason"])
+        except ApplicationError as error:
+            return refusal(error)
+        return Response(AssignmentSerializer(assignment).data)
+
 
 @extend_schema(tags=["scheduling"])
 class MyShiftsView(generics.ListAPIView):
@@ -310,6 +334,18 @@ class SwapViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def decline(self, request, pk=None):
         return self._decide(request, False)
 
+    @extend_schema(request=None, responses={200: SwapSerializer, 400: ErrorSerializer, 403: FORBIDDEN,
+                                            404: NOT_FOUND},
+                   examples=[OpenApiExample("Withdrawn", response_only=True,
+                                            value={"id": 8, "assignment": 120, "status": "withdrawn"})])
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take back your offer while it is open or waiting for approval."""
+        swap = self.get_object()
+        if not can_withdraw_swap(request.user, swap):
+            raise PermissionDenied("Only the person who offered the shift can withdraw the offer.")
+        return Response(SwapSerializer(services.swap_withdraw(by=request.user, swap=swap)).data)
+
 
 @extend_schema(tags=["scheduling"])
 class TimeOffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -357,3 +393,15 @@ class TimeOffViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def deny(self, request, pk=None):
         return self._decide(request, False)
+
+    @extend_schema(request=None, responses={200: TimeOffSerializer, 400: ErrorSerializer, 403: FORBIDDEN,
+                                            404: NOT_FOUND},
+                   examples=[OpenApiExample("Withdrawn", response_only=True,
+                                            value={"id": 3, "status": "withdrawn"})])
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take back your request, pending or approved."""
+        row = self.get_object()
+        if not can_withdraw_time_off(request.user, row):
+            raise PermissionDenied("This is not your request.")
+        return Response(TimeOffSerializer(services.time_off_withdraw(by=request.user, time_off=row)).data)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.localtime import date_param
@@ -179,6 +180,7 @@ def _proposal_ready(user, query: BoardQuery) -> RosterRun | None:
 
 
 @login_required
+@require_safe
 def board(request):
     user = request.user
     require_coordinator(user)

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from apps.core.decorators import public_page
 
@@ -33,6 +34,7 @@ def calendar_settings(request):
 
 
 @public_page
+@require_safe
 def ical(request, token: str):
     """The responder's shifts as iCalendar. The secret URL is the credential: no session needed."""
     # PostgreSQL refuses a NUL byte in a query: such a token cannot exist.

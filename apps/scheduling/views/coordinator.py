@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.charts import line_chart
 from apps.core.errors import ApplicationError
@@ -43,6 +43,7 @@ def _week_param(request) -> date:
 
 
 @login_required
+@require_safe
 def schedule(request):
     """The week view of one team: each day's shifts, filled / required per position."""
     user = request.user
@@ -79,6 +80,7 @@ def _reschedule_form(shift: Shift) -> RescheduleForm:
 
 
 @login_required
+@require_safe
 def shift_detail(request, pk: int):
     return _shift_page(request, shift_or_404(request.user, pk))
 
@@ -316,6 +318,7 @@ def template_generate(request, pk: int):
 
 
 @login_required
+@require_safe
 def timesheet(request):
     user = request.user
     require_coordinator(user)
@@ -382,6 +385,7 @@ def _coverage_chart(data: selectors.Coverage):
 
 
 @login_required
+@require_safe
 def coverage(request):
     """The month of one team as a heat map: filled / required per zone and day, a chart of the fill rate and
     no-shows by day above it."""

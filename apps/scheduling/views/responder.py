@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Organization
 from apps.accounts.roles import Role
@@ -41,6 +41,7 @@ OPEN_SHIFTS_HORIZON = timedelta(days=35)
 
 
 @login_required
+@require_safe
 def my_shifts(request):
     """The responder's agenda: upcoming shifts week by week with each week's hours, check-in where its
     window is open (and when it opens where not), and the recent shifts."""
@@ -70,6 +71,7 @@ def my_shifts(request):
 
 
 @login_required
+@require_safe
 def open_shifts(request):
     """Open places on published shifts the responder is eligible for; `?all=1` also lists the
     others with the reasons."""
@@ -154,6 +156,7 @@ def swap_offer(request, pk: int):
 
 
 @login_required
+@require_safe
 def swap_list(request):
     user = request.user
     if not user.has_any_role(Role.RESPONDER, Role.COORDINATOR):

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Membership, Organization, User
 from apps.accounts.roles import Role
@@ -176,12 +176,14 @@ def _run_context(run: RosterRun) -> dict:
 
 
 @login_required
+@require_safe
 def roster_run(request, pk: int):
     run = run_or_404(request.user, pk)
     return render(request, "scheduling/roster_run.html", _run_context(run))
 
 
 @login_required
+@require_safe
 def roster_run_status(request, pk: int):
     """The progress partial htmx polls. Once the run has finished, htmx is told to reload the page, which
     then shows the proposal (or the error) in full."""
@@ -314,6 +316,7 @@ def roster_profile(request):
 
 
 @login_required
+@require_safe
 def roster_people(request):
     """A coordinator's list of their organizations' responders with each one's target hours."""
     user = request.user

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .imports import RecordImportView
+from .manage import EnrollmentViewSet
 from .views import (
     CourseViewSet,
     FieldHoursViewSet,
@@ -17,6 +18,7 @@ router.register("training/courses", CourseViewSet, basename="training-course")
 router.register("training/requirements", RequirementViewSet, basename="training-requirement")
 router.register("training/records", TrainingRecordViewSet, basename="training-record")
 router.register("training/sessions", TrainingSessionViewSet, basename="training-session")
+router.register("training/enrollments", EnrollmentViewSet, basename="training-enrollment")
 router.register("training/field-hours", FieldHoursViewSet, basename="training-field-hours")
 
 urlpatterns = [

@@ -18,6 +18,7 @@ from apps.training.models import Enrollment, FieldHours, RoleRequirement, Traini
 from apps.training.permissions import can_verify_record, can_view_readiness
 from apps.training.readiness import readiness_for
 
+from .manage import FieldHoursManageMixin, RequirementManageMixin, SessionManageMixin
 from .serializers import (
     CourseSerializer,
     EnrollmentSerializer,
@@ -46,7 +47,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["training"])
-class RequirementViewSet(viewsets.ReadOnlyModelViewSet):
+class RequirementViewSet(RequirementManageMixin, viewsets.ReadOnlyModelViewSet):
     """Role requirements, every dated version: program-wide and your organizations' own."""
 
     serializer_class = RequirementSerializer
@@ -150,7 +151,7 @@ class ReadinessView(APIView):
 
 
 @extend_schema(tags=["training"])
-class TrainingSessionViewSet(viewsets.ReadOnlyModelViewSet):
+class TrainingSessionViewSet(SessionManageMixin, viewsets.ReadOnlyModelViewSet):
     """Training sessions of your organizations, with places taken and the waitlist."""
 
     serializer_class = TrainingSessionSerializer
@@ -182,7 +183,7 @@ class TrainingSessionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["training"])
-class FieldHoursViewSet(viewsets.ReadOnlyModelViewSet):
+class FieldHoursViewSet(FieldHoursManageMixin, viewsets.ReadOnlyModelViewSet):
     """Supervised field hours: your own, those you precept, your organizations' if you look after training."""
 
     serializer_class = FieldHoursSerializer

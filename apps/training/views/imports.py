@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Organization
 from apps.core.errors import ApplicationError
@@ -162,6 +162,7 @@ def record_import_confirm(request):
 
 
 @login_required
+@require_safe
 def record_import_template(request):
     _organizations(request.user)
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")

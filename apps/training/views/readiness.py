@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 
 from apps.accounts.permissions import is_program_admin
 
@@ -67,6 +68,7 @@ def _matrix(request, organization, role, filters: dict) -> selectors.ReadinessMa
 
 
 @login_required
+@require_safe
 def readiness_matrix(request):
     organizations, organization, role = _matrix_context(request)
     form = ReadinessFilterForm(request.GET)
@@ -92,6 +94,7 @@ def readiness_matrix(request):
 
 
 @login_required
+@require_safe
 def readiness_export(request):
     """The compliance matrix of one organization as CSV: every responder the page's filters keep, in its
     order (not one page)."""
@@ -113,6 +116,7 @@ def readiness_export(request):
 
 
 @login_required
+@require_safe
 def expiring_list(request):
     organization_ids = managed_organization_ids(request.user)
     if not organization_ids and not is_program_admin(request.user):

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error, run_action
@@ -26,6 +26,7 @@ from ._common import PAGE_SIZE, record_or_404
 
 
 @login_required
+@require_safe
 def my_training(request):
     user = request.user
     organizations = list(selectors.responder_organizations(user=user))
@@ -78,6 +79,7 @@ def record_create(request):
 
 
 @login_required
+@require_safe
 def record_detail(request, pk: int):
     record = record_or_404(request.user, pk)
     return render(request, "training/record_detail.html", {
@@ -85,6 +87,7 @@ def record_detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def record_evidence(request, pk: int):
     """The certificate, only through this permission check (uploads are never served directly)."""
     record = record_or_404(request.user, pk)
@@ -128,6 +131,7 @@ def record_reject(request, pk: int):
 
 
 @login_required
+@require_safe
 def verification_queue(request):
     if not managed_organization_ids(request.user):
         raise PermissionDenied

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Organization, User
 from apps.accounts.roles import Role
@@ -28,6 +28,7 @@ from ._common import PAGE_SIZE
 # --- catalog and requirements --------------------------------------------------------------------
 
 @login_required
+@require_safe
 def course_list(request):
     page = Paginator(selectors.course_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "training/course_list.html", {"page": page})
@@ -61,6 +62,7 @@ def requirement_list(request):
 # --- sessions ------------------------------------------------------------------------------------
 
 @login_required
+@require_safe
 def session_list(request):
     upcoming = request.GET.get("when") != "past"
     now = timezone.now()
@@ -94,6 +96,7 @@ def session_create(request):
 
 
 @login_required
+@require_safe
 def session_detail(request, pk: int):
     user = request.user
     session = get_object_or_404(selectors.session_list(user=user), pk=pk)
