@@ -56,6 +56,7 @@ bench: install-dev
 	-$(PY) bench/notifications.py || { echo notifications >> $(BENCH_MISSED); exit 1; }
 	-$(PY) bench/reports.py || { echo reports >> $(BENCH_MISSED); exit 1; }
 	-$(PY) bench/roster.py || { echo roster >> $(BENCH_MISSED); exit 1; }
+	-$(PY) bench/themes.py || { echo themes >> $(BENCH_MISSED); exit 1; }
 	-$(PY) bench/pages.py || { echo pages >> $(BENCH_MISSED); exit 1; }
 	-$(PY) bench/scale_checks.py || { echo scale_checks >> $(BENCH_MISSED); exit 1; }
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; } \

@@ -42,6 +42,37 @@ FEEDBACK = [
     ("es", "La policía no debería ser la primera en llegar cuando alguien está en crisis."),
     ("es", "Necesitamos más información sobre cómo llamar al equipo."),
     ("en", "Train responders in de-escalation and harm reduction."),
+    ("es", "Que el equipo pueda venir de noche, no solo en horario de oficina."),
+    ("zh-Hans", "希望晚上也有危机小组，不要只在白天上班时间。"),
+    ("pt-BR", "A equipe precisa atender à noite também, não só em horário comercial."),
+    ("en", "My brother waited two hours for help last winter. Response times matter."),
+    ("es", "Mi hermano esperó dos horas a que llegara ayuda. El tiempo de respuesta importa."),
+    ("zh-Hans", "我们需要会说普通话和粤语的应对人员。"),
+    ("en", "We need responders who speak Mandarin and Cantonese in Chinatown."),
+    ("pt-BR", "Precisamos de pessoas que falem português e crioulo cabo-verdiano."),
+    ("en", "After the team left nobody followed up with us. Please call families back."),
+    ("es", "Después de la visita nadie nos llamó. Hagan seguimiento a las familias."),
+    ("en", "Teenagers in crisis need someone young and trained in youth work."),
+    ("es", "Los jóvenes necesitan personas capacitadas para trabajar con jóvenes."),
+    ("en", "Many calls are about people sleeping outside. Connect them to shelter, not jail."),
+    ("pt-BR", "Muitas pessoas em situação de rua precisam de abrigo, não de polícia."),
+    ("en", "Keep what people tell responders private. No records shared with immigration."),
+    ("es", "Lo que contamos al equipo debe ser privado y no compartirse con inmigración."),
+    ("en", "Give rides to a clinic instead of the emergency room when it is safe."),
+    ("zh-Hans", "如果安全的话，请送人去诊所而不是急诊室。"),
+    ("en", "People using drugs need naloxone and a responder who will not judge them."),
+    ("es", "Las personas que usan drogas necesitan naloxona y alguien que no las juzgue."),
+    ("en", "How will residents know whether to call 911 or 988? Explain it in every language."),
+    ("pt-BR", "Como saber se devo ligar para o 911 ou para o 988? Expliquem em todas as línguas."),
+    ("en", "Pay the responders a living wage so they stay."),
+    ("es", "Paguen un salario digno a quienes responden para que no se vayan."),
+    ("en", "Older neighbors living alone should get a check-in call after a crisis."),
+    ("zh-Hans", "独居老人在危机之后应该有人打电话关心。"),
+    ("en", "The listening session was too early for people who work. Hold one on Saturday."),
+    ("es", "Las sesiones son muy temprano para quienes trabajan. Hagan una el sábado."),
+    ("en", "Responders should have a quiet room to bring people to, open all night."),
+    ("pt-BR", "Deveria haver um espaço calmo aberto a noite toda para levar as pessoas."),
+    ("en", "Publish how many calls the teams took and how many they could not take."),
 ]
 
 # kind -> (weekdays it is held on, start, length): weekday evenings, Saturday mornings.
@@ -67,7 +98,8 @@ def seed(*, users, organizations, stdout) -> None:
     moderator = users["moderator"]
     city = organizations["City Health and Human Services"]
     facilitator = organizations.get("Roxbury Community Wellness Partners")
-    languages = {code: Language.objects.get(code=code) for code in ("en", "es", "ht", "kea", "ase")}
+    languages = {code: Language.objects.get(code=code) for code in ("en", "es", "ht", "kea", "ase", "zh-Hans",
+                                                                    "pt-BR")}
     sessions = []
     for neighborhood, kind, title_en, title_es, venue, days, capacity in SESSIONS:
         session = CommunitySession.objects.filter(title_en=title_en).first()
@@ -119,7 +151,7 @@ def seed(*, users, organizations, stdout) -> None:
             outcome=Decision.Outcome.ADOPTED, progress=Decision.Progress.IN_PROGRESS,
             decided_on=timezone.localdate(), themes=[themes[1]], feedback_items=[])
         services.decision_publish(by=moderator, decision=decision)
-    stdout.write("  engagement: 3 published sessions, feedback in English and Spanish, 1 decision")
+    stdout.write("  engagement: 3 published sessions, feedback in five languages, 1 decision")
 
 
 # --- the past ----------------------------------------------------------------------------------------
@@ -260,3 +292,15 @@ def seed_history(*, users, organizations, stdout) -> None:
 
 
 register_demo_seeder("engagement-history", seed_history, order=410)
+
+
+def seed_vectors(*, users, organizations, stdout) -> None:
+    """The demo's feedback embedded at once (the beat task would within 30 s), so similar feedback and
+    detected languages show from the first page."""
+    from .semantics.services import embed_pending
+
+    done = embed_pending()["embedded"]
+    stdout.write(f"  engagement: {done} feedback items embedded and their languages detected")
+
+
+register_demo_seeder("engagement-vectors", seed_vectors, order=420)

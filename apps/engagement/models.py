@@ -299,6 +299,11 @@ class FeedbackItem(TimeStampedModel):
     moderated_at = models.DateTimeField(null=True, blank=True)
     # Crisis language found by the safety screen: staff were alerted; never published.
     safety_flag = models.BooleanField(default=False, db_index=True)
+    # The language the text is written in, as the detector reads it (ISO 639-1; "" not detected or not
+    # yet: the embedding task fills it), beside `language`, the form's.
+    detected_language = models.CharField(max_length=8, blank=True)
+    # The normalised text's hash: the same words submitted again share it (semantics.fingerprint).
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     themes = models.ManyToManyField(Theme, through="FeedbackCoding", related_name="feedback_items", blank=True)
 
     class Meta:
@@ -384,3 +389,6 @@ class Decision(TimeStampedModel):
     @property
     def action(self) -> str:
         return _localized(self, "action")
+
+
+from .semantics.models import FeedbackEmbedding  # noqa: E402,F401  (a model of this app)

@@ -412,6 +412,8 @@ class Seeder:
                  "The session was helpful; more evening times please.",
                  "How long does a team take to arrive in my neighborhood?",
                  "Thank you to the team that helped my neighbor last week."]
+        from apps.engagement.semantics.services import fingerprint
+
         items = []
         for n in range(self.plan["feedback_items"]):
             roll = n % 10
@@ -420,7 +422,8 @@ class Seeder:
             session = sessions[n % len(sessions)] if n % 5 < 3 else None
             items.append(FeedbackItem(
                 organization=self.city, session=session, channel=channels[n % len(channels)],
-                text=f"{texts[n % len(texts)]} ({n})", language=spanish if n % 4 == 0 else english,
+                text=f"{texts[n % len(texts)]} ({n})", fingerprint=fingerprint(f"{texts[n % len(texts)]} ({n})"),
+                language=spanish if n % 4 == 0 else english,
                 neighborhood=neighborhoods[rng.randrange(len(neighborhoods))],
                 entered_by=self.staff["moderator"] if channels[n % len(channels)] != "online" else None,
                 status=status, reject_reason="off_topic" if status == FeedbackItem.Status.REJECTED else "",

@@ -379,6 +379,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.expire_invitations",
         "schedule": crontab(minute=5),
     },
+    # Each new feedback item's sentence vector and detected language (apps/engagement/semantics).
+    "engagement-embed-feedback": {"task": "engagement.embed_feedback", "schedule": 30.0},
     # Residents' contact details and old message rows past their retention (docs/RETENTION.md).
     "engagement-retention-purge": {
         "task": "engagement.retention_purge",

@@ -138,10 +138,30 @@ def test_crisis_reply_in_english_from_a_spanish_page(client):
 
 
 def test_crisis_reply_in_a_language_the_site_does_not_speak_keeps_the_page_language(client):
-    response = client.post("/feedback/", {"text": "I want to kill myself tonight", "language": language("ht").pk},
-                           **ES)
+    # Haitian Creole, which the detector cannot tell from French: the form's language (not spoken by the
+    # site) decides, so the page's language stays.
+    response = client.post("/feedback/", {"text": "Mwen panse a suicide aswè a, mwen pa ka ankò",
+                                          "language": language("ht").pk}, **ES)
     assert '<html lang="es">' in response.content.decode()
-    assert FeedbackItem.objects.get().safety_flag is True
+    item = FeedbackItem.objects.get()
+    assert item.safety_flag is True
+    assert item.detected_language == ""
+
+
+def test_crisis_reply_follows_the_written_language_not_the_form(client):
+    """English words sent from the Haitian Creole form on the Spanish pages: the reply is in English."""
+    response = client.post("/feedback/", {"text": "I want to kill myself tonight, I cannot go on",
+                                          "language": language("ht").pk}, **ES)
+    assert '<html lang="en">' in response.content.decode()
+    assert response["Content-Language"] == "en"
+    assert FeedbackItem.objects.get().detected_language == "en"
+
+
+def test_crisis_reply_in_spanish_from_the_english_form(client):
+    response = client.post("/feedback/", {"text": "Quiero morir esta noche, ya no aguanto más",
+                                          "language": language("en").pk})
+    assert '<html lang="es">' in response.content.decode()
+    assert "Nos preocupa su bienestar" in response.content.decode()
 
 
 def test_ordinary_thanks_follows_the_page_language(client):

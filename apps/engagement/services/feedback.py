@@ -23,6 +23,8 @@ from ..permissions import (
     is_engagement_staff,
 )
 from ..privacy import describes_crisis
+from ..semantics.detect import detect_language
+from ..semantics.services import fingerprint
 from ._common import absolute, feedback_contact
 
 MODERATION_FIELDS = ["status", "reject_reason", "moderator_note", "moderated_by", "moderated_at", "updated_at"]
@@ -91,7 +93,11 @@ def feedback_submit(
         language=language, neighborhood=neighborhood, contact_consent=bool(contact_consent and any(contact)),
         contact_name=contact[0] if contact_consent else "", contact_email=contact[1] if contact_consent else "",
         contact_phone=contact[2] if contact_consent else "", entered_by=entered_by,
-        safety_flag=describes_crisis(text))
+        safety_flag=describes_crisis(text), fingerprint=fingerprint(text))
+    if item.safety_flag:
+        # Now, not in the embedding task: the thank-you page answers a crisis in the message's language.
+        item.detected_language = detect_language(text, form_language=language.code)
+        item.save(update_fields=["detected_language"])
     audit(actor=entered_by, action="engagement.feedback.received", target=item,
           organization=session.organization if session else None,
           after={"channel": channel, "safety_flag": item.safety_flag, "session": session.pk if session else None})

@@ -23,6 +23,9 @@ from ..filters import FeedbackFilter
 from ..forms import BulkModerateForm, ModerateForm, StaffFeedbackForm, describe_errors
 from ..models import CommunitySession, FeedbackItem
 from ..privacy import mask_personal_details
+from ..semantics.detect import NAMES
+from ..semantics.encoder import GROUPED_LANGUAGES
+from ..semantics.services import repeat_counts, similar_items
 from ._common import staff_only
 
 QUEUE_PAGE_SIZE = 50
@@ -66,6 +69,9 @@ def feedback_list(request):
             return redirect(_with_query(reverse("engagement:feedback-list"), here))
     describe_errors(filters.form)
     page = Paginator(filters.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    repeats = repeat_counts(queryset=selectors.feedback_list(user=request.user), items=page.object_list)
+    for item in page.object_list:
+        item.repeats = repeats.get(item.pk, 0)
     selected = set(bulk_form.cleaned_data.get("ids") or []) if bulk_form.is_bound else set()
     return render(request, "engagement/feedback_list.html", {
         "page": page, "filters": filters, "filtered": filters.active, "query": query, "here": here,
@@ -158,5 +164,11 @@ def feedback_detail(request, pk: int):
                 return redirect(_with_query(reverse("engagement:feedback-detail", args=[pk]), query))
             return _to_next(request, item, filters)
     describe_errors(form)
+    visible = selectors.feedback_list(user=request.user)
+    similar = similar_items(queryset=visible, item=item)
     return render(request, "engagement/feedback_detail.html", {
-        "item": item, "form": form, "query": query, "masked": mask_personal_details(item.text)})
+        "item": item, "form": form, "query": query, "masked": mask_personal_details(item.text),
+        "written_in": NAMES.get(item.detected_language, ""), "analysed": similar is not None,
+        "similar": [(entry, mask_personal_details(entry.item.text)) for entry in similar or []],
+        "repeats": repeat_counts(queryset=visible, items=[item]).get(item.pk, 0),
+        "grouped": item.language.code.split("-")[0] in GROUPED_LANGUAGES})
