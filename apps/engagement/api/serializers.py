@@ -93,12 +93,15 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
     entered_by = serializers.StringRelatedField(allow_null=True)
     status = serializers.CharField(read_only=True, help_text="pending, approved or rejected")
     reject_reason = serializers.CharField(read_only=True)
+    detected_language = serializers.CharField(
+        read_only=True, help_text="The language the text is written in (ISO 639-1), as the detector reads it; "
+                                  "empty while not yet read or when it cannot tell. `language` is the form's.")
 
     class Meta:
         model = FeedbackItem
-        fields = ["id", "created_at", "channel", "session", "text", "language", "neighborhood", "contact_consent",
-                  "contact_name", "contact_email", "contact_phone", "entered_by", "status", "reject_reason",
-                  "moderator_note", "moderated_at", "safety_flag", "themes"]
+        fields = ["id", "created_at", "channel", "session", "text", "language", "detected_language", "neighborhood",
+                  "contact_consent", "contact_name", "contact_email", "contact_phone", "entered_by", "status",
+                  "reject_reason", "moderator_note", "moderated_at", "safety_flag", "themes"]
 
 
 class FeedbackEntrySerializer(serializers.Serializer):
