@@ -73,6 +73,7 @@ FEEDBACK = [
     ("en", "Responders should have a quiet room to bring people to, open all night."),
     ("pt-BR", "Deveria haver um espaço calmo aberto a noite toda para levar as pessoas."),
     ("en", "Publish how many calls the teams took and how many they could not take."),
+    ("es", "Publiquen cuántas llamadas atendieron los equipos y cuántas no pudieron atender."),
 ]
 
 # kind -> (weekdays it is held on, start, length): weekday evenings, Saturday mornings.
@@ -151,7 +152,7 @@ def seed(*, users, organizations, stdout) -> None:
             outcome=Decision.Outcome.ADOPTED, progress=Decision.Progress.IN_PROGRESS,
             decided_on=timezone.localdate(), themes=[themes[1]], feedback_items=[])
         services.decision_publish(by=moderator, decision=decision)
-    stdout.write("  engagement: 3 published sessions, feedback in five languages, 1 decision")
+    stdout.write("  engagement: 3 published sessions, feedback in four languages, 1 decision")
 
 
 # --- the past ----------------------------------------------------------------------------------------
