@@ -114,7 +114,7 @@ def child_lingua(preload):
 
 
 def run_child(*args):
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True,
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True,  # noqa: S603
                          text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -293,9 +293,9 @@ def near_duplicates(text, rng):
 # ---------------------------------------------------------------- main
 
 def fmt_row(name, params, sc, secs):
+    noise = f" +{sc['noise']} noise" if sc["noise"] else ""
     return (f"| {name} | {params} | {sc['ari']:.4f} | {sc['pairs_same']}/{sc['pairs']} = "
-            f"{sc['pair_share']:.4f} | {sc['clusters']}{' +%d noise' % sc['noise'] if sc['noise'] else ''}"
-            f" | {secs:.3f} |")
+            f"{sc['pair_share']:.4f} | {sc['clusters']}{noise} | {secs:.3f} |")
 
 
 def main():
@@ -357,7 +357,7 @@ def main():
     lg = run_child("lingua")
     lp = run_child("lingua-preload")
     found = [ISO.get(f, f) for f in lg["found"]]
-    ok = [f == t for f, t in zip(found, langs_true)]
+    ok = [f == t for f, t in zip(found, langs_true, strict=True)]
     per = {}
     for lang in ("en", "es", "zh", "pt"):
         idx = [k for k, t in enumerate(langs_true) if t == lang]
@@ -398,9 +398,9 @@ def main():
     s = x_raw @ x_raw.T
     iu = np.triu_indices(len(texts), 1)
     pair_set = {tuple(sorted(p)) for p in pairs}
-    is_pair = np.array([(a, b) in pair_set for a, b in zip(*iu)])
+    is_pair = np.array([(a, b) in pair_set for a, b in zip(*iu, strict=True)])
     same = (y[iu[0]] == y[iu[1]])
-    cross = np.array([langs_true[a] != langs_true[b] for a, b in zip(*iu)])
+    cross = np.array([langs_true[a] != langs_true[b] for a, b in zip(*iu, strict=True)])
     sims = s[iu]
     rng = np.random.default_rng(0)
     dup_sims, nondup_max = [], []
@@ -450,7 +450,7 @@ def main():
         sl = int(((s >= t) & row_lang)[iu].sum())
         rep_rows.append((t, float((dup_arr >= t).mean()), a, sl))
         print(f"  >= {t:.2f}: edits {(dup_arr >= t).mean():.4f}, distinct pairs {a} (same language {sl})")
-    for a, b in zip(*iu):
+    for a, b in zip(*iu, strict=True):
         if s[a, b] >= 0.8:
             print(f"   distinct pair {s[a, b]:.3f}: {texts[a]!r} ~ {texts[b]!r}")
     report["repeats"] = rep_rows
@@ -548,7 +548,9 @@ def main():
                 where = {int(k): n for n, k in enumerate(sub)}
                 sp = [(where[a], where[b]) for a, b in pairs if a in where and b in where]
                 sc = score(agglo_threshold(xs[sub], t), y[sub], sp)
-                aris.append(sc["ari"]); shares.append(sc["pair_share"]); ks.append(sc["clusters"])
+                aris.append(sc["ari"])
+                shares.append(sc["pair_share"])
+                ks.append(sc["clusters"])
             rob.append((frac, t, float(np.mean(aris)), float(np.min(aris)), float(np.mean(shares)),
                         float(np.mean(ks))))
             print(f"  {int(frac * len(y))} items, threshold {t}: ARI {np.mean(aris):.4f} (min {np.min(aris):.4f}), "
