@@ -105,16 +105,19 @@ def test_a_solicitation_from_draft_to_award_through_the_api(officer, evaluator, 
                       "indirect": "0", "notes": ""}}))
         assert saved["technical"]["answers"][0]["text"] == "Ten years of peer response."
         assert _ok(client.get(f"{P}/{pk}/price/"))["total"] == total
-        _ok(client.post(f"{P}/{pk}/attachments/", {"required_attachment": required["id"],
-                                                   "file": pdf_upload(f"{organization.slug}.pdf")},
-                        format="multipart"), 201)
+        for _replace in range(2):  # attaching again replaces the draft's file
+            attached = _ok(client.post(f"{P}/{pk}/attachments/", {"required_attachment": required["id"],
+                                                                  "file": pdf_upload(f"{organization.slug}.pdf")},
+                                       format="multipart"), 201)
+        assert len(attached["technical"]["attachments"]) == 1
         ack = _ok(client.post(f"{P}/{pk}/acknowledgements/", {"addendum": addendum["id"]}))
         assert ack["number"] == 1
         receipt = _ok(client.post(f"{P}/{pk}/submit/"), 201)
         assert len(receipt["receipt_hash"]) == 64
         proposals[organization.slug] = pk
-        for action in ("started", "answers_saved", "price_saved", "attachment_added", "submitted"):
+        for action in ("started", "answers_saved", "price_saved", "submitted"):
             assert _audited(f"procurement.proposal.{action}", user) == 1, action
+        assert _audited("procurement.proposal.attachment_added", user) == 2
         assert _audited("procurement.addendum.acknowledged", user) == 1
     # Riverside withdraws and submits again, with a new price.
     river = proposals["riverside"]
@@ -124,6 +127,12 @@ def test_a_solicitation_from_draft_to_award_through_the_api(officer, evaluator, 
                                                        "training": "0", "operations": "0", "indirect": "0"}))
     assert price["total"] == "85000.00"
     _ok(river_api.post(f"{P}/{river}/answers/", {"answers": [{"question": question["id"], "text": "Peers."}]}))
+    attachment = _ok(river_api.get(f"{P}/{river}/"))["technical"]["attachments"][0]["id"]
+    _ok(river_api.delete(f"{P}/{river}/attachments/{attachment}/"), 204)
+    assert _audited("procurement.proposal.attachment_removed", coordinator2) == 1
+    assert "Attach: Certificate." in river_api.post(f"{P}/{river}/submit/").json()["detail"]
+    _ok(river_api.post(f"{P}/{river}/attachments/", {"required_attachment": required["id"],
+                                                     "file": pdf_upload("again.pdf")}, format="multipart"), 201)
     _ok(river_api.post(f"{P}/{river}/submit/"), 201)
 
     # The committee, the opening, responsiveness, the evaluation.
@@ -149,12 +158,18 @@ def test_a_solicitation_from_draft_to_award_through_the_api(officer, evaluator, 
     assert signed["signed_name"] == "Eve Evaluator"
     assert _audited("procurement.attestation.signed", evaluator) == 1
     assert _ok(judge.get(f"{S}/{ref}/attestation/"))["candidates"] == []
+    drafted = _ok(judge.post(f"{P}/{river}/scoresheet/", {"scores": [
+        {"criterion": comparative["id"], "rating": "not_advantageous", "rationale": "First thoughts."}]}))
+    assert [s["rating"] for s in drafted["scores"]] == ["not_advantageous"]
+    cleared = _ok(judge.post(f"{P}/{river}/scoresheet/", {"scores": [{"criterion": comparative["id"], "clear": True}]}))
+    assert cleared["scores"] == []
+    assert _audited("procurement.score.cleared", evaluator) == 1
     for pk, rating in ((proposals["harbor"], "highly_advantageous"), (river, "advantageous")):
         sheet = _ok(judge.post(f"{P}/{pk}/scoresheet/", {"scores": [
             {"criterion": comparative["id"], "rating": rating, "rationale": "Clear."}]}))
         assert (sheet["submitted_at"], sheet["scores"][0]["rating"]) == (None, rating)
         assert _ok(judge.post(f"{P}/{pk}/scoresheet/submit/"))["submitted_at"] is not None
-    assert _audited("procurement.score.saved", evaluator) == 2
+    assert _audited("procurement.score.saved", evaluator) == 3
     assert _audited("procurement.scoresheet.submitted", evaluator) == 2
 
     # Consensus, the price opening, the recommendation and the award.

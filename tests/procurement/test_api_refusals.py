@@ -123,11 +123,12 @@ def _proposer_bodies(solicitation):
         "post:acknowledgements/": ({"addendum": 0}, "addendum"),
         "post:withdraw/": (None, None),  # a draft: only a submitted proposal can be withdrawn
         "post:submit/": (None, None),  # incomplete: the missing parts are the message
+        "delete:attachments/0/": (None, "404"),  # no such attachment of this proposal
     }
 
 
 PROPOSER_OPERATIONS = ["patch:", "post:answers/", "put:price/", "post:attachments/", "post:acknowledgements/",
-                       "post:withdraw/", "post:submit/"]
+                       "post:withdraw/", "post:submit/", "delete:attachments/0/"]
 
 
 @pytest.mark.parametrize("operation", PROPOSER_OPERATIONS)
@@ -137,7 +138,10 @@ def test_proposer_operations_refuse_as_the_editor(operation, solicitation, harbo
     riverside_proposal = submitted_proposal(solicitation, coordinator2, riverside)
     before = AuditEvent.objects.count()
     body, field = _proposer_bodies(solicitation)[operation]
-    _refused(_call(coordinator, method, f"{P}/{harbor_draft.pk}/{path}", body), 400, field)
+    if field == "404":
+        _refused(_call(coordinator, method, f"{P}/{harbor_draft.pk}/{path}", body), 404)
+    else:
+        _refused(_call(coordinator, method, f"{P}/{harbor_draft.pk}/{path}", body), 400, field)
     # Another organization's proposal, or one the caller may not know of: 404.
     for outsider in (coordinator2, responder, officer):
         _refused(_call(outsider, method, f"{P}/{harbor_draft.pk}/{path}", body), 404)
