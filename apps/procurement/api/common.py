@@ -54,7 +54,8 @@ def as_proposer(user, proposal: Proposal) -> Proposal:
 
 def as_officer_of_proposal(user, proposal: Proposal) -> Proposal:
     """The register's gate (responsiveness, consensus): the officer, acting as officer on its solicitation."""
-    return as_officer(user, proposal.solicitation) and proposal
+    as_officer(user, proposal.solicitation)
+    return proposal
 
 
 def as_evaluator(user, solicitation: Solicitation) -> Solicitation:
