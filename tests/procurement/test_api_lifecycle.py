@@ -202,8 +202,9 @@ def test_cancelling_through_the_api(officer, solicitation, coordinator):
     assert _audited("procurement.solicitation.cancelled", officer) == 1
 
 
-def test_uploads_are_checked_as_on_the_pages(officer, coordinator, harbor, solicitation):
-    """The API's uploads go through the pages' check: the content decides, not the name or the type."""
+def test_uploads_are_checked_as_on_the_pages(officer, coordinator, harbor, solicitation, monkeypatch):
+    """The API's uploads go through the pages' check: the content decides, not the name or the type, and
+    the size limit is the pages' (apps/procurement/uploads.py)."""
     fake = SimpleUploadedFile("scope.pdf", b"MZ not really a PDF", content_type="application/pdf")
     response = _api(officer).post(f"{S}/{solicitation.reference}/documents/", {"title": "Scope", "file": fake},
                                   format="multipart")
@@ -214,6 +215,10 @@ def test_uploads_are_checked_as_on_the_pages(officer, coordinator, harbor, solic
     response = _api(coordinator).post(f"{P}/{proposal['id']}/attachments/", {
         "required_attachment": solicitation.required_attachments.get().pk, "file": empty}, format="multipart")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["file"]
+    monkeypatch.setattr("apps.procurement.uploads.MAX_UPLOAD_BYTES", 100)
+    response = _api(officer).post(f"{S}/{solicitation.reference}/documents/", {
+        "title": "Scope", "file": pdf_upload("scope.pdf")}, format="multipart")
+    assert response.status_code == 400 and response.json()["errors"]["file"][0].startswith("The file is larger")
     assert not AuditEvent.objects.filter(action__in=["procurement.document.added",
                                                      "procurement.proposal.attachment_added"]).exists()
 
