@@ -24,6 +24,11 @@ def is_officer(user) -> bool:
     return user.is_authenticated and user.has_role(Role.PROCUREMENT_OFFICER)
 
 
+def is_evaluator(user) -> bool:
+    """City staff who may sit on an evaluation committee (the evaluators' pages and API ask this first)."""
+    return user.is_authenticated and user.has_role(Role.RFP_EVALUATOR)
+
+
 def committee_solicitation_ids(user):
     """The solicitations whose committee the user sits on, as a subquery."""
     return EvaluatorAssignment.objects.filter(evaluator=user).values("solicitation_id")

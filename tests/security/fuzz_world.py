@@ -93,6 +93,23 @@ def _procurement(officer, evaluator, harbor_coordinator, harbor, riverside_coord
                                         by=scorer, rationale="Strong peer model.", points=30)
 
 
+def _procurement_api(harbor_coordinator, harbor) -> None:
+    """For the procurement API's write operations (issue 24): a question waiting for its answer."""
+    published = Solicitation.objects.get(reference="RFP-FZ-001")
+    procurement_services.clarification_ask(solicitation=published, organization=harbor, by=harbor_coordinator,
+                                           question="May the program start in one zone?")
+
+
+def _procurement_api_references(users: list[int]) -> tuple[dict, dict]:
+    """The procurement API's path collections and body fields that name objects (issue 24)."""
+    from apps.procurement.models import Addendum, Clarification, RequiredAttachment
+
+    paths = {"procurement/clarifications": _ids(Clarification.objects.all())}
+    names = {"evaluator": users, "addendum": _ids(Addendum.objects.all()),
+             "required_attachment": _ids(RequiredAttachment.objects.all())}
+    return paths, names
+
+
 def _training(harbor, coordinator, trainer, responder, colleague) -> None:
     cpr = CourseFactory(code="fz-cpr", title="CPR and First Aid")
     mhfa = CourseFactory(code="fz-mhfa", title="Mental Health First Aid", renewal_months=36)
@@ -185,6 +202,7 @@ def build_world() -> World:
 
     _procurement(users[Role.PROCUREMENT_OFFICER], users[Role.RFP_EVALUATOR], users[Role.COORDINATOR], harbor,
                  riverside_coordinator, riverside)
+    _procurement_api(users[Role.COORDINATOR], harbor)
     _training(harbor, users[Role.COORDINATOR], users[Role.TRAINER], users[Role.RESPONDER], colleague)
     _scheduling(harbor, riverside, users[Role.COORDINATOR], riverside_coordinator, users[Role.RESPONDER], colleague,
                 outsider)
@@ -255,7 +273,8 @@ def _references() -> dict[str, dict[str, list]]:
         "languages": [["es"], ["en", "ht"]],
     }
     _api_parity_references(paths, names)
-    return {"path": paths, "names": names}
+    procurement_paths, procurement_names = _procurement_api_references(users)
+    return {"path": {**paths, **procurement_paths}, "names": {**names, **procurement_names}}
 
 
 def _ids_of_themes() -> list[int]:

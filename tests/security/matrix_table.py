@@ -969,6 +969,304 @@ API = {
         E(404, anon=401, coordinator_a=201),
     ),
     "POST /api/v1/procurement/scores/": A("POST", "/api/v1/procurement/scores/", {}, E(400, anon=401)),
+    # --- procurement's write operations (API parity, issue 24): the officer's gate as on the manage
+    # page (anyone else 403 on a solicitation they may know of), the proposer's as on the editor, the
+    # evaluator's as on the evaluation pages. The empty body is a 400 for whoever may act; a step the
+    # solicitation has passed (it is in evaluation) is the service's 400.
+    "POST /api/v1/procurement/solicitations/": A(
+        "POST", "/api/v1/procurement/solicitations/", {}, E(403, anon=401, procurement_officer=400)
+    ),
+    "PATCH /api/v1/procurement/solicitations/{reference}/": A(
+        "PATCH", "/api/v1/procurement/solicitations/{reference}/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/steps/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/steps/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/cancel/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/cancel/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/evaluators/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/evaluators/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/recommendation/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/recommendation/",
+        {"reference": "solicitation.reference"}, E(403, anon=401, procurement_officer=400),
+    ),
+    # The justification may be empty: the body is valid, the award refused (not recommended yet).
+    "POST /api/v1/procurement/solicitations/{reference}/award/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/award/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/criteria/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/criteria/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    # A published solicitation's terms are frozen: the officer's removal is refused (400).
+    "DELETE /api/v1/procurement/solicitations/{reference}/criteria/{item_id}/": A(
+        "DELETE", "/api/v1/procurement/solicitations/{reference}/criteria/{item_id}/",
+        {"reference": "solicitation.reference", "item_id": "criterion"}, E(403, anon=401, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/questions/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/questions/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    # No such question (the world names none): the officer's 404, after the officer's gate.
+    "DELETE /api/v1/procurement/solicitations/{reference}/questions/{item_id}/": A(
+        "DELETE", "/api/v1/procurement/solicitations/{reference}/questions/{item_id}/",
+        {"reference": "solicitation.reference", "item_id": "=0"}, E(403, anon=401, procurement_officer=404),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/required-attachments/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/required-attachments/",
+        {"reference": "solicitation.reference"}, E(403, anon=401, procurement_officer=400),
+    ),
+    "DELETE /api/v1/procurement/solicitations/{reference}/required-attachments/{item_id}/": A(
+        "DELETE", "/api/v1/procurement/solicitations/{reference}/required-attachments/{item_id}/",
+        {"reference": "solicitation.reference", "item_id": "attachment_a.required_attachment_id"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    # An upload: the matrix's JSON body is not multipart (415), once past the officer's gate.
+    "POST /api/v1/procurement/solicitations/{reference}/documents/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/documents/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=415),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/addenda/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/addenda/", {"reference": "solicitation.reference"},
+        E(403, anon=401, procurement_officer=400),
+    ),
+    # Proposers' operations on a solicitation anyone may read: a nonprofit's coordinator acts (400 for the
+    # empty body), anyone else is refused (403).
+    "POST /api/v1/procurement/solicitations/{reference}/clarifications/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/clarifications/",
+        {"reference": "solicitation.reference"}, E(403, anon=401, coordinator_a=400, coordinator_b=400),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/proposals/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/proposals/", {"reference": "solicitation.reference"},
+        E(403, anon=401, coordinator_a=400, coordinator_b=400),
+    ),
+    # The committee's seat: an evaluator not on this committee gets a 404, as on the evaluation pages.
+    "GET /api/v1/procurement/solicitations/{reference}/attestation/": A(
+        "GET", "/api/v1/procurement/solicitations/{reference}/attestation/", {"reference": "solicitation.reference"},
+        E(403, anon=401, evaluator_assigned=200, evaluator_recused=200, evaluator_unassigned=404),
+    ),
+    "POST /api/v1/procurement/solicitations/{reference}/attestation/": A(
+        "POST", "/api/v1/procurement/solicitations/{reference}/attestation/", {"reference": "solicitation.reference"},
+        E(403, anon=401, evaluator_assigned=400, evaluator_recused=400, evaluator_unassigned=404),
+    ),
+    # Questions: the officer reads them all, a coordinator their organization's own; only the officer answers.
+    "GET /api/v1/procurement/clarifications/": A("GET", "/api/v1/procurement/clarifications/", {}, E(200, anon=401)),
+    "GET /api/v1/procurement/clarifications/{id}/": A(
+        "GET", "/api/v1/procurement/clarifications/{id}/", {"id": "clarification"},
+        E(404, anon=401, coordinator_a=200, procurement_officer=200),
+    ),
+    "POST /api/v1/procurement/clarifications/{id}/answer/": A(
+        "POST", "/api/v1/procurement/clarifications/{id}/answer/", {"id": "clarification"},
+        E(404, anon=401, coordinator_a=403, procurement_officer=400),
+    ),
+    # The proposer's editor (past the deadline in [a] and [b]: the service's 400; [sealed] still open:
+    # an empty save, a removal and a withdrawal go through), the officer's register and consensus, the
+    # evaluator's sheet ([a] is recused for evaluator_recused: 404). Each proposal as GET's rows.
+    "PATCH /api/v1/procurement/proposals/{id}/[a]": A(
+        "PATCH",
+        "/api/v1/procurement/proposals/{id}/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=400, evaluator_assigned=403, procurement_officer=403),
+    ),
+    "PATCH /api/v1/procurement/proposals/{id}/[b]": A(
+        "PATCH",
+        "/api/v1/procurement/proposals/{id}/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=400, evaluator_assigned=403, evaluator_recused=403, procurement_officer=403),
+    ),
+    "PATCH /api/v1/procurement/proposals/{id}/[sealed]": A(
+        "PATCH",
+        "/api/v1/procurement/proposals/{id}/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=200),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/answers/[a]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/answers/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=400, evaluator_assigned=403, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/answers/[b]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/answers/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=400, evaluator_assigned=403, evaluator_recused=403, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/answers/[sealed]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/answers/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=400),
+    ),
+    "PUT /api/v1/procurement/proposals/{id}/price/[a]": A(
+        "PUT",
+        "/api/v1/procurement/proposals/{id}/price/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=400, evaluator_assigned=403, procurement_officer=403),
+    ),
+    "PUT /api/v1/procurement/proposals/{id}/price/[b]": A(
+        "PUT",
+        "/api/v1/procurement/proposals/{id}/price/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=400, evaluator_assigned=403, evaluator_recused=403, procurement_officer=403),
+    ),
+    "PUT /api/v1/procurement/proposals/{id}/price/[sealed]": A(
+        "PUT",
+        "/api/v1/procurement/proposals/{id}/price/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=400),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/attachments/[a]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/attachments/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=415, evaluator_assigned=403, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/attachments/[b]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/attachments/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=415, evaluator_assigned=403, evaluator_recused=403, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/attachments/[sealed]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/attachments/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=415),
+    ),
+    "DELETE /api/v1/procurement/proposals/{id}/attachments/{attachment_id}/[a]": A(
+        "DELETE",
+        "/api/v1/procurement/proposals/{id}/attachments/{attachment_id}/",
+        {"id": "proposal_a", "attachment_id": "attachment_a"},
+        E(404, anon=401, coordinator_a=400, evaluator_assigned=403, procurement_officer=403),
+    ),
+    "DELETE /api/v1/procurement/proposals/{id}/attachments/{attachment_id}/[b]": A(
+        "DELETE",
+        "/api/v1/procurement/proposals/{id}/attachments/{attachment_id}/",
+        {"id": "proposal_b", "attachment_id": "attachment_b"},
+        E(404, anon=401, coordinator_b=400, evaluator_assigned=403, evaluator_recused=403, procurement_officer=403),
+    ),
+    "DELETE /api/v1/procurement/proposals/{id}/attachments/{attachment_id}/[sealed]": A(
+        "DELETE",
+        "/api/v1/procurement/proposals/{id}/attachments/{attachment_id}/",
+        {"id": "sealed_proposal_a", "attachment_id": "sealed_attachment_a"},
+        E(404, anon=401, coordinator_a=204),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/acknowledgements/[a]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/acknowledgements/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=400, evaluator_assigned=403, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/acknowledgements/[b]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/acknowledgements/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=400, evaluator_assigned=403, evaluator_recused=403, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/acknowledgements/[sealed]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/acknowledgements/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=400),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/withdraw/[a]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/withdraw/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=400, evaluator_assigned=403, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/withdraw/[b]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/withdraw/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=400, evaluator_assigned=403, evaluator_recused=403, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/withdraw/[sealed]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/withdraw/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=200),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/responsiveness/[a]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/responsiveness/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=403, evaluator_assigned=403, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/responsiveness/[b]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/responsiveness/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=403, evaluator_assigned=403, evaluator_recused=403, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/responsiveness/[sealed]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/responsiveness/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/consensus/[a]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/consensus/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=403, evaluator_assigned=403, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/consensus/[b]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/consensus/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=403, evaluator_assigned=403, evaluator_recused=403, procurement_officer=400),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/consensus/[sealed]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/consensus/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/scoresheet/[a]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/scoresheet/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=403, evaluator_assigned=200, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/scoresheet/[b]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/scoresheet/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=403, evaluator_assigned=200, evaluator_recused=200, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/scoresheet/[sealed]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/scoresheet/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/scoresheet/submit/[a]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/scoresheet/submit/",
+        {"id": "proposal_a"},
+        E(404, anon=401, coordinator_a=403, evaluator_assigned=400, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/scoresheet/submit/[b]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/scoresheet/submit/",
+        {"id": "proposal_b"},
+        E(404, anon=401, coordinator_b=403, evaluator_assigned=400, evaluator_recused=400, procurement_officer=403),
+    ),
+    "POST /api/v1/procurement/proposals/{id}/scoresheet/submit/[sealed]": A(
+        "POST",
+        "/api/v1/procurement/proposals/{id}/scoresheet/submit/",
+        {"id": "sealed_proposal_a"},
+        E(404, anon=401, coordinator_a=403),
+    ),
     "POST /api/v1/reports/": A("POST", "/api/v1/reports/", {}, E(400, anon=401)),
     "POST /api/v1/scheduling/assignments/": A("POST", "/api/v1/scheduling/assignments/", {}, E(400, anon=401)),
     "POST /api/v1/scheduling/assignments/{id}/cancel/[a]": A(

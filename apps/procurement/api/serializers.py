@@ -4,15 +4,22 @@ from apps.core.api.fields import StrictCharField
 
 from ..models import (
     Addendum,
+    AddendumAcknowledgement,
     Clarification,
+    ConflictAttestation,
+    ConsensusScore,
     Criterion,
+    EvaluatorAssignment,
     PriceProposal,
     Proposal,
     ProposalQuestion,
     Rating,
     RequiredAttachment,
+    ResponsivenessReview,
     Score,
+    ScoreSheet,
     Solicitation,
+    SolicitationDocument,
 )
 from ..permissions import can_read_technical, can_see_identity, is_coordinator_of
 
@@ -184,3 +191,104 @@ class ScoreInputSerializer(serializers.Serializer):
     points = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True)
     rationale = StrictCharField()
+
+
+# --- what the write operations answer with ------------------------------------------------------
+
+class SolicitationOfficerSerializer(SolicitationDetailSerializer):
+    """A solicitation as its officer sees it after a step: the detail, and where the steps stand."""
+
+    recommended_proposal = serializers.SlugRelatedField(slug_field="code", read_only=True,
+                                                        help_text="The recommended proposal's code.")
+
+    class Meta(SolicitationDetailSerializer.Meta):
+        fields = [*SolicitationDetailSerializer.Meta.fields, "published_at", "closed_at", "opened_at",
+                  "evaluation_started_at", "consensus_started_at", "price_opened_at", "recommended_proposal",
+                  "recommendation_reasons", "recommended_at", "cancelled_at"]
+
+
+class SolicitationDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SolicitationDocument
+        fields = ["id", "title", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class ClarificationSerializer(serializers.ModelSerializer):
+    """A question and its answer. Never who asked: the answer is published without the asker."""
+
+    solicitation = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="pending or answered")
+
+    class Meta:
+        model = Clarification
+        fields = ["id", "solicitation", "status", "question", "asked_at", "answer", "answered_at"]
+
+
+class EvaluatorAssignmentSerializer(serializers.ModelSerializer):
+    solicitation = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    evaluator_name = serializers.CharField(source="evaluator.full_name", read_only=True)
+
+    class Meta:
+        model = EvaluatorAssignment
+        fields = ["id", "solicitation", "evaluator", "evaluator_name", "assigned_at"]
+
+
+class AttestationSerializer(serializers.ModelSerializer):
+    """The signed attestation. It does not say which proposals it recuses you from: in blind review that
+    would tell you who proposed."""
+
+    solicitation = serializers.SlugRelatedField(source="assignment.solicitation", slug_field="reference",
+                                                read_only=True)
+
+    class Meta:
+        model = ConflictAttestation
+        fields = ["id", "solicitation", "statement", "signed_name", "signed_at"]
+
+
+class AcknowledgementSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(source="addendum.number", read_only=True)
+
+    class Meta:
+        model = AddendumAcknowledgement
+        fields = ["addendum", "number", "acknowledged_at"]
+
+
+class ResponsivenessSerializer(serializers.ModelSerializer):
+    proposal_responsive = serializers.BooleanField(source="proposal.responsive", read_only=True, allow_null=True,
+                                                   help_text="Once every minimum criterion is reviewed: whether the "
+                                                             "proposal is responsive (null until then).")
+
+    class Meta:
+        model = ResponsivenessReview
+        fields = ["id", "proposal", "criterion", "passed", "reason", "reviewed_at", "proposal_responsive"]
+
+
+class SheetScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Score
+        fields = ["criterion", "points", "rating", "rationale", "updated_at"]
+
+
+class ScoreSheetSerializer(serializers.ModelSerializer):
+    """Your own score sheet for one proposal, known by its code."""
+
+    proposal_code = serializers.CharField(source="proposal.code", read_only=True)
+    scores = SheetScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ScoreSheet
+        fields = ["proposal", "proposal_code", "submitted_at", "scores"]
+
+
+class ConsensusScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConsensusScore
+        fields = ["criterion", "points", "rating", "rationale", "recorded_at"]
+
+
+class ConsensusRowSerializer(serializers.Serializer):
+    """The committee's agreed ratings of one proposal."""
+
+    proposal = serializers.IntegerField(source="pk")
+    proposal_code = serializers.CharField(source="code")
+    scores = ConsensusScoreSerializer(many=True, source="consensus_scores.all")

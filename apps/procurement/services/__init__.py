@@ -51,6 +51,16 @@ from .solicitations import (
     solicitations_due_scan,
 )
 
+# The steps of a solicitation that take no input, by the names the officer's page (views/steps.TRANSITIONS)
+# and the API (POST .../steps/) give them.
+SOLICITATION_STEPS = {
+    "publish": solicitation_publish,
+    "open": solicitation_open,
+    "evaluation-start": solicitation_evaluation_start,
+    "consensus-start": solicitation_consensus_start,
+    "price-open": solicitation_price_open,
+}
+
 __all__ = [
     "addendum_acknowledge", "addendum_publish", "attestation_candidates", "attestation_sign", "ATTESTATION_STATEMENT",
     "clarification_answer", "clarification_ask", "consensus_row_record", "consensus_score_record", "criterion_add",
@@ -62,5 +72,5 @@ __all__ = [
     "scoring_reminders_scan", "solicitation_award", "solicitation_award_recommend", "solicitation_cancel",
     "solicitation_close", "solicitation_consensus_start", "solicitation_create", "solicitation_evaluation_start",
     "solicitation_item_remove", "solicitation_open", "solicitation_price_open", "solicitation_publish",
-    "solicitation_update", "solicitations_due_scan",
+    "solicitation_update", "solicitations_due_scan", "SOLICITATION_STEPS",
 ]

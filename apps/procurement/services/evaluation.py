@@ -91,12 +91,16 @@ def attestation_candidates(*, solicitation: Solicitation) -> list:
 
 
 def attestation_sign(*, solicitation: Solicitation, by: User, signed_name: str,
-                     conflicts: dict[int, str]) -> ConflictAttestation:
+                     conflicts: dict[int, str], affirmed: bool = True) -> ConflictAttestation:
     """Sign the attestation. `conflicts` maps each organization the evaluator has a relationship with
-    to its description; a conflict with a proposer recuses the evaluator from that proposal."""
+    to its description; a conflict with a proposer recuses the evaluator from that proposal.
+    `affirmed`: the evaluator confirmed the statement (the page's checkbox, the API's `affirm`); callers
+    that sign for a scene (seeders, tests) leave it out."""
     assignment = assignment_for(by, solicitation)
     if assignment is None:
         raise ApplicationError(_("You are not on this solicitation's committee."), code="forbidden")
+    if not affirmed:
+        raise ApplicationError(_("Confirm the statement to sign."), field="affirm")
     signed_name = require_text(signed_name, field="signed_name", message=_("Type your full name to sign."))
     conflicts = {int(k): (v or "").strip() for k, v in conflicts.items()}
     if any(not description for description in conflicts.values()):

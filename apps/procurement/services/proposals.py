@@ -103,8 +103,10 @@ def proposal_draft_save(*, proposal: Proposal, by: User, answers: dict[int, str]
                         notes: str = "") -> list[str]:
     """The editor's one save, whichever section's button was pressed: the answers and, when given, the
     price, in one transaction, each through its own service (its rules and audit). A section whose
-    values did not change is not written again. Returns the sections saved ("answers", "price")."""
+    values did not change is not written again. Returns the sections saved ("answers", "price"). After the
+    deadline even a save that changes nothing is refused: the proposal is no longer the proposer's to edit."""
     _require_editor(by, proposal)
+    require_open_for_proposals(proposal.solicitation)
     saved = []
     with transaction.atomic():
         stored = {a.question_id: a.text for a in proposal.answers.all()}

@@ -8,21 +8,20 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from apps.accounts.roles import Role
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error, run_action
 
 from .. import selectors, services
 from ..forms import ScoreForm
 from ..models import Criterion, EvaluatorAssignment, Proposal, RatingMethod
-from ..permissions import can_evaluate_solicitation, can_see_identity
+from ..permissions import can_evaluate_solicitation, can_see_identity, is_evaluator
 from ..rubric import rating_rubric
 
 
 def _evaluator_or_403(user) -> None:
-    if not user.has_role(Role.RFP_EVALUATOR):
+    if not is_evaluator(user):
         raise PermissionDenied
 
 
@@ -35,6 +34,7 @@ def _assignment_or_404(user, pk: int) -> EvaluatorAssignment:
 
 
 @login_required
+@require_safe
 def evaluation_list(request):
     _evaluator_or_403(request.user)
     page = Paginator(selectors.evaluator_assignment_list(user=request.user), 25).get_page(request.GET.get("page"))
@@ -42,6 +42,7 @@ def evaluation_list(request):
 
 
 @login_required
+@require_safe
 def evaluation_detail(request, pk: int):
     assignment = _assignment_or_404(request.user, pk)
     solicitation = assignment.solicitation
@@ -63,11 +64,8 @@ def evaluation_attest(request, pk: int):
     conflicts = {organization.pk: request.POST.get(f"description_{organization.pk}", "")
                  for organization in services.attestation_candidates(solicitation=solicitation)
                  if request.POST.get(f"conflict_{organization.pk}") == "on"}
-    if request.POST.get("affirm") != "on":
-        messages.error(request, _("Confirm the statement to sign."))
-        return redirect("procurement:evaluation-detail", pk=pk)
     run_action(request, lambda: services.attestation_sign(
-        solicitation=solicitation, by=request.user, conflicts=conflicts,
+        solicitation=solicitation, by=request.user, conflicts=conflicts, affirmed=request.POST.get("affirm") == "on",
         signed_name=request.POST.get("signed_name", "")), _("Attestation signed."))
     return redirect("procurement:evaluation-detail", pk=pk)
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error
@@ -46,6 +46,7 @@ STEP_ACTIONS = {Solicitation.Status.PRICE_OPENED: "recommend", Solicitation.Stat
 
 
 @login_required
+@require_safe
 def solicitation_manage_list(request):
     officer_or_403(request.user)
     status = request.GET.get("status", "")
@@ -141,6 +142,7 @@ def _sections(solicitation: Solicitation) -> tuple[list[dict], list[dict]]:
 
 
 @login_required
+@require_safe
 def solicitation_manage(request, pk: int):
     solicitation = managed_solicitation_or_404(request.user, pk)
     detail = selectors.solicitation_public_detail(solicitation=solicitation)
@@ -275,6 +277,7 @@ def responsiveness_record(request, pk: int):
 
 
 @login_required
+@require_safe
 def proposal_review(request, pk: int):
     """The officer reads a submitted proposal after the opening; the price only after the price
     opening. Both reads are audited."""
@@ -294,6 +297,7 @@ def proposal_review(request, pk: int):
 
 
 @login_required
+@require_safe
 def procurement_file_export(request, pk: int):
     solicitation = managed_solicitation_or_404(request.user, pk)
     data = procurement_file(solicitation=solicitation, by=request.user)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error, run_action
@@ -33,6 +33,7 @@ def _editable_or_404(user, pk: int) -> Proposal:
 
 
 @login_required
+@require_safe
 def proposal_list(request):
     if not can_participate(request.user):
         raise PermissionDenied
@@ -249,6 +250,7 @@ def proposal_withdraw(request, pk: int):
 
 
 @login_required
+@require_safe
 def attachment_download(request, pk: int):
     """The proposer gets any of its files; staff only the files of the submission they may read,
     named by proposal code and requirement (never the original file name), and the read is audited."""

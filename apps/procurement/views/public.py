@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from apps.accounts.models import Organization
 from apps.accounts.roles import Role
@@ -25,6 +25,7 @@ from ._common import file_response, public_solicitation_or_404
 
 
 @public_page
+@require_safe
 def solicitation_list(request):
     past = request.GET.get("show") == "past"
     page = Paginator(selectors.solicitation_public_list(past=past), 25).get_page(request.GET.get("page"))
@@ -40,6 +41,7 @@ def _coordinator_organizations(user):
 
 
 @public_page
+@require_safe
 def solicitation_detail(request, reference: str):
     solicitation = public_solicitation_or_404(request.user, reference)
     organizations = _coordinator_organizations(request.user)
@@ -57,6 +59,7 @@ def solicitation_detail(request, reference: str):
 
 
 @public_page
+@require_safe
 def document_download(request, reference: str, pk: int):
     solicitation = public_solicitation_or_404(request.user, reference)
     document = solicitation.documents.filter(pk=pk).first()
