@@ -43,11 +43,11 @@ FEEDBACK = [
     ("es", "Necesitamos más información sobre cómo llamar al equipo."),
     ("en", "Train responders in de-escalation and harm reduction."),
     ("es", "Que el equipo pueda venir de noche, no solo en horario de oficina."),
-    ("zh-Hans", "希望晚上也有危机小组，不要只在白天上班时间。"),
+    ("ht", "Nou bezwen ekip la vin lannwit tou, pa sèlman lè biwo louvri."),
     ("pt-BR", "A equipe precisa atender à noite também, não só em horário comercial."),
     ("en", "My brother waited two hours for help last winter. Response times matter."),
     ("es", "Mi hermano esperó dos horas a que llegara ayuda. El tiempo de respuesta importa."),
-    ("zh-Hans", "我们需要会说普通话和粤语的应对人员。"),
+    ("es", "Necesitamos personas que hablen mandarín y cantonés en Chinatown."),
     ("en", "We need responders who speak Mandarin and Cantonese in Chinatown."),
     ("pt-BR", "Precisamos de pessoas que falem português e crioulo cabo-verdiano."),
     ("en", "After the team left nobody followed up with us. Please call families back."),
@@ -59,7 +59,7 @@ FEEDBACK = [
     ("en", "Keep what people tell responders private. No records shared with immigration."),
     ("es", "Lo que contamos al equipo debe ser privado y no compartirse con inmigración."),
     ("en", "Give rides to a clinic instead of the emergency room when it is safe."),
-    ("zh-Hans", "如果安全的话，请送人去诊所而不是急诊室。"),
+    ("pt-BR", "Se for seguro, levem a pessoa a uma clínica e não ao pronto-socorro."),
     ("en", "People using drugs need naloxone and a responder who will not judge them."),
     ("es", "Las personas que usan drogas necesitan naloxona y alguien que no las juzgue."),
     ("en", "How will residents know whether to call 911 or 988? Explain it in every language."),
@@ -67,7 +67,7 @@ FEEDBACK = [
     ("en", "Pay the responders a living wage so they stay."),
     ("es", "Paguen un salario digno a quienes responden para que no se vayan."),
     ("en", "Older neighbors living alone should get a check-in call after a crisis."),
-    ("zh-Hans", "独居老人在危机之后应该有人打电话关心。"),
+    ("es", "Las personas mayores que viven solas deberían recibir una llamada después de una crisis."),
     ("en", "The listening session was too early for people who work. Hold one on Saturday."),
     ("es", "Las sesiones son muy temprano para quienes trabajan. Hagan una el sábado."),
     ("en", "Responders should have a quiet room to bring people to, open all night."),
@@ -99,8 +99,7 @@ def seed(*, users, organizations, stdout) -> None:
     moderator = users["moderator"]
     city = organizations["City Health and Human Services"]
     facilitator = organizations.get("Roxbury Community Wellness Partners")
-    languages = {code: Language.objects.get(code=code) for code in ("en", "es", "ht", "kea", "ase", "zh-Hans",
-                                                                    "pt-BR")}
+    languages = {code: Language.objects.get(code=code) for code in ("en", "es", "ht", "kea", "ase", "pt-BR")}
     sessions = []
     for neighborhood, kind, title_en, title_es, venue, days, capacity in SESSIONS:
         session = CommunitySession.objects.filter(title_en=title_en).first()
