@@ -65,6 +65,14 @@ def managed_team_list(*, user) -> QuerySet[Team]:
     return team_list(user=user).filter(organization_id__in=coordinated_organization_ids(user))
 
 
+def roster_run_list(*, user) -> QuerySet:
+    """Roster runs of the organizations the user coordinates: the one answer the roster pages, the board's
+    proposal and the API give; any other run is a 404 to them."""
+    from .roster.models import RosterRun
+
+    return RosterRun.objects.filter(organization_id__in=coordinated_organization_ids(user))
+
+
 def template_list(*, user) -> QuerySet[ShiftTemplate]:
     return (ShiftTemplate.objects.filter(team__organization_id__in=coordinated_organization_ids(user))
             .select_related("team__organization").prefetch_related("zones").order_by("team__name", "start_time"))

@@ -19,6 +19,7 @@ from apps.accounts.models import Organization, User
 from apps.core.api.serializers import ErrorSerializer
 from apps.core.errors import ApplicationError
 from apps.core.models import Language, Neighborhood
+from apps.scheduling import selectors
 from apps.scheduling.models import Assignment, RosterProfile, RosterRun, Shift, ShiftTemplate, Team
 from apps.scheduling.permissions import (
     can_manage_schedule,
@@ -44,8 +45,7 @@ class CoordinatesAnOrganization(BasePermission):
 
 
 def roster_run_list(*, user: User):
-    return (RosterRun.objects.filter(organization_id__in=coordinated_organization_ids(user))
-            .prefetch_related("teams").order_by("-created_at", "-id"))
+    return selectors.roster_run_list(user=user).prefetch_related("teams").order_by("-created_at", "-id")
 
 
 # --- serializers ----------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from ..board import SPANS, BoardQuery, board_grid, board_monday, board_teams, dr
 from ..eligibility import eligibility_batch
 from ..forms import OVERRIDE_LABELS, AssignForm
 from ..models import Assignment, PositionRole, RosterRun, Shift
-from ..permissions import can_manage_schedule, coordinated_organization_ids
+from ..permissions import can_manage_schedule
 from ._common import require_coordinator
 
 
@@ -167,15 +167,14 @@ def _proposal_shown(user, params) -> RosterRun | None:
         return None
     if not wanted.isdigit():
         raise Http404
-    return get_object_or_404(RosterRun.objects.filter(organization_id__in=coordinated_organization_ids(user)),
-                             pk=wanted)
+    return get_object_or_404(selectors.roster_run_list(user=user), pk=wanted)
 
 
 def _proposal_ready(user, query: BoardQuery) -> RosterRun | None:
     """The newest proposal waiting for a decision that covers some of the teams and days shown. One query."""
-    return (RosterRun.objects.filter(organization_id__in=coordinated_organization_ids(user),
-                                     status=RosterRun.Status.PROPOSED, teams__in=query.teams,
-                                     starts_on__lte=query.days[-1], ends_on__gte=query.monday)
+    return (selectors.roster_run_list(user=user)
+            .filter(status=RosterRun.Status.PROPOSED, teams__in=query.teams, starts_on__lte=query.days[-1],
+                    ends_on__gte=query.monday)
             .order_by("-created_at", "-id").first())
 
 

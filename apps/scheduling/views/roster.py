@@ -25,6 +25,7 @@ from apps.accounts.roles import Role
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error, run_action
 
+from .. import selectors
 from ..board import board_monday
 from ..forms import RosterProfileForm, RosterStartForm
 from ..models import Assignment, PositionRole, RosterProfile, RosterRun, Shift, ShiftTemplate, Team
@@ -38,7 +39,7 @@ PEOPLE_PER_PAGE = 50
 
 
 def _runs(user):
-    return RosterRun.objects.filter(organization_id__in=coordinated_organization_ids(user))
+    return selectors.roster_run_list(user=user)
 
 
 def run_or_404(user, pk: int) -> RosterRun:
