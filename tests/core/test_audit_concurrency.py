@@ -156,3 +156,35 @@ def test_an_audit_inside_a_change_shares_its_transaction():
         audit(actor=None, action="test.rolled_back")
         raise RuntimeError("the change failed")
     assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_beats_sealer_steps_aside_while_another_sealer_works_and_seals_on_its_next_run(settings):
+    from apps.core.audit import _SEAL_LOCK_KEY
+    from apps.core.tasks import seal_audit_chain
+
+    assert settings.CELERY_BEAT_SCHEDULE["core-seal-audit-chain"]["task"] == "core.seal_audit_chain"
+    audit(actor=None, action="test.one")
+    holding, release = threading.Event(), threading.Event()
+
+    def other_sealer() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_sealer)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        assert seal_audit_chain() == 0  # returns at once rather than wait
+    finally:
+        release.set()
+        thread.join(30)
+    assert seal_audit_chain() == 1
+    assert seal_audit_chain() == 0
+    assert verify_chain(seal=False) == (1, None)
