@@ -54,8 +54,12 @@ class Language(models.Model):
 class AuditEvent(models.Model):
     """One append-only entry of the audit log.
 
-    Each row carries the hash of the row before it, so an edited or deleted row breaks the chain
-    (`manage.py verify_audit_chain`). On PostgreSQL a trigger also refuses UPDATE and DELETE.
+    `audit()` inserts an event unsealed (no chain position, no hashes), so concurrent writers never
+    wait for each other; the sealer (`core.audit.seal_chain`, run by beat every few seconds and on
+    demand) gives each committed unsealed event the next chain position and the hash of the event
+    before it, so an edited, deleted or inserted sealed row breaks the chain (`manage.py
+    verify_audit_chain`). On PostgreSQL triggers refuse DELETE, an INSERT that arrives already
+    sealed and any UPDATE but the sealer's one filling of the seal fields.
     """
 
     created_at = models.DateTimeField(db_index=True)
@@ -73,12 +77,30 @@ class AuditEvent(models.Model):
     )
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The seal: empty until the sealer fills all three at once. `seq` is the chain's order (the
+    # order events were sealed in), not the id's: a transaction can commit a lower id after a higher one.
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # The sealer's queue: only unsealed rows are in it, so finding them stays cheap however long the log.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["hash"], condition=~models.Q(hash=""), name="audit_hash_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(seq__isnull=True, prev_hash="", hash="")
+                           | (models.Q(seq__isnull=False) & ~models.Q(prev_hash="") & ~models.Q(hash=""))),
+                name="audit_sealed_whole"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.seq is not None

@@ -362,11 +362,21 @@ CELERY_TASK_ROUTES = {
     "notifications.*": {"queue": "notifications"},
     "reports.*": {"queue": "reports"},
 }
+# The audit sealer's period, and how long an event may stay unsealed before verify_audit_chain
+# reports it (a stalled sealer, or a row inserted behind audit()).
+AUDIT_SEAL_INTERVAL_SECONDS = env_int("AUDIT_SEAL_INTERVAL_SECONDS", default=2)
+AUDIT_UNSEALED_GRACE_SECONDS = env_int("AUDIT_UNSEALED_GRACE_SECONDS", default=10)
+if AUDIT_SEAL_INTERVAL_SECONDS < 1:
+    raise ImproperlyConfigured("Set AUDIT_SEAL_INTERVAL_SECONDS to 1 or more (seconds between audit sealer runs).")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The schedule lives in code; the database scheduler copies it into django-celery-beat's tables
 # at start, so one beat process runs it and admins can see last-run times.
 CELERY_BEAT_SCHEDULE = {
     "core-heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+    # Audited writes insert their events unsealed; this chains them (apps/core/audit.py). A run
+    # missed while the worker is down expires rather than queue up: the next one seals everything.
+    "core-seal-audit-chain": {"task": "core.seal_audit_chain", "schedule": float(AUDIT_SEAL_INTERVAL_SECONDS),
+                              "options": {"expires": float(AUDIT_SEAL_INTERVAL_SECONDS)}},
     "core-clear-expired-sessions": {
         "task": "core.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
