@@ -38,3 +38,42 @@ def test_attestation_before_the_opening_does_not_tell_who_submitted(officer, eva
     assert "conflicts" not in answers[0][1].get("errors", {})
     assert AuditEvent.objects.count() == before
 
+
+
+HUGE = 10**20
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("post", "recommendation/", {"proposal": HUGE, "reasons": "Best."}),
+    ("post", "evaluators/", {"evaluator": HUGE}),
+    ("delete", f"criteria/{HUGE}/", None),
+    ("post", "steps/", {"step": None}),
+])
+def test_officer_odd_ids_are_refusals_not_crashes(officer, solicitation, method, path, body):
+    response = getattr(_api(officer), method)(f"{S}/{solicitation.reference}/{path}", body, format="json")
+    assert response.status_code in (400, 404), response.content
+
+
+@pytest.mark.parametrize("path,body", [
+    ("clarifications/", {"organization": HUGE, "question": "Why?"}),
+    ("proposals/", {"organization": HUGE}),
+    ("proposals/", {"organization": "x"}),
+])
+def test_coordinator_odd_ids_are_refusals_not_crashes(coordinator, solicitation, path, body):
+    response = _api(coordinator).post(f"{S}/{solicitation.reference}/{path}", body, format="json")
+    assert response.status_code == 400, response.content
+
+
+def test_proposal_odd_ids_are_refusals_not_crashes(solicitation, coordinator, harbor):
+    proposal = services.proposal_start(solicitation=solicitation, organization=harbor, by=coordinator)
+    api = _api(coordinator)
+    for method, path, body in [("post", "acknowledgements/", {"addendum": HUGE}),
+                               ("post", "answers/", {"answers": [{"question": HUGE, "text": "x"}]}),
+                               ("patch", "", {"answers": [{"question": HUGE, "text": "x"}]}),
+                               ("delete", f"attachments/{HUGE}/", None)]:
+        response = getattr(api, method)(f"{P}/{proposal.pk}/{path}", body, format="json")
+        assert response.status_code in (400, 404), (path, response.content)
+    assert api.get(f"{P}/{HUGE}/").status_code == 404
+    assert _api(coordinator).post("/api/v1/procurement/scores/", {"proposal": HUGE, "criterion": HUGE,
+                                                                  "rationale": "x", "rating": ""},
+                                  format="json").status_code == 404
