@@ -40,6 +40,13 @@ def test_attestation_before_the_opening_does_not_tell_who_submitted(officer, eva
 
 
 
+
+def test_attestation_after_the_opening_still_refuses_an_organization_not_listed(opened, evaluator, city):
+    response = _api(evaluator).post(f"{S}/{opened.reference}/attestation/", {
+        "affirm": True, "signed_name": "Eve Evaluator",
+        "conflicts": [{"organization": city.pk, "description": "I work there."}]}, format="json")
+    assert (response.status_code, list(response.json()["errors"])) == (400, ["conflicts"])
+
 HUGE = 10**20
 
 
