@@ -84,3 +84,10 @@ def test_proposal_odd_ids_are_refusals_not_crashes(solicitation, coordinator, ha
     assert _api(coordinator).post("/api/v1/procurement/scores/", {"proposal": HUGE, "criterion": HUGE,
                                                                   "rationale": "x", "rating": ""},
                                   format="json").status_code == 404
+
+
+def test_a_reference_holding_nul_is_not_found(officer):
+    api = _api(officer)
+    assert api.get(f"{S}/RFP%00/").status_code == 404
+    assert api.post(f"{S}/RFP%00/steps/", {"step": "publish"}, format="json").status_code == 404
+    assert api.post(f"{S}/RFP%00/attestation/", {}, format="json").status_code == 404
