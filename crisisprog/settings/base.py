@@ -291,9 +291,10 @@ REST_FRAMEWORK = {
     # The refusals every operation can answer with (400/401/403/404/415/429) are documented there.
     "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
+    # DRF's throttles keyed by a hash of the trusted client address, never the address (apps/core/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "apps.core.api.throttling.AnonRateThrottle",
+        "apps.core.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),

@@ -5,7 +5,7 @@ from apps.accounts.models import Invitation, Membership, Organization, User
 from apps.accounts.permissions import has_mfa
 from apps.accounts.roles import Role
 from apps.accounts.selectors import organization_list, user_memberships
-from apps.core.api.fields import StrictCharField, StrictStringsMixin
+from apps.core.api.fields import StrictCharField, StrictSlugRelatedField, StrictStringsMixin
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -64,7 +64,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class InvitationSerializer(StrictStringsMixin, serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
+    organization = StrictSlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     invited_by = serializers.EmailField(source="invited_by.email", read_only=True)
 
     class Meta:

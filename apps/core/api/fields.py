@@ -25,3 +25,15 @@ class StrictStringsMixin:
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
     }
+
+
+class StrictSlugRelatedField(serializers.SlugRelatedField):
+    """A SlugRelatedField whose lookup never reaches the database with a NUL character: PostgreSQL
+    refuses to compare text holding one, and the DataError was a 500 on any body naming an object
+    by its slug (`{"language": "en\\u0000"}` to the residents' feedback). Refused as an invalid value
+    of that field instead."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -10,7 +10,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.fields import StrictCharField
+from apps.core.api.fields import StrictCharField, StrictSlugRelatedField
 from apps.core.api.serializers import ErrorSerializer
 from apps.core.clients import resident_limit
 from apps.core.models import Language, Neighborhood
@@ -29,9 +29,9 @@ TOO_MANY = _("Too many attempts from this connection. Please wait a few minutes 
 
 class PublicFeedbackSerializer(serializers.Serializer):
     text = StrictCharField(max_length=5000)
-    language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True),
+    language = StrictSlugRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True),
                                             help_text="The language it is written in")
-    neighborhood = serializers.SlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.filter(
+    neighborhood = StrictSlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.filter(
         is_active=True), required=False, allow_null=True, default=None)
     session = serializers.PrimaryKeyRelatedField(queryset=CommunitySession.objects.filter(status__in=[
         CommunitySession.Status.PUBLISHED, CommunitySession.Status.COMPLETED]), required=False, allow_null=True,

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.core.api.fields import StrictCharField
+from apps.core.api.fields import StrictCharField, StrictSlugRelatedField
 from apps.core.models import Language, Neighborhood
 
 from ..forms import EMAIL_MAX_LENGTH, validate_phone
@@ -108,8 +108,8 @@ class FeedbackEntrySerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=[FeedbackItem.Channel.PAPER_CARD, FeedbackItem.Channel.TABLE_NOTES,
                                                FeedbackItem.Channel.API])
     text = StrictCharField(max_length=5000)
-    language = serializers.SlugRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True))
-    neighborhood = serializers.SlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.all(),
+    language = StrictSlugRelatedField(slug_field="code", queryset=Language.objects.filter(is_active=True))
+    neighborhood = StrictSlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.all(),
                                                 required=False, allow_null=True, default=None)
     session = serializers.PrimaryKeyRelatedField(queryset=CommunitySession.objects.all(), required=False,
                                                  allow_null=True, default=None)

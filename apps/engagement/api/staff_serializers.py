@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import Organization
-from apps.core.api.fields import StrictCharField, StrictStringsMixin
+from apps.core.api.fields import StrictCharField, StrictSlugRelatedField, StrictStringsMixin
 from apps.core.models import Language, Neighborhood
 
 from ..models import AgendaItem, CommunitySession, Decision, FeedbackItem, StaffTask, Theme
@@ -104,9 +104,9 @@ class StaffSessionInputSerializer(StrictStringsMixin, serializers.ModelSerialize
 
     kind = SessionKindField(required=False, default=CommunitySession.Kind.LISTENING)
 
-    neighborhood = serializers.SlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.filter(
+    neighborhood = StrictSlugRelatedField(slug_field="slug", queryset=Neighborhood.objects.filter(
         is_active=True))
-    interpretation_languages = serializers.SlugRelatedField(
+    interpretation_languages = StrictSlugRelatedField(
         slug_field="code", many=True, queryset=Language.objects.filter(is_active=True), required=False, default=list)
     facilitating_organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(is_active=True), required=False, allow_null=True, default=None)

@@ -134,9 +134,12 @@ class SolicitationParticipationMixin:
         data = AttestationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        candidates = {organization.pk for organization in services.attestation_candidates(solicitation=solicitation)}
         conflicts = {c["organization"]: c["description"] for c in values["conflicts"]}
-        if set(conflicts) - candidates:
+        # Only once the proposers are known (as the GET lists candidates): before the opening, checking the
+        # declared organizations against the proposers would tell the committee who submitted. The service
+        # then refuses the signature as too early, whatever is declared.
+        if solicitation.opened_at is not None and set(conflicts) - {
+                organization.pk for organization in services.attestation_candidates(solicitation=solicitation)}:
             raise ApplicationError(_("Declare only organizations of the list of candidates."), field="conflicts")
         attestation = services.attestation_sign(solicitation=solicitation, by=request.user, conflicts=conflicts,
                                                 affirmed=values["affirm"], signed_name=values["signed_name"])

@@ -71,6 +71,9 @@ class SolicitationViewSet(SolicitationTermsMixin, SolicitationParticipationMixin
 
     queryset = Solicitation.objects.none()
     lookup_field = "reference"
+    # A reference holding a NUL character matches no route (a 404): looked up, PostgreSQL refuses to compare
+    # text holding one and every operation on /solicitations/{reference}/ answered a 500.
+    lookup_value_regex = r"[^/.\x00]+"
     filterset_fields = ["status", "procurement_type"]
     ordering_fields = ["proposals_due_at", "reference"]
 

@@ -4,7 +4,7 @@ new shifts and publishing a week. Input serializers take what the pages' forms t
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.core.api.fields import StrictCharField
+from apps.core.api.fields import StrictCharField, StrictSlugRelatedField
 from apps.core.models import Language, Neighborhood
 from apps.scheduling.models import Availability, ShiftTemplate, Team, TeamType
 
@@ -52,8 +52,8 @@ class TeamSerializer(serializers.ModelSerializer):
 class TeamInputSerializer(serializers.Serializer):
     organization = serializers.IntegerField(help_text="An organization you coordinate")
     name = StrictCharField(max_length=120)
-    team_type = serializers.SlugRelatedField(slug_field="key", queryset=TeamType.objects.all())
-    zones = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Neighborhood.objects.filter(
+    team_type = StrictSlugRelatedField(slug_field="key", queryset=TeamType.objects.all())
+    zones = StrictSlugRelatedField(slug_field="slug", many=True, queryset=Neighborhood.objects.filter(
         is_active=True), required=False, default=list)
 
 
@@ -92,7 +92,7 @@ class ShiftInputSerializer(serializers.Serializer):
     leads = serializers.IntegerField(min_value=0, max_value=10, default=1)
     responders = serializers.IntegerField(min_value=0, max_value=20, default=1)
     trainees = serializers.IntegerField(min_value=0, max_value=10, default=0)
-    desired_languages = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Language.objects.filter(
+    desired_languages = StrictSlugRelatedField(slug_field="code", many=True, queryset=Language.objects.filter(
         is_active=True), required=False, default=list)
     notes = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
 

@@ -16,6 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from apps.accounts.models import Organization, User
+from apps.core.api.fields import StrictSlugRelatedField
 from apps.core.api.serializers import ErrorSerializer
 from apps.core.errors import ApplicationError
 from apps.core.models import Language, Neighborhood
@@ -359,10 +360,10 @@ class RosterProfileSerializer(serializers.Serializer):
     weekly_hours = serializers.IntegerField(
         min_value=0, max_value=80, allow_null=True, required=False, default=None,
         help_text="Contracted or wanted hours a week; null: the program's default.")
-    preferred_zones = serializers.SlugRelatedField(
+    preferred_zones = StrictSlugRelatedField(
         many=True, slug_field="slug", queryset=Neighborhood.objects.all(), required=False, default=list,
         help_text="Slugs of the neighborhoods you know.")
-    languages = serializers.SlugRelatedField(
+    languages = StrictSlugRelatedField(
         many=True, slug_field="code", queryset=Language.objects.filter(is_active=True), required=False,
         default=list, help_text="Codes of the languages you speak.")
     preferred_templates = serializers.PrimaryKeyRelatedField(

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import Organization
-from apps.core.api.fields import StrictCharField
+from apps.core.api.fields import StrictCharField, StrictSlugRelatedField
 from apps.training.models import (
     Course,
     Enrollment,
@@ -62,8 +62,8 @@ class TrainingRecordSerializer(serializers.ModelSerializer):
 
 
 class TrainingRecordCreateSerializer(serializers.Serializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.none())
-    course = serializers.SlugRelatedField(slug_field="code", queryset=Course.objects.filter(is_active=True))
+    organization = StrictSlugRelatedField(slug_field="slug", queryset=Organization.objects.none())
+    course = StrictSlugRelatedField(slug_field="code", queryset=Course.objects.filter(is_active=True))
     completed_on = serializers.DateField()
     certificate_number = StrictCharField(max_length=64, required=False, allow_blank=True, default="")
     evidence = serializers.FileField()
