@@ -107,11 +107,24 @@ def _with_real_references(data, case, references) -> None:
         values = paths.get(_collection(case.operation.path), [])
         if values and data.draw(st.integers(0, 3), label=f"real {name}"):
             case.path_parameters[name] = data.draw(st.sampled_from(values), label=name)
+    integers = _integer_query_parameters(case.operation)
     for container in (case.query, case.body if isinstance(case.body, dict) else None):
         for name, value in list((container or {}).items()):
-            values = [v for v in names.get(name, []) if type(v) is type(value)]
+            if container is case.query and name in integers:
+                values = [v for v in names.get(name, []) if isinstance(v, int)]  # an id, never a slug
+            else:
+                values = [v for v in names.get(name, []) if type(v) is type(value)]
             if values and data.draw(st.booleans(), label=f"real {name}"):
                 container[name] = data.draw(st.sampled_from(values), label=name)
+
+
+def _integer_query_parameters(operation) -> set[str]:
+    """Query parameters the schema types as integers. Their generated value may be a string (empty,
+    as `allowEmptyValue` permits), so its type cannot tell an id parameter (a scheduling `organization`)
+    from a slug parameter of the same name elsewhere."""
+    raw = operation.definition.raw
+    return {p["name"] for p in raw.get("parameters", []) if isinstance(p, dict) and p.get("in") == "query"
+            and (p.get("schema") or {}).get("type") == "integer"}
 
 
 def _refused_by_a_rule(response, references) -> bool:
