@@ -84,6 +84,8 @@ def main() -> int:
     from tests.factories import CityDepartmentFactory, user_with_role
 
     rng = random.Random(SEED)  # noqa: S311 - benchmark data
+    # Earlier runs' items (and their vectors, deleted with them) go, so the index holds this run's 100,000.
+    FeedbackItem.objects.filter(organization__name__startswith="Bench themes ").delete()
     stamp = f"{timezone.now():%Y%m%d%H%M%S}"
     department = CityDepartmentFactory(name=f"Bench themes {stamp}", slug=f"bench-themes-{stamp}")
     moderator = user_with_role(Role.MODERATOR, department, email=f"moderator-{stamp}@bench.example.org")
