@@ -16,6 +16,9 @@ from django.conf import settings
 
 from tests.support.clock import ENV_NOW, start_session_clock
 
+# Shared fixtures: `api`, an API client (tests/support/api.py).
+pytest_plugins = ["tests.support.api"]
+
 REQUIRE_SERVICES = os.environ.get("CRISISPROG_REQUIRE_SERVICES") == "1"
 SESSION_START = start_session_clock()
 

@@ -7,10 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from apps.accounts.roles import Role
-from apps.core.models import AuditEvent
 from apps.engagement import services
 from apps.engagement.models import CommunitySession, Decision, FeedbackItem, Registration, StaffTask, Theme
 from tests.factories import CityDepartmentFactory, OrganizationFactory, user_with_role
@@ -22,13 +20,11 @@ from tests.factories.engagement import (
     language,
     moderator_of,
 )
+from tests.support.api import audited as _audited
+from tests.support.api import field_errors as _errors
+from tests.support.api import signed_in as _as
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture
@@ -49,20 +45,6 @@ def other_moderator():
 @pytest.fixture
 def coordinator():
     return user_with_role(Role.COORDINATOR, OrganizationFactory(), email="cora@example.org")
-
-
-def _as(api, user):
-    api.force_authenticate(user)
-    return api
-
-
-def _audited(action: str) -> int:
-    return AuditEvent.objects.filter(action=action).count()
-
-
-def _errors(response) -> dict:
-    assert response.status_code == 400, response.content
-    return response.json()["errors"]
 
 
 # --- the codebook --------------------------------------------------------------------------------

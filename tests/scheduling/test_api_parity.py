@@ -6,11 +6,9 @@ the field."""
 from datetime import date, time, timedelta
 
 import pytest
-from rest_framework.test import APIClient
 
 from apps.accounts.models import Membership
 from apps.accounts.roles import Role
-from apps.core.models import AuditEvent
 from apps.scheduling.models import (
     Assignment,
     Availability,
@@ -24,29 +22,13 @@ from apps.scheduling.models import (
 )
 from tests.factories.scheduling import make_shift, place
 from tests.scheduling.conftest import local
+from tests.support.api import audited as _audited
+from tests.support.api import field_errors as _errors
+from tests.support.api import signed_in as _as
 
 pytestmark = pytest.mark.django_db
 
 WED = local(2026, 3, 4, 10)
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def _as(api, user):
-    api.force_authenticate(user)
-    return api
-
-
-def _audited(action: str) -> int:
-    return AuditEvent.objects.filter(action=action).count()
-
-
-def _errors(response) -> dict:
-    assert response.status_code == 400, response.content
-    return response.json()["errors"]
 
 
 # --- availability --------------------------------------------------------------------------------

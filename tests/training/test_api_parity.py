@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from rest_framework.test import APIClient
 
 from apps.accounts.roles import Role
-from apps.core.models import AuditEvent
 from apps.training.models import Enrollment, FieldHours, RoleRequirement, TrainingSession
 from tests.factories import CityDepartmentFactory, user_with_role
 from tests.factories.training import EnrollmentFactory, FieldHoursFactory, TrainingSessionFactory
+from tests.support.api import audited as _audited
+from tests.support.api import field_errors as _errors
+from tests.support.api import signed_in as _as
 from tests.training.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -26,25 +27,6 @@ NOW = local(2026, 3, 2, 9)
 def _frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def _as(api, user):
-    api.force_authenticate(user)
-    return api
-
-
-def _audited(action: str) -> int:
-    return AuditEvent.objects.filter(action=action).count()
-
-
-def _errors(response) -> dict:
-    assert response.status_code == 400, response.content
-    return response.json()["errors"]
 
 
 @pytest.fixture
