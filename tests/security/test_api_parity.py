@@ -11,11 +11,10 @@ method, POST included, so it counts as accepting POST: a GET-only page says so w
 
 from collections import defaultdict
 
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from drf_spectacular.generators import SchemaGenerator
 
-from apps.core.routes import walk_routes
+from apps.core.routes import walk_views
 from tests.security.parity_table import PARITY
 from tests.security.parity_types import Api, Exempt
 
@@ -43,25 +42,10 @@ def view_methods(view) -> set[str] | None:
     return None
 
 
-def _views(patterns=None, prefix: str = "", namespace: str | None = None):
-    """(pattern, name, view) for every URL pattern: apps.core.routes.walk_routes, with the view."""
-    if patterns is None:
-        patterns = get_resolver().url_patterns
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = namespace
-            if p.namespace:
-                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
-            yield from _views(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), (f"{namespace}:{p.name}" if namespace and p.name else p.name), p.callback
-
-
 def post_routes() -> dict[str, str]:
     """Route name -> pattern for every page route whose view accepts POST."""
-    assert [(p, n) for p, n, _v in _views()] == list(walk_routes())  # the same walk as the matrix's
     routes = {}
-    for pattern, name, view in _views():
+    for pattern, name, view in walk_views():
         if pattern.startswith(EXCLUDED_PREFIXES):
             continue
         methods = view_methods(view)
