@@ -273,14 +273,14 @@ BAD_TOKENS = ["garbage", "%00", "%FF%FE", "%ED%A0%80", "a:b:c", "x" * 5000, "..%
 def test_bad_tokens_are_404_and_change_nothing(client, session, token):
     registration = RegistrationFactory(session=session)
     before = _stored()
-    # Pages that only show something take no POST at all (405 whatever the token); the others read the
-    # token first and answer 404.
+    # Pages that only show something take no POST at all (405 when the path reaches them; a token that
+    # is no path segment reaches no page, 404); the others read the token first and answer 404.
     read_only = (f"/sessions/registration/{token}/", f"/shifts/calendar/{token}.ics")
     for url in (*read_only, f"/sessions/registration/{token}/cancel/",
                 f"/sessions/registration/{token}/delete-details/", f"/unsubscribe/{token}/",
                 f"/privacy/forget/{token}/", f"/invitations/accept/{token}/"):
         assert client.get(url).status_code == 404, url
-        assert client.post(url).status_code == (405 if url in read_only else 404), url
+        assert client.post(url).status_code in ((404, 405) if url in read_only else (404,)), url
     registration.refresh_from_db()
     assert registration.status == Registration.Status.REGISTERED
     assert _stored() == before
