@@ -20,9 +20,10 @@ def test_an_anonymous_call_keeps_no_address_in_the_cache(settings):
     settings.TRUSTED_PROXY_COUNT = 0
     response = APIClient().post(FEEDBACK, {"text": "Thank you for the night team.", "language": "en"},
                                 format="json", REMOTE_ADDR=ADDRESS)
-    assert response.status_code in (201, 400), response.content
+    # Accepted, refused for its fields, or over a limit: whichever, the call went through the throttles.
+    assert response.status_code in (201, 400, 429), response.content
     keys = _cached_keys()
-    assert any(b"throttle_anon_" in key for key in keys)
+    assert any(b"throttle_anon_" in key for key in keys), keys
     assert [key for key in keys if ADDRESS.encode() in key] == []
 
 

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from apps.core.models import AuditEvent
 from apps.procurement import services
 from apps.procurement.models import Proposal, Solicitation
+from tests.support.api import signed_in
 
 from ..factories.procurement import pdf_upload, published_solicitation
 
@@ -22,9 +23,7 @@ P = "/api/v1/procurement/proposals"
 
 
 def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return signed_in(APIClient(), user)
 
 
 def _ok(response, status: int = 200) -> dict:

@@ -13,6 +13,7 @@ from apps.accounts.roles import Role
 from apps.core.models import AuditEvent
 from apps.procurement import services
 from tests.factories import MembershipFactory, user_with_role
+from tests.support.api import signed_in
 
 from ..factories.procurement import draft_solicitation, pdf_upload, submitted_proposal
 from .conftest import score_all
@@ -23,9 +24,7 @@ P = "/api/v1/procurement/proposals"
 
 
 def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return signed_in(APIClient(), user)
 
 
 def _call(user, method: str, url: str, body=None):

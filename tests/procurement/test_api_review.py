@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from apps.core.models import AuditEvent
 from apps.procurement import services
 from tests.factories.procurement import published_solicitation, submitted_proposal
+from tests.support.api import signed_in
 
 pytestmark = pytest.mark.django_db
 S = "/api/v1/procurement/solicitations"
@@ -14,9 +15,7 @@ P = "/api/v1/procurement/proposals"
 
 
 def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return signed_in(APIClient(), user)
 
 
 def test_attestation_before_the_opening_does_not_tell_who_submitted(officer, evaluator, coordinator, harbor,
