@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     TRAINER = "trainer", _("Trainer")
     RESPONDER = "responder", _("Responder")
     PROGRAM_EVALUATOR = "program_evaluator", _("Program evaluator")
+    DISPATCHER = "dispatcher", _("911 dispatcher")
 
 
 class OrganizationKind(models.TextChoices):
@@ -23,7 +24,7 @@ class OrganizationKind(models.TextChoices):
 
 # City staff: these roles must use multi-factor authentication and have short idle sessions.
 CITY_STAFF_ROLES = frozenset(
-    {Role.PROGRAM_ADMIN, Role.PROCUREMENT_OFFICER, Role.RFP_EVALUATOR, Role.MODERATOR}
+    {Role.PROGRAM_ADMIN, Role.PROCUREMENT_OFFICER, Role.RFP_EVALUATOR, Role.MODERATOR, Role.DISPATCHER}
 )
 
 # Which organizations a role may be held in. Staff roles are the city's; responders are paid by
@@ -37,6 +38,8 @@ ROLE_ORGANIZATION_KINDS: dict[str, frozenset[str]] = {
     Role.TRAINER: frozenset({OrganizationKind.NONPROFIT, OrganizationKind.CITY_DEPARTMENT}),
     Role.RESPONDER: frozenset({OrganizationKind.NONPROFIT}),
     Role.PROGRAM_EVALUATOR: frozenset({OrganizationKind.EVALUATION_FIRM}),
+    # 911 center supervisors: the emergency communications center is a city department.
+    Role.DISPATCHER: frozenset({OrganizationKind.CITY_DEPARTMENT}),
 }
 
 # Roles a coordinator may invite into their own nonprofit.

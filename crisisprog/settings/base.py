@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "apps.scheduling",
     "apps.procurement",
     "apps.engagement",
+    "apps.operations",
     "apps.reports",
     "apps.scale",
     "apps.simulation",

@@ -30,7 +30,7 @@ def test_with_totp_city_staff_have_an_authenticator_and_the_logins_print_its_sec
     text = out.getvalue()
     assert "Demo data ready. Sign in at http://127.0.0.1:8221/accounts/login/" in text
     staff = User.objects.filter(memberships__role__in=CITY_STAFF_ROLES).distinct()
-    assert staff.count() == 6
+    assert staff.count() == 7
     for user in staff:
         assert has_mfa(user)
         assert re.search(rf"{re.escape(user.email)} .* authenticator secret [A-Z2-7]{{32}}$", text, re.MULTILINE)
@@ -41,7 +41,7 @@ def test_with_totp_city_staff_have_an_authenticator_and_the_logins_print_its_sec
     again = StringIO()
     call_command("seed_demo", "--with-totp", stdout=again)
     assert re.findall(r"authenticator secret ([A-Z2-7]{32})", again.getvalue()) == secrets
-    assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == 6
+    assert Authenticator.objects.filter(type=Authenticator.Type.TOTP).count() == 7
 
 
 def test_without_totp_staff_set_one_up_at_first_sign_in():

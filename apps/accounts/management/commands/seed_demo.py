@@ -25,6 +25,7 @@ ORGANIZATIONS = [
     ("Roxbury Community Wellness Partners", OrganizationKind.NONPROFIT),
     ("Dorchester Street Outreach Alliance", OrganizationKind.NONPROFIT),
     ("Commonwealth Program Evaluation Group", OrganizationKind.EVALUATION_FIRM),
+    ("City Emergency Communications Center", OrganizationKind.CITY_DEPARTMENT),
 ]
 
 # (email local part, full name, organization index, roles)
@@ -40,6 +41,7 @@ USERS = [
     ("responder2", "Avery Chen", 2, [Role.RESPONDER]),
     ("coordinator3", "Quinn Pierre", 3, [Role.COORDINATOR]),
     ("program-evaluator", "Taylor Brooks", 4, [Role.PROGRAM_EVALUATOR]),
+    ("dispatcher", "Robin Castillo", 5, [Role.DISPATCHER]),
     # The evaluation committee beside Morgan Lee.
     ("evaluator2", "Jamie Walsh", 0, [Role.RFP_EVALUATOR]),
     ("evaluator3", "Priya Raman", 0, [Role.RFP_EVALUATOR]),

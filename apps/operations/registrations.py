@@ -1,0 +1,1 @@
+"""Operations' navigation entries, dashboard cards and demo seeder."""
