@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("apps.training.api.urls")),
     path("", include("apps.scheduling.api.urls")),
     path("", include("apps.engagement.api.urls")),
+    path("", include("apps.operations.api.urls")),
     path("", include("apps.reports.api.urls")),
 ]

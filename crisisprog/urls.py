@@ -35,6 +35,7 @@ urlpatterns = [
     path("training/", include("apps.training.urls")),
     path("shifts/", include("apps.scheduling.urls")),
     path("", include("apps.engagement.urls")),
+    path("ops/", include("apps.operations.urls")),
     path("reports/", include("apps.reports.urls")),
     path("", include("apps.core.urls")),
 ]
