@@ -101,7 +101,7 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
     from django.utils import timezone
 
     from apps.engagement.models import CommunitySession as Session
-    from apps.engagement.models import Decision, FeedbackItem
+    from apps.engagement.models import Decision, FeedbackItem, Theme
     from apps.procurement.models import Proposal, Solicitation
     from apps.scheduling.models import Shift
 
@@ -136,6 +136,9 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
     item = FeedbackItem.objects.order_by("-pk").first()
     if item:
         pages["moderator"].append(("feedback-item", reverse("engagement:feedback-detail", args=[item.pk])))
+    theme = Theme.objects.filter(parent=None).order_by("name_en").first()
+    if theme:
+        pages["moderator"].append(("theme-trend", reverse("engagement:theme-detail", args=[theme.pk])))
     decision = Decision.objects.order_by("-pk").first()
     if decision:
         pages["moderator"].append(("decision", reverse("engagement:decision-edit", args=[decision.pk])))

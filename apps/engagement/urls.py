@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/engagement/feedback/new/", moderation.feedback_staff_create, name="feedback-staff-create"),
     path("staff/engagement/feedback/<int:pk>/", moderation.feedback_detail, name="feedback-detail"),
     path("staff/engagement/codebook/", decisions.theme_list, name="theme-list"),
+    path("staff/engagement/codebook/<int:pk>/", decisions.theme_detail, name="theme-detail"),
     path("staff/engagement/decisions/", decisions.decision_list, name="decision-list"),
     path("staff/engagement/decisions/new/", decisions.decision_edit, name="decision-create"),
     path("staff/engagement/decisions/<int:pk>/", decisions.decision_edit, name="decision-edit"),

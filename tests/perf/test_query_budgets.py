@@ -25,7 +25,8 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Invitation, Membership, Organization
 from apps.accounts.roles import Role
 from apps.core.audit import audit
-from apps.engagement.models import Decision, FeedbackItem, Registration, Theme
+from apps.core.models import Neighborhood
+from apps.engagement.models import Decision, FeedbackCoding, FeedbackItem, Registration, Theme
 from apps.notifications.models import Notification
 from apps.procurement.models import EvaluatorAssignment, Proposal, Score, ScoreSheet, Solicitation
 from apps.scheduling.models import Assignment, PositionRole, RosterRun, Shift, ShiftTemplate, SwapRequest, TimeOff
@@ -316,6 +317,23 @@ def themes(w: World, n: int) -> str:
     return f"Theme {k:03d}"
 
 
+def _trend_theme() -> Theme:
+    return Theme.objects.get_or_create(name_en="Trend theme", defaults={"name_es": "Tema de tendencia"})[0]
+
+
+def theme_comments(w: World, n: int) -> str:
+    """Published comments coded with one theme, each from its own neighborhood (a row of its table)."""
+    theme = _trend_theme()
+    for _ in range(n):
+        k = w.next("theme-comment")
+        item = FeedbackItem.objects.create(organization=w.city, channel="online", status="approved",
+                                           text=f"Coded comment {k:03d}", language=language("en"),
+                                           neighborhood=Neighborhood.objects.create(
+                                               name=f"Trend hood {k:03d}", slug=f"trend-hood-{k:03d}"))
+        FeedbackCoding.objects.create(item=item, theme=theme)
+    return f"Trend hood {k:03d}"
+
+
 def decisions(w: World, n: int) -> str:
     for _ in range(n):
         k = w.next("decision")
@@ -540,7 +558,10 @@ PAGES = [
          "/staff/engagement/feedback/?status=pending&q=neighbors&language=en&received_from=2026-01-01", feedback, 13),
     Page("moderator", "sessions (staff)", "/staff/engagement/sessions/", community_sessions, 9),
     Page("moderator", "session (staff)", lambda w: _the_session(w, staff=True), registrations, 11),
-    Page("moderator", "codebook", "/staff/engagement/codebook/", themes, 9),
+    # The codebook counts each theme's last twelve months in one aggregate query.
+    Page("moderator", "codebook", "/staff/engagement/codebook/", themes, 10),
+    Page("moderator", "theme trend", lambda w: f"/staff/engagement/codebook/{_trend_theme().pk}/", theme_comments, 12,
+         path="/staff/engagement/codebook/"),
     Page("moderator", "decisions", "/staff/engagement/decisions/", decisions, 9),
     Page("moderator", "decision form (feedback picker)", "/staff/engagement/decisions/new/?q=trained",
          published_feedback, 8),

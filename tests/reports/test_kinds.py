@@ -71,22 +71,23 @@ def test_engagement_summary_in_english_and_spanish(demo, django_capture_on_commi
     english = build(demo["moderator"], "engagement_summary", {**period, "language": "en"},
                     django_capture_on_commit_callbacks)
     pages, text = pdf_text(english)
-    assert pages == 3
+    assert pages == 4
     assert "What we heard" in text and "Comments by theme" in text and "What the city did" in text
+    assert "Themes over time" in text and "Answered by a decision" in text
     assert hood.name in text
     from apps.reports.kinds.engagement import gather_engagement
 
     figures = gather_engagement(user=demo["moderator"], progress=lambda _p: None,
                                 data={"start": date(year, 1, 1), "end": date(year, 12, 31), "language": "en"})
     assert str(figures["feedback_total"]) in text  # the demo's comments of the year + these 2
-    assert "Page 1 of 3" in text
+    assert "Page 1 of 4" in text
 
     spanish = build(demo["moderator"], "engagement_summary", {**period, "language": "es"},
                     django_capture_on_commit_callbacks)
     pages, text = pdf_text(spanish)
-    assert pages == 3
+    assert pages == 4
     for phrase in ("Lo que escuchamos", "Comentarios por tema", "Comentarios por barrio", "Sesiones realizadas",
-                   "Lo que hizo la ciudad", "Página 1 de 3", "Generado"):
+                   "Lo que hizo la ciudad", "Temas a lo largo del tiempo", "Página 1 de 4", "Generado"):
         assert phrase in text, phrase
     assert "What we heard" not in text and "Comments by theme" not in text
     # A session the report covers (one held or to come this calendar year), under its own Spanish title.

@@ -152,6 +152,7 @@ ROUTES = {
     ),
     "engagement:staff-task-complete": R({"pk": "staff_task"}, E(403, moderator=302, program_admin=302), "POST"),
     "engagement:theme-list": R({}, E(403, moderator=200, program_admin=200)),
+    "engagement:theme-detail": R({"pk": "theme"}, E(403, moderator=200, program_admin=200)),
     "healthz": R({}, E(200, anon=200)),
     # Installable on a phone (apps/core/installable.py) and the favicon redirect: open to all, nothing personal.
     "favicon": R({}, E(302, anon=302)),  # the matrix reads every plain redirect as 302; it is a 301

@@ -4,21 +4,24 @@ the preview residents will see before it is published."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from apps.core.charts import bar_chart
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error
 
 from .. import selectors, services
 from ..forms import DecisionForm, FeedbackPickerForm, ThemeForm, describe_errors
-from ..models import Decision, FeedbackItem
+from ..models import Decision, FeedbackItem, Theme
 from ..privacy import mask_personal_details
+from ..trends import theme_trend, theme_trends
 from ._common import PAGE_SIZE, staff_only
 
 
@@ -36,7 +39,36 @@ def theme_list(request):
             return redirect("engagement:theme-list")
     themes = selectors.theme_list()
     page = Paginator(themes, 100).get_page(request.GET.get("page"))
-    return render(request, "engagement/theme_list.html", {"page": page, "form": form})
+    # The last twelve months of each top-level theme on the page, in one aggregate query.
+    tops = [t for t in page if not t.parent_id]
+    trends = {trend.theme.pk: trend for trend in theme_trends(themes=tops)}
+    rows = [(theme, trends.get(theme.pk)) for theme in page]
+    return render(request, "engagement/theme_list.html", {"page": page, "rows": rows, "form": form})
+
+
+@login_required
+@require_safe
+def theme_detail(request, pk: int):
+    """A theme's trend: comments by month and by neighborhood over the last twelve months, and how much
+    of it a published decision answers."""
+    staff_only(request.user)
+    theme = get_object_or_404(Theme.objects.select_related("parent"), pk=pk)
+    trend = theme_trend(theme=theme)
+    top = trend.theme
+    month_labels = [formats.date_format(m, "YEAR_MONTH_FORMAT") for m in trend.months]
+    chart = bar_chart(list(zip(month_labels, trend.by_month, strict=True)),
+                      title=_("Comments about “%(theme)s” by month") % {"theme": top.name_en},
+                      axis_label=_("comments"))
+    # Decisions that name the theme (or a sub-theme), or answer one of its comments by name.
+    ids = [top.pk, *top.children.values_list("pk", flat=True)]
+    decisions = list(selectors.decision_list(user=request.user)
+                     .filter(Q(themes__in=ids) | Q(feedback_items__themes__in=ids)).distinct())
+    return render(request, "engagement/theme_detail.html", {
+        "theme": theme, "top": top, "trend": trend, "chart": chart, "decisions": decisions,
+        "children": list(top.children.order_by("name_en", "id")),
+        "first_month": trend.months[0], "last_month": trend.months[-1],
+        "queue_url": reverse("engagement:feedback-list") + "?" + urlencode({"theme": top.pk, "status": "approved"}),
+    })
 
 
 @login_required

@@ -12,8 +12,9 @@ from apps.accounts.roles import Role
 from apps.engagement import selectors as engagement
 from apps.engagement.models import CommunitySession, FeedbackItem
 from apps.engagement.privacy import mask_personal_details
+from apps.engagement.trends import theme_trends
 
-from ..charts import bar_chart
+from ..charts import bar_chart, line_chart
 from ..labels import labels
 from . import ReportForm, ReportKind, register_report_kind
 from .common import PeriodMixin, local_bounds
@@ -67,6 +68,15 @@ LABELS = {
     "paper_card": (N_("Paper card"), "Tarjeta de papel"),
     "table_notes": (N_("Table notes"), "Notas de mesa"),
     "api": (N_("API"), "API"),
+    "trends": (N_("Themes over time"), "Temas a lo largo del tiempo"),
+    "trends_note": (N_("Published comments per theme in each calendar month of the period. A comment is answered "
+                       "when a published decision names it or the theme it is coded with. Counts under 5 are "
+                       "suppressed, and the share of a theme with fewer than 5 comments is not shown."),
+                    "Comentarios publicados por tema en cada mes del periodo. Un comentario tiene respuesta cuando "
+                    "una decisión publicada lo nombra o nombra el tema con que está codificado. Los conteos "
+                    "menores de 5 se omiten, y no se muestra el porcentaje de un tema con menos de 5 comentarios."),
+    "trend_chart": (N_("Comments by month, the largest themes"), "Comentarios por mes, los temas principales"),
+    "answered": (N_("Answered by a decision"), "Con respuesta de una decisión"),
     "confidential_public": (N_("Public summary: counts under 5 are suppressed and comments are de-identified."),
                             "Resumen público: los conteos menores de 5 se omiten y los comentarios no identifican "
                             "a nadie."),
@@ -123,6 +133,7 @@ def gather_engagement(*, user, data, progress) -> dict:
                                                                 decided_on__gte=data["start"],
                                                                 decided_on__lte=data["end"]))
     progress(60)
+    trends = _trends(data, es=es, L=L)
     session_kinds = Counter(s.kind for s in held)
     by_theme, by_hood, by_language = _counted(by_theme), _counted(by_hood), _counted(by_language)
     return {
@@ -138,7 +149,32 @@ def gather_engagement(*, user, data, progress) -> dict:
         "hood_chart": _chart(by_hood, L["by_neighborhood"], L["comments"]),
         "language_chart": _chart(by_language, L["by_language"], L["comments"]),
         "extra_labels": LABELS,
+        **trends,
     }
+
+
+def _months(start, end) -> list:
+    first, out = start.replace(day=1), []
+    while first <= end:
+        out.append(first)
+        first = first.replace(year=first.year + (first.month == 12), month=first.month % 12 + 1)
+    return out
+
+
+def _trends(data, *, es: bool, L: dict) -> dict:
+    """Each top-level theme month by month over the period's calendar months, with the share a published
+    decision answers; suppressed as everything in this report. The chart draws the four largest themes."""
+    months = _months(data["start"], data["end"])
+    trends = [t for t in theme_trends(months=months, public=True) if t.total is not None]
+    trends.sort(key=lambda t: (-t.total, t.theme.name_en))
+    name = (lambda t: t.theme.name_es or t.theme.name_en) if es else (lambda t: t.theme.name_en)
+    month_labels = [f"{m:%Y-%m}" for m in months]
+    chart = ""
+    if trends and len(months) > 1:
+        chart = line_chart(month_labels, [(name(t), t.by_month) for t in trends[:4]], title=L["trend_chart"],
+                           axis_label=L["comments"])
+    return {"trend_rows": [{"label": name(t), "total": t.total, "coverage": t.coverage} for t in trends],
+            "trend_chart": chart}
 
 
 def _chart(rows: list[dict], title: str, unit: str):
