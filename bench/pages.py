@@ -60,9 +60,10 @@ def percentile(values: list[float], q: float) -> float:
 
 def targets() -> list[tuple[str, str, str]]:
     """(role, label, url) for each page and endpoint, with ids taken from the scale data."""
+    from django.db.models import Count
     from django.utils import timezone
 
-    from apps.engagement.models import CommunitySession
+    from apps.engagement.models import CommunitySession, Theme
     from apps.procurement.models import EvaluatorAssignment, Proposal, Solicitation
     from apps.scale.plan import DOMAIN, REFERENCE_PREFIX, scale_organizations
     from apps.scheduling.models import Assignment, Shift, Team
@@ -72,6 +73,8 @@ def targets() -> list[tuple[str, str, str]]:
     nonprofit = orgs.filter(slug__startswith="scale-np-").order_by("slug").first()
     team = Team.objects.filter(organization=nonprofit).order_by("name").first()
     month = timezone.localdate().strftime("%Y-%m")
+    # The theme with the most coded comments: the largest trend to count.
+    theme = Theme.objects.filter(parent=None).annotate(n=Count("codings")).order_by("-n", "pk").first()
     session = (CommunitySession.objects.filter(organization__in=orgs, status="published").order_by("starts_at")
                .first())
     solicitation = Solicitation.objects.filter(reference__startswith=REFERENCE_PREFIX).order_by("reference").first()
@@ -145,6 +148,7 @@ def targets() -> list[tuple[str, str, str]]:
         ("moderator", "sessions (staff)", "/staff/engagement/sessions/"),
         ("moderator", "session (staff)", f"/staff/engagement/sessions/{session.pk}/"),
         ("moderator", "codebook", "/staff/engagement/codebook/"),
+        ("moderator", "theme trend", f"/staff/engagement/codebook/{theme.pk}/"),
         ("moderator", "decisions", "/staff/engagement/decisions/"),
         ("moderator", "reports", "/reports/"),
         ("moderator", "API feedback", "/api/v1/engagement/feedback/"),
