@@ -55,7 +55,17 @@ def _celery_live() -> str | None:
     return None if _reachable(settings.CELERY_BROKER_URL) else f"broker {settings.CELERY_BROKER_URL} unreachable"
 
 
-SERVICE_CHECKS = {"postgres": _postgres, "redis": _redis, "celery_live": _celery_live}
+def _cjk_font() -> str | None:
+    import subprocess
+
+    try:
+        found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        found = ""
+    return None if found.strip() else "needs a Chinese font (apt-get install fonts-wqy-microhei)"
+
+
+SERVICE_CHECKS = {"postgres": _postgres, "redis": _redis, "celery_live": _celery_live, "cjk_font": _cjk_font}
 
 
 def redis_url() -> str:

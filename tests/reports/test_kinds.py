@@ -15,7 +15,7 @@ from apps.reports import services
 from apps.reports.models import ReportRequest
 from apps.scheduling.models import Assignment
 from tests.factories import CityDepartmentFactory, OrganizationFactory, user_with_role
-from tests.factories.engagement import FeedbackFactory, neighborhood
+from tests.factories.engagement import FeedbackFactory, language, neighborhood
 from tests.factories.procurement import published_solicitation, submitted_proposal
 from tests.factories.scheduling import TeamFactory, make_shift, place
 
@@ -267,3 +267,35 @@ def test_procurement_file_names_adjectival_ratings_in_words(demo, django_capture
     _pages, text = pdf_text(report)
     assert "Highly advantageous" in text
     assert "highly_advantageous" not in text and "not_advantageous" not in text
+
+
+@pytest.mark.cjk_font
+def test_engagement_summary_draws_chinese_and_arabic_quotes_with_real_glyphs(demo, django_capture_on_commit_callbacks):
+    """Residents write in Chinese and Arabic: their quotes come out of the PDF as the same text (a missing
+    glyph extracts as nothing, or as a box)."""
+    chinese = "晚上需要更多的危机小组，请在周末也派人来。"
+    arabic = "نحتاج فرق دعم في الليل وفي نهاية الأسبوع"
+    FeedbackFactory(status=FeedbackItem.Status.APPROVED, text=chinese, language=language("zh-Hans"))
+    FeedbackFactory(status=FeedbackItem.Status.APPROVED, text=arabic, language=language("ar"))
+    year = timezone.localdate().year
+    report = build(demo["moderator"], "engagement_summary",
+                   {"start": f"{year}-01-01", "end": f"{year}-12-31", "language": "en"},
+                   django_capture_on_commit_callbacks)
+    _pages, text = pdf_text(report)
+    # pdftotext marks the direction of each run with Unicode controls; the words are what matter.
+    plain = "".join(ch for ch in text if ch not in "\u202a\u202b\u202c\u202d\u202e\u200e\u200f")
+    assert chinese in plain
+    for word in arabic.split():
+        assert word in plain, word
+    # Extraction reads the text even where the drawing is wrong: the faces matter too. A slanted quote once
+    # fell back to a synthetic oblique of the Chinese font, which has no Arabic glyphs and drew boxes.
+    import io
+
+    from pypdf import PdfReader
+
+    with report.file.open("rb") as fh:
+        reader = PdfReader(io.BytesIO(fh.read()))
+    faces = {str(font["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"].get_object().get("/Font", {}).get_object().values()}
+    assert any("WenQuanYi-Micro-Hei" in face for face in faces)
+    assert not [face for face in faces if "WenQuanYi" in face and "Oblique" in face], faces
