@@ -17,6 +17,7 @@ from apps.scheduling.models import Assignment, PositionRole, Shift
 from tests.factories import OrganizationFactory, user_with_role
 from tests.factories.engagement import neighborhood
 from tests.factories.scheduling import TeamFactory, make_shift, place
+from tests.support.api import audited, field_errors, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,34 @@ def test_the_status_route_is_404_to_other_organizations_and_403_to_non_members(s
     client.force_login(user_with_role(Role.DISPATCHER))
     assert client.post(url, {"state": "available"}).status_code == 403
     assert not TeamStatus.objects.exists()
+
+
+# --- the API ------------------------------------------------------------------------------------------
+
+def test_the_api_sets_the_status_through_the_same_rules(scene, api):
+    url = f"/api/v1/operations/shifts/{scene['shift'].pk}/status/"
+    signed_in(api, scene["lead"])
+    with time_machine.travel(START + timedelta(hours=1), tick=False):
+        response = api.post(url, {"state": "on_call", "zone": "roxbury"}, format="json")
+        assert response.status_code == 200
+        assert response.json() == {"shift": scene["shift"].pk, "state": "on_call", "zone": "roxbury",
+                                   "since": "2026-03-04T09:00:00-05:00"}
+        assert audited("operations.team_status.set") == 1
+        assert field_errors(api.post(url, {"state": "asleep"}, format="json")) == {
+            "state": ['"asleep" is not a valid choice.']}
+        assert field_errors(api.post(url, {"state": "available", "zone": "back-bay"}, format="json")) == {
+            "zone": ["Choose one of the shift's zones."]}
+    with time_machine.travel(START + timedelta(hours=8), tick=False):
+        response = api.post(url, {"state": "available"}, format="json")
+        assert response.status_code == 400
+        assert response.json()["detail"] == ("The shift ended Wed March 4, 16:00: its team's status can no longer "
+                                             "be changed.")
+    signed_in(api, scene["peer"])  # a member not checked in
+    with time_machine.travel(START + timedelta(hours=1), tick=False):
+        assert api.post(url, {"state": "available"}, format="json").json()["detail"] == (
+            "Check in to the shift before setting your team's status.")
+    signed_in(api, user_with_role(Role.COORDINATOR, scene["org"]))
+    assert api.post(url, {"state": "available"}, format="json").status_code == 403
+    signed_in(api, user_with_role(Role.COORDINATOR, OrganizationFactory()))
+    assert api.post(url, {"state": "available"}, format="json").status_code == 404
+    assert audited("operations.team_status.set") == 1
