@@ -7,4 +7,4 @@ from apps.core.registry import NavItem, register_nav
 
 # BOARD: who is on duty now, for the program, the coordinators and the 911 center (read only).
 register_nav(NavItem(key="operations-board", group="schedule", label=_("On duty"), url_name="operations:board",
-                     order=302, roles=frozenset({Role.PROGRAM_ADMIN, Role.COORDINATOR, Role.DISPATCHER})))
+                     order=311, roles=frozenset({Role.PROGRAM_ADMIN, Role.COORDINATOR, Role.DISPATCHER})))
