@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -181,8 +182,28 @@ def test_the_query_count_does_not_grow_with_the_teams(scene, client, role):
         for n, start in ((1, 0), (2, 1)):  # 1 extra team, then 3
             _grow(scene, n, start)
             client.get("/ops/board/live/")  # warm the session
+            cache.clear()  # the board's read itself, not its cached copy
             with CaptureQueriesContext(connection) as ctx:
                 body = client.get("/ops/board/live/").content.decode()
             counts.append(len(ctx.captured_queries))
             assert f"Extra {start + n - 1}" in body
     assert counts[0] == counts[1]
+
+
+def test_the_cached_board_shows_a_new_status_at_once_and_a_check_in_within_ten_seconds(scene, client):
+    client.force_login(user_with_role(Role.PROGRAM_ADMIN))
+    pablo = Assignment.objects.get(responder=scene["pablo"])
+    with time_machine.travel(NOW, tick=False):
+        assert "Pablo <span class=\"ops-out\">not checked in</span>" in client.get("/ops/board/live/").content.decode()
+        Assignment.objects.filter(pk=pablo.pk).update(status=Assignment.Status.CHECKED_IN, checked_in_at=NOW)
+        # The same ten seconds: the copy read a moment ago.
+        assert "Pablo <span class=\"ops-out\">not checked in</span>" in client.get("/ops/board/live/").content.decode()
+    with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
+        team_status_set(by=scene["lena"], shift=scene["harbor_1"], state="returning")
+        body = client.get("/ops/board/live/").content.decode()
+        # A status change is news at once (and the check-in comes with it).
+        assert '<span class="ops-tag ops-tag--returning">Returning</span>' in body
+        assert "Pablo <span class=\"ops-in\">checked in</span>" in body
+    Assignment.objects.filter(pk=pablo.pk).update(status=Assignment.Status.ASSIGNED, checked_in_at=None)
+    with time_machine.travel(NOW + timedelta(seconds=10), tick=False):
+        assert "Pablo <span class=\"ops-out\">not checked in</span>" in client.get("/ops/board/live/").content.decode()
