@@ -112,6 +112,7 @@ def targets() -> list[tuple[str, str, str]]:
         ("coordinator", "schedule week", f"/shifts/schedule/?team={team.pk}"),
         ("coordinator of six", f"schedule board, {_board_size()}", "/shifts/board/"),
         ("coordinator", "coverage month", f"/shifts/coverage/?team={team.pk}&month={month}"),
+        ("coordinator", "on-duty board", "/ops/board/"),
         ("coordinator", "shift swaps", "/shifts/swaps/"),
         ("coordinator", "time off", "/shifts/time-off/"),
         ("coordinator", "auto-roster", "/shifts/roster/"),
@@ -164,6 +165,9 @@ def targets() -> list[tuple[str, str, str]]:
         ("program admin", "feedback queue", "/staff/engagement/feedback/"),
         ("program admin", "reports", "/reports/"),
         ("program admin", "API docs", "/api/docs/"),
+        # operations (BOARD): the on-duty board and the part htmx polls every ten seconds
+        ("program admin", "on-duty board", "/ops/board/"),
+        ("program admin", "on-duty board (live part)", "/ops/board/live/"),
         ("program evaluator", "dashboard", "/"),
         ("program evaluator", "sessions list", "/sessions/"),
         ("program evaluator", "reports", "/reports/"),

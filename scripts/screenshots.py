@@ -52,6 +52,7 @@ PEOPLE = [
     ("moderator", "moderator"),
     ("admin", "admin"),
     ("program-evaluator", "program-evaluator"),
+    ("dispatcher", "dispatcher"),
 ]
 
 
@@ -148,6 +149,8 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
         pages["resident"] += [("session", reverse("engagement:session-detail", args=[session.pk])),
                               ("register", reverse("engagement:session-register", args=[session.pk]))]
     pages["coordinator"] += roster_pages()
+    # The on-duty board in large type, as on the wall of a program office.
+    pages["admin"].append(("operations-board-wall", reverse("operations:board") + "?wall=1"))
     pages["resident"] = [("home", "/"), ("sessions", reverse("engagement:session-list")),
                          ("feedback", reverse("engagement:feedback-create")),
                          ("you-said-we-did", reverse("engagement:decision-public-list")),

@@ -76,8 +76,8 @@ def test_coordinator_groups():
     assert sections == [
         ("Dashboard", ["dashboard"]),
         ("Notifications", ["notifications"]),
-        ("Schedule", ["scheduling-schedule", "scheduling-roster", "scheduling-swaps", "scheduling-time-off",
-                      "scheduling-timesheets", "scheduling-coverage"]),
+        ("Schedule", ["scheduling-schedule", "operations-board", "scheduling-roster", "scheduling-swaps",
+                      "scheduling-time-off", "scheduling-timesheets", "scheduling-coverage"]),
         ("People & training", ["training-readiness", "training-verification", "training-import", "training-sessions",
                                "organizations", "invitations"]),
         ("Procurement", ["procurement-rfps", "procurement-proposals"]),
@@ -92,12 +92,21 @@ def test_program_admin_groups():
     assert sections == [
         ("Dashboard", ["dashboard"]),
         ("Notifications", ["notifications"]),
+        ("Schedule", ["operations-board"]),  # a group of one entry: shown as that link, "On duty"
         ("People & training", ["training-readiness", "training-sessions", "training-requirements", "organizations",
                                "invitations"]),
         ("Community", ["engagement-public", "engagement-sessions", "engagement-feedback", "engagement-codebook",
                        "engagement-decisions"]),
         ("Reports", ["reports", "audit"]),
     ]
+    assert account == ["api-tokens", "api-docs"]
+
+
+def test_dispatcher_sees_the_on_duty_board():
+    sections, account = _menu(user_with_role(Role.DISPATCHER))
+    assert sections == [("Dashboard", ["dashboard"]), ("Notifications", ["notifications"]),
+                        ("Schedule", ["operations-board"]), ("People & training", ["organizations"]),
+                        ("Community", ["engagement-public"])]
     assert account == ["api-tokens", "api-docs"]
 
 

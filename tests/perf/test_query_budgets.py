@@ -86,6 +86,7 @@ def world():
         "rfp evaluator": user_with_role(Role.RFP_EVALUATOR, city, full_name="Eve Valuator"),
         "moderator": user_with_role(Role.MODERATOR, city, full_name="Mo Derator"),
         "program evaluator": user_with_role(Role.PROGRAM_EVALUATOR, full_name="Pat Evaluator"),
+        "dispatcher": user_with_role(Role.DISPATCHER, city, full_name="Dee Spatcher"),
         "anonymous": None,
     }
     return World(city=city, nonprofit=nonprofit, users=users, team=TeamFactory(organization=nonprofit), cpr=cpr)
@@ -116,6 +117,25 @@ def my_assignments(w: World, n: int) -> str:
         place(shift=shift, responder=w.users["responder"])
         place(shift=shift, responder=_peer(w, f"Peer {k:03d}"), role=PositionRole.LEAD)
     return f"Team {k:03d}"
+
+
+def on_duty_teams(w: World, n: int) -> str:
+    """Teams on shift now in a zone of their own, each with a checked-in lead who speaks a language and has
+    set the team's status, and an open place (the board's gaps)."""
+    from apps.operations.models import TeamStatus
+    from apps.scheduling.roster.models import RosterProfile
+
+    zones = list(Neighborhood.objects.order_by("sort_order", "name"))
+    for _ in range(n):
+        k = w.next("on-duty")
+        team = TeamFactory(organization=w.nonprofit, name=f"Duty team {k:03d}")
+        shift = _shift(w, day=0, hour=8, team=team, zones=[zones[k % len(zones)]])
+        lead = _peer(w, f"Dutylead{k:03d} Person")
+        RosterProfile.objects.create(user=lead, organization=w.nonprofit).languages.set([language("es")])
+        place(shift=shift, responder=lead, role=PositionRole.LEAD, status=Assignment.Status.CHECKED_IN,
+              checked_in_at=shift.starts_at)
+        TeamStatus.objects.create(shift=shift, state="on_call", zone=zones[k % len(zones)], since=NOW, set_by=lead)
+    return f"Duty team {k:03d}"
 
 
 def past_assignments(w: World, n: int) -> str:
@@ -577,6 +597,13 @@ PAGES = [
     Page("program admin", "training requirements", "/training/requirements/", requirements, 11),
     Page("program admin", "feedback queue", "/staff/engagement/feedback/", feedback, 12),
     Page("program admin", "reports", "/reports/", _reports_of("program admin"), 9),
+    # operations: the on-duty board (the page, and the part htmx polls every ten seconds). The live part is
+    # cached for ten seconds, so the warmed request here reads the copy; tests/operations/test_board.py counts
+    # the read itself at 1 and 3 teams.
+    Page("program admin", "on-duty board", "/ops/board/", on_duty_teams, 7),
+    Page("program admin", "on-duty board (live part)", "/ops/board/live/", on_duty_teams, 5),
+    Page("coordinator", "on-duty board", "/ops/board/", on_duty_teams, 5),
+    Page("dispatcher", "on-duty board", "/ops/board/", on_duty_teams, 7),
     Page("program evaluator", "dashboard", "/", dashboard_mix, 6,
          not_shown="the cards show counts, not the rows"),
     Page("program evaluator", "reports", "/reports/", _reports_of("program evaluator"), 7),

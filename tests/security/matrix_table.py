@@ -197,6 +197,16 @@ ROUTES = {
     "notifications:unsubscribe[tampered]": R({"token": "$unsubscribe_tampered"}, E(404, anon=404)),
     # One-click unsubscribe from an email: the signed link is the authority, for anyone holding it.
     "notifications:unsubscribe[valid]": R({"token": "$unsubscribe"}, E(200, anon=200)),
+    # Operations (BOARD). The on-duty board: program admins and (not a column here) dispatchers see every
+    # organization's teams, coordinators their own; to anyone else it is a page they may not use, 403.
+    "operations:board": R({}, E(403, coordinator_a=200, coordinator_b=200, program_admin=200)),
+    "operations:board-live": R({}, E(403, coordinator_a=200, coordinator_b=200, program_admin=200)),
+    # A team's status: set by a member of the shift (the responder holds assignment_a, not checked in, three
+    # days ahead: refused). Its organization's coordinator and the program admin see the shift: 403.
+    "operations:team-status[a]": R(
+        {"pk": "shift_a"}, E(404, responder=REFUSED, coordinator_a=403, program_admin=403), "POST"
+    ),
+    "operations:team-status[b]": R({"pk": "shift_b"}, E(404, coordinator_b=403, program_admin=403), "POST"),
     "procurement:addendum-acknowledge[a]": R(
         {"pk": "proposal_a", "addendum_pk": "addendum"},
         E(404, coordinator_a=REFUSED, evaluator_assigned=403, procurement_officer=403),
@@ -696,6 +706,18 @@ API = {
         "/api/v1/organizations/{slug}/members/",
         {"slug": "org_b.slug"},
         E(404, anon=401, coordinator_b=200, program_admin=200),
+    ),
+    "POST /api/v1/operations/shifts/{id}/status/[a]": A(
+        "POST",
+        "/api/v1/operations/shifts/{id}/status/",
+        {"id": "shift_a"},
+        E(404, anon=401, responder=400, coordinator_a=403, program_admin=403),
+    ),
+    "POST /api/v1/operations/shifts/{id}/status/[b]": A(
+        "POST",
+        "/api/v1/operations/shifts/{id}/status/",
+        {"id": "shift_b"},
+        E(404, anon=401, coordinator_b=403, program_admin=403),
     ),
     "GET /api/v1/procurement/proposals/": A("GET", "/api/v1/procurement/proposals/", {}, E(200, anon=401)),
     "GET /api/v1/procurement/proposals/{id}/[a]": A(

@@ -98,6 +98,11 @@ NOTIFICATIONS = {
                                         "people and integrations use the preferences operation."),
 }
 
+OPERATIONS = {
+    # BOARD: the status buttons on the responder's shift.
+    "operations:team-status": Api("POST", f"{V1}/operations/shifts/{{id}}/status/"),
+}
+
 REPORTS = {
     "reports:report-create": Api("POST", f"{V1}/reports/"),
     "reports:report-rerun": Api("POST", f"{V1}/reports/{{id}}/rerun/"),
@@ -162,6 +167,7 @@ TRAINING = {
     "training:field-hours-sign-off": Api("POST", f"{V1}/training/field-hours/{{id}}/sign-off/"),
 }
 
-OTHERS = {**ALLAUTH, **DJANGO, **ACCOUNTS, **ENGAGEMENT, **NOTIFICATIONS, **REPORTS, **SCHEDULING, **TRAINING}
+OTHERS = {**ALLAUTH, **DJANGO, **ACCOUNTS, **ENGAGEMENT, **NOTIFICATIONS, **OPERATIONS, **REPORTS, **SCHEDULING,
+          **TRAINING}
 
 PARITY = {**PROCUREMENT, **OTHERS}

@@ -1,6 +1,11 @@
 from django.urls import path  # noqa: F401  (each part appends its routes below)
 
+from .status import TeamStatusView
+
 urlpatterns: list = [
+    # BOARD: a member sets their team's status (the buttons on the responder's shift, for an app)
+    path("operations/shifts/<int:pk>/status/", TeamStatusView.as_view(), name="operations-team-status"),
+
     # DISPATCH: /api/v1/dispatch/...
 
     # ENCOUNTERS: /api/v1/encounters/...
