@@ -160,6 +160,7 @@ def targets() -> list[tuple[str, str, str]]:
         ("program admin", "feedback queue", "/staff/engagement/feedback/"),
         ("program admin", "reports", "/reports/"),
         ("program admin", "API docs", "/api/docs/"),
+        ("program admin", "service tokens", "/ops/service-tokens/"),
         ("program evaluator", "dashboard", "/"),
         ("program evaluator", "sessions list", "/sessions/"),
         ("program evaluator", "reports", "/reports/"),

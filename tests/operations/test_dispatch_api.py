@@ -307,3 +307,39 @@ def test_schema_documents_the_dispatch_api_with_examples(client):
     assert schema["components"]["securitySchemes"]["serviceToken"]["scheme"] == "bearer"
     feed = schema["paths"]["/api/v1/dispatch/status-changes/"]["get"]
     assert [p["name"] for p in feed["parameters"]] == ["after"]
+
+
+def _queries(client, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_teams(admin, clock):
+    """1 team on duty, then 3: the same queries (token lookup, use count, zone, duty_shifts' five)."""
+    from apps.operations.models import TeamStatus
+    from apps.scheduling.models import Assignment, PositionRole
+    from tests.factories.engagement import neighborhood
+    from tests.factories.scheduling import TeamFactory, make_shift, place
+
+    _row, raw = _token(admin)
+    client = _bearer(raw)
+    org = OrganizationFactory()
+    counts, feed = [], []
+    for n in range(3):
+        team = TeamFactory(organization=org, name=f"Team {n}")
+        shift = make_shift(team=team, starts_at=NOW - timedelta(hours=1), zones=[neighborhood("Dorchester")])
+        for role in (PositionRole.LEAD, PositionRole.RESPONDER):
+            place(shift=shift, responder=user_with_role(Role.RESPONDER, org), role=role,
+                  status=Assignment.Status.CHECKED_IN, checked_in_at=shift.starts_at)
+        TeamStatus.objects.create(shift=shift, state=TeamState.AVAILABLE, zone=neighborhood("Dorchester"), since=NOW)
+        TeamStatusChange.objects.create(shift=shift, state=TeamState.AVAILABLE, zone=neighborhood("Roxbury"), at=NOW)
+        if n != 1:
+            counts.append(_queries(client, ON_DUTY, {"zone": "dorchester"}))
+            feed.append(_queries(client, FEED))
+    assert len(client.get(ON_DUTY, {"zone": "dorchester"}).json()["teams"]) == 3
+    assert counts == [8, 8]
+    assert feed == [3, 3]

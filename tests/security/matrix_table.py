@@ -196,6 +196,14 @@ ROUTES = {
     "notifications:unsubscribe[tampered]": R({"token": "$unsubscribe_tampered"}, E(404, anon=404)),
     # One-click unsubscribe from an email: the signed link is the authority, for anyone holding it.
     "notifications:unsubscribe[valid]": R({"token": "$unsubscribe"}, E(200, anon=200)),
+    # --- issue 22, DISPATCH: the dispatch system's service tokens, the program admin's alone (a role that lacks
+    # the pages as a whole is refused before any lookup). The POST rows send an empty form: re-shown with its
+    # errors (200), no token made; revoking needs no field (302, revoked).
+    "operations:service-token-create": R({}, E(403, program_admin=200)),
+    "operations:service-token-create[post]": R({}, E(403, program_admin=200), "POST"),
+    "operations:service-token-list": R({}, E(403, program_admin=200)),
+    "operations:service-token-revoke": R({"pk": "service_token"}, E(403, program_admin=200)),
+    "operations:service-token-revoke[post]": R({"pk": "service_token"}, E(403, program_admin=302), "POST"),
     "procurement:addendum-acknowledge[a]": R(
         {"pk": "proposal_a", "addendum_pk": "addendum"},
         E(404, coordinator_a=REFUSED, evaluator_assigned=403, procurement_officer=403),
@@ -1757,6 +1765,12 @@ API = {
     "POST /api/v1/training/requirements/": A(
         "POST", "/api/v1/training/requirements/", {},
         E(403, anon=401, program_admin=400),
+    ),
+    # --- issue 22, DISPATCH: who is on duty, for the 911 center. A service token with the scope (its own tests:
+    # tests/operations/test_dispatch_api.py), a dispatcher (no column here) or the program admin; no one else.
+    "GET /api/v1/dispatch/on-duty/": A("GET", "/api/v1/dispatch/on-duty/", {}, E(403, anon=401, program_admin=200)),
+    "GET /api/v1/dispatch/status-changes/": A(
+        "GET", "/api/v1/dispatch/status-changes/", {}, E(403, anon=401, program_admin=200)
     ),
 }
 
