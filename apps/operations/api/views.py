@@ -21,14 +21,14 @@ ON_DUTY_EXAMPLE = {
     "at": "2027-03-14T21:05:00-04:00",
     "zone": "dorchester",
     "teams": [{
-        "shift": 4812, "team": "Dorchester Night A", "organization": "Harborlight Peer Outreach",
+        "shift": 4812, "team": "Dorchester Night A", "organization": "Eastside Peer Response",
         "state": "available", "since": "2027-03-14T20:41:00-04:00", "current_zone": "dorchester",
         "zones": ["dorchester", "mattapan"], "ends_at": "2027-03-15T03:00:00-04:00",
         "members": [{"first_name": "Rosa", "languages": ["en", "es"], "is_lead": True, "checked_in": True},
                     {"first_name": "Jean", "languages": ["en", "ht"], "is_lead": False, "checked_in": True}],
         "languages": ["en", "es", "ht"], "lead_present": True,
     }, {
-        "shift": 4815, "team": "Mattapan Evening", "organization": "Riverbend Wellness Collective",
+        "shift": 4815, "team": "Mattapan Evening", "organization": "Southgate Wellness Network",
         "state": "returning", "since": "2027-03-14T20:58:00-04:00", "current_zone": "mattapan",
         "zones": ["dorchester", "mattapan"], "ends_at": "2027-03-14T23:00:00-04:00",
         "members": [{"first_name": "Amir", "languages": ["ar", "en"], "is_lead": True, "checked_in": True}],
