@@ -343,3 +343,34 @@ def test_query_count_does_not_grow_with_the_teams(admin, clock):
     assert len(client.get(ON_DUTY, {"zone": "dorchester"}).json()["teams"]) == 3
     assert counts == [7, 7]
     assert feed == [2, 2]
+
+
+def test_among_equals_a_team_with_its_lead_checked_in_comes_first(admin, clock):
+    """Two teams available since the same instant: the one whose lead is checked in first; a team that has not
+    reported but has someone checked in is taken as available (since: null), and comes before both."""
+    from apps.operations.models import TeamStatus
+    from apps.scheduling.models import Assignment, PositionRole
+    from tests.factories.engagement import neighborhood
+    from tests.factories.scheduling import TeamFactory, make_shift, place
+
+    org = OrganizationFactory()
+    dorchester = neighborhood("Dorchester")
+    shifts = {}
+    for key, lead_status in (("no_lead", Assignment.Status.ASSIGNED), ("lead", Assignment.Status.CHECKED_IN),
+                             ("unreported", Assignment.Status.CHECKED_IN)):
+        shift = make_shift(team=TeamFactory(organization=org, name=f"Team {key}"), starts_at=NOW - timedelta(hours=1),
+                           zones=[dorchester])
+        place(shift=shift, responder=user_with_role(Role.RESPONDER, org), role=PositionRole.LEAD, status=lead_status,
+              checked_in_at=shift.starts_at if lead_status == Assignment.Status.CHECKED_IN else None)
+        place(shift=shift, responder=user_with_role(Role.RESPONDER, org), status=Assignment.Status.CHECKED_IN,
+              checked_in_at=shift.starts_at)
+        if key != "unreported":
+            TeamStatus.objects.create(shift=shift, state=TeamState.AVAILABLE, since=NOW - timedelta(minutes=15))
+        shifts[key] = shift
+    _row, raw = _token(admin)
+    teams = _bearer(raw).get(ON_DUTY, {"zone": "dorchester"}).json()["teams"]
+    assert [(t["shift"], t["state"], t["since"], t["lead_present"]) for t in teams] == [
+        (shifts["unreported"].pk, "available", None, True),
+        (shifts["lead"].pk, "available", "2027-03-14T20:45:00-04:00", True),
+        (shifts["no_lead"].pk, "available", "2027-03-14T20:45:00-04:00", False),
+    ]
