@@ -168,7 +168,8 @@ def test_unknown_token_is_401(scene):
 
 def test_token_without_the_scope_is_403(admin, scene):
     row, raw = _token(admin)
-    ServiceToken.objects.filter(pk=row.pk).update(scopes=["encounters:write"])
+    # A scope whose name starts like the one needed: a list is checked, never a substring of its text.
+    ServiceToken.objects.filter(pk=row.pk).update(scopes=["dispatch:readonly", "encounters:write"])
     assert _bearer(raw).get(ON_DUTY).status_code == 403
     assert _bearer(raw).get(FEED).status_code == 403
 
