@@ -59,6 +59,7 @@ bench: install-dev
 	-$(PY) bench/themes.py || { echo themes >> $(BENCH_MISSED); exit 1; }
 	-$(PY) bench/pages.py || { echo pages >> $(BENCH_MISSED); exit 1; }
 	-$(PY) bench/scale_checks.py || { echo scale_checks >> $(BENCH_MISSED); exit 1; }
+	-$(PY) bench/operations.py || { echo operations >> $(BENCH_MISSED); exit 1; }
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; } \
 	  || sudo sh -c 'apt-get update -qq && apt-get install -y -qq wrk'
 	-$(PY) bench/load.py || { echo load >> $(BENCH_MISSED); exit 1; }

@@ -168,6 +168,7 @@ def targets() -> list[tuple[str, str, str]]:
         # operations (BOARD): the on-duty board and the part htmx polls every ten seconds
         ("program admin", "on-duty board", "/ops/board/"),
         ("program admin", "on-duty board (live part)", "/ops/board/live/"),
+        ("program admin", "service tokens", "/ops/service-tokens/"),
         ("program evaluator", "dashboard", "/"),
         ("program evaluator", "sessions list", "/sessions/"),
         ("program evaluator", "reports", "/reports/"),

@@ -151,6 +151,13 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
     pages["coordinator"] += roster_pages()
     # The on-duty board in large type, as on the wall of a program office.
     pages["admin"].append(("operations-board-wall", reverse("operations:board") + "?wall=1"))
+    # Issue 22, DISPATCH: the service tokens' list is in the admin's user menu; the form and the revoke confirmation.
+    from apps.operations.models import ServiceToken
+
+    pages["admin"].append(("service-token-new", reverse("operations:service-token-create")))
+    live = ServiceToken.objects.filter(revoked_at=None).order_by("pk").first()
+    if live:
+        pages["admin"].append(("service-token-revoke", reverse("operations:service-token-revoke", args=[live.pk])))
     pages["resident"] = [("home", "/"), ("sessions", reverse("engagement:session-list")),
                          ("feedback", reverse("engagement:feedback-create")),
                          ("you-said-we-did", reverse("engagement:decision-public-list")),

@@ -13,7 +13,7 @@ board shows the same.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch
 
@@ -21,6 +21,8 @@ from apps.scheduling.models import Assignment, PositionRole, Shift
 from apps.scheduling.roster.models import RosterProfile
 
 from .models import DISPATCHABLE_STATES, TeamState, TeamStatus
+
+LONGEST_SHIFT = timedelta(hours=24)  # apps/scheduling/services/shifts.py MAX_SHIFT_LENGTH
 
 
 @dataclass(frozen=True)
@@ -77,13 +79,20 @@ def duty_shifts(*, start: datetime, end: datetime, zone_ids: set[int] | None = N
     shifts covering any of those zones; `organization_ids` keeps those organizations' shifts (None: all).
 
     Five queries: shifts (with team and status), their zones, their positions, their active assignments
-    with the responder, and the responders' languages."""
-    shifts = (Shift.objects.filter(status=Shift.Status.PUBLISHED, starts_at__lt=end, ends_at__gt=start)
+    with the responder, and the responders' languages (the last only when someone is on a shift)."""
+    # The lower bound on starts_at adds nothing (no shift lasts longer, scheduling's services refuse it) but lets
+    # the database range-scan its index of published shifts' starts instead of reading a year of shifts.
+    shifts = (Shift.objects.filter(status=Shift.Status.PUBLISHED, starts_at__lt=end, ends_at__gt=start,
+                                   starts_at__gt=start - LONGEST_SHIFT)
               .select_related("team", "organization", "team_status", "team_status__zone")
               .prefetch_related("zones", "positions",
                                 Prefetch("assignments",
                                          queryset=Assignment.objects.filter(status__in=Assignment.ACTIVE)
-                                         .select_related("responder", "position").order_by("id")))
+                                         .select_related("responder", "position").order_by("id")
+                                         # Only what a member line needs: every datetime column parsed is
+                                         # time, and at scale there are hundreds of assignments on duty.
+                                         .only("shift_id", "status", "checked_out_at", "responder__full_name",
+                                               "position__role")))
               .order_by("starts_at", "team__name", "id"))
     if zone_ids is not None:
         shifts = shifts.filter(zones__in=zone_ids).distinct()
@@ -93,11 +102,15 @@ def duty_shifts(*, start: datetime, end: datetime, zone_ids: set[int] | None = N
     pairs = {(a.responder_id, s.organization_id) for s in shifts for a in s.assignments.all()}
     languages: dict[tuple[int, int], tuple[str, ...]] = {}
     if pairs:
-        profiles = (RosterProfile.objects.filter(user_id__in={u for u, _ in pairs},
-                                                 organization_id__in={o for _, o in pairs})
-                    .prefetch_related("languages"))
-        languages = {(p.user_id, p.organization_id): tuple(sorted(lang.code for lang in p.languages.all()))
-                     for p in profiles}
+        spoken: dict[tuple[int, int], set[str]] = {}
+        # One query through the profiles' languages table, codes only (no profile or language objects).
+        for user_id, organization_id, code in (
+                RosterProfile.languages.through.objects
+                .filter(rosterprofile__user_id__in={u for u, _ in pairs},
+                        rosterprofile__organization_id__in={o for _, o in pairs})
+                .values_list("rosterprofile__user_id", "rosterprofile__organization_id", "language__code")):
+            spoken.setdefault((user_id, organization_id), set()).add(code)
+        languages = {key: tuple(sorted(codes)) for key, codes in spoken.items()}
     rows = []
     for shift in shifts:
         status = getattr(shift, "team_status", None)

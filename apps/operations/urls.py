@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (each part appends its routes below)
 
-from .views import board, status
+from .views import board, status, tokens
 
 app_name = "operations"
 
@@ -11,6 +11,9 @@ urlpatterns: list = [
     path("shifts/<int:pk>/status/", status.team_status, name="team-status"),
 
     # DISPATCH: service tokens (program admin pages)
+    path("service-tokens/", tokens.token_list, name="service-token-list"),
+    path("service-tokens/new/", tokens.token_create, name="service-token-create"),
+    path("service-tokens/<int:pk>/revoke/", tokens.token_revoke, name="service-token-revoke"),
 
     # ENCOUNTERS: the encounter log and the evaluation
 ]

@@ -159,7 +159,12 @@ class Shift(TimeStampedModel):
             models.UniqueConstraint(fields=["template", "starts_at"], condition=Q(template__isnull=False),
                                     name="scheduling_shift_template_once"),
         ]
-        indexes = [models.Index(fields=["organization", "starts_at"], name="scheduling_shift_org_start")]
+        indexes = [
+            models.Index(fields=["organization", "starts_at"], name="scheduling_shift_org_start"),
+            # Who is on duty now, for every organization (operations.selectors.duty_shifts: the dispatch API and
+            # the on-duty board): the published shifts that started within the longest a shift lasts.
+            models.Index(fields=["starts_at"], condition=Q(status="published"), name="scheduling_shift_pub_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team} {self.starts_at:%Y-%m-%d %H:%M}"

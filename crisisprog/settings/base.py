@@ -272,6 +272,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous call then gets 401 with WWW-Authenticate, not a bare 403.
         "apps.core.api.authentication.TokenAuthentication",
+        # A dispatch service token (Bearer cps_…) is refused outside the dispatch endpoints, never read as anonymous.
+        "apps.operations.api.authentication.ServiceTokenGate",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

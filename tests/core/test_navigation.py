@@ -99,7 +99,19 @@ def test_program_admin_groups():
                        "engagement-decisions"]),
         ("Reports", ["reports", "audit"]),
     ]
-    assert account == ["api-tokens", "api-docs"]
+    assert account == ["api-tokens", "operations-service-tokens", "api-docs"]
+
+
+def test_service_tokens_are_in_the_program_admins_user_menu_only(client):
+    """Issue 22: the dispatch system's service tokens, beside the personal API tokens; a dispatcher reads the
+    dispatch API but does not make its tokens."""
+    admin = user_with_role(Role.PROGRAM_ADMIN)
+    client.force_login(admin)
+    menu = ACCOUNT_MENU.search(client.get("/").content.decode()).group(1)
+    assert "/ops/service-tokens/" in HREF.findall(menu)
+    assert client.get("/ops/service-tokens/").status_code == 200
+    for role in (Role.DISPATCHER, Role.COORDINATOR, Role.RESPONDER):
+        assert "operations-service-tokens" not in _menu(user_with_role(role))[1], role
 
 
 def test_dispatcher_sees_the_on_duty_board():

@@ -500,6 +500,20 @@ class Page:
         return self.url.split("?")[0] if isinstance(self.url, str) else self.path
 
 
+def service_tokens(w: World, n: int) -> str:
+    """Dispatch service tokens (issue 22), each made and half of them revoked by their own admin."""
+    from apps.operations.tokens import service_token_create, service_token_revoke
+
+    for _ in range(n):
+        k = w.next("service_token")
+        admin = user_with_role(Role.PROGRAM_ADMIN, w.city, full_name=f"Token Admin {k:03d}")
+        token, _raw = service_token_create(by=admin, name=f"CAD system {k:03d}", scopes=["dispatch:read"],
+                                           expires_at=NOW + timedelta(days=30))
+        if k % 2:
+            service_token_revoke(by=admin, token=token)
+    return f"CAD system {k:03d}"
+
+
 def _reports_of(role: str) -> Callable[[World, int], str]:
     return lambda w, n: reports(w, n, role)
 
@@ -604,6 +618,7 @@ PAGES = [
     Page("program admin", "on-duty board (live part)", "/ops/board/live/", on_duty_teams, 5),
     Page("coordinator", "on-duty board", "/ops/board/", on_duty_teams, 5),
     Page("dispatcher", "on-duty board", "/ops/board/", on_duty_teams, 7),
+    Page("program admin", "service tokens", "/ops/service-tokens/", service_tokens, 7),
     Page("program evaluator", "dashboard", "/", dashboard_mix, 6,
          not_shown="the cards show counts, not the rows"),
     Page("program evaluator", "reports", "/reports/", _reports_of("program evaluator"), 7),

@@ -207,6 +207,14 @@ ROUTES = {
         {"pk": "shift_a"}, E(404, responder=REFUSED, coordinator_a=403, program_admin=403), "POST"
     ),
     "operations:team-status[b]": R({"pk": "shift_b"}, E(404, coordinator_b=403, program_admin=403), "POST"),
+    # --- issue 22, DISPATCH: the dispatch system's service tokens, the program admin's alone (a role that lacks
+    # the pages as a whole is refused before any lookup). The POST rows send an empty form: re-shown with its
+    # errors (200), no token made; revoking needs no field (302, revoked).
+    "operations:service-token-create": R({}, E(403, program_admin=200)),
+    "operations:service-token-create[post]": R({}, E(403, program_admin=200), "POST"),
+    "operations:service-token-list": R({}, E(403, program_admin=200)),
+    "operations:service-token-revoke": R({"pk": "service_token"}, E(403, program_admin=200)),
+    "operations:service-token-revoke[post]": R({"pk": "service_token"}, E(403, program_admin=302), "POST"),
     "procurement:addendum-acknowledge[a]": R(
         {"pk": "proposal_a", "addendum_pk": "addendum"},
         E(404, coordinator_a=REFUSED, evaluator_assigned=403, procurement_officer=403),
@@ -1780,6 +1788,12 @@ API = {
     "POST /api/v1/training/requirements/": A(
         "POST", "/api/v1/training/requirements/", {},
         E(403, anon=401, program_admin=400),
+    ),
+    # --- issue 22, DISPATCH: who is on duty, for the 911 center. A service token with the scope (its own tests:
+    # tests/operations/test_dispatch_api.py), a dispatcher (no column here) or the program admin; no one else.
+    "GET /api/v1/dispatch/on-duty/": A("GET", "/api/v1/dispatch/on-duty/", {}, E(403, anon=401, program_admin=200)),
+    "GET /api/v1/dispatch/status-changes/": A(
+        "GET", "/api/v1/dispatch/status-changes/", {}, E(403, anon=401, program_admin=200)
     ),
 }
 

@@ -308,4 +308,10 @@ def build_world() -> World:
                                        created_by=u[f"coordinator_{key}"], stats={"places": 0, "filled": 0})
         run.teams.set([o[f"team_{key}"]])
         o[f"roster_run_{key}"] = run
+
+    # --- operations (issue 22, DISPATCH): a service token of the dispatch system ----------------------------
+    from apps.operations.tokens import service_token_create
+
+    o["service_token"], w.strings["service_token"] = service_token_create(
+        by=u["program_admin"], name="911 CAD", scopes=["dispatch:read"], expires_at=now + timedelta(days=30))
     return w

@@ -167,7 +167,17 @@ TRAINING = {
     "training:field-hours-sign-off": Api("POST", f"{V1}/training/field-hours/{{id}}/sign-off/"),
 }
 
-OTHERS = {**ALLAUTH, **DJANGO, **ACCOUNTS, **ENGAGEMENT, **NOTIFICATIONS, **OPERATIONS, **REPORTS, **SCHEDULING,
-          **TRAINING}
+# Operations (issue 22), DISPATCH's part: the service tokens of the dispatch system.
+OPERATIONS_DISPATCH = {
+    "operations:service-token-create": Exempt(
+        "A service token is made by a program admin signed in on the page behind their second factor, so that "
+        "no token (personal or service) can mint another; the token itself is shown once on that page."),
+    "operations:service-token-revoke": Exempt(
+        "Revoked by a program admin on the page beside the list of tokens, like personal tokens: a token able "
+        "to revoke service tokens would let a leaked one cut the dispatch system off."),
+}
+
+OTHERS = {**ALLAUTH, **DJANGO, **ACCOUNTS, **ENGAGEMENT, **NOTIFICATIONS, **OPERATIONS, **OPERATIONS_DISPATCH,
+          **REPORTS, **SCHEDULING, **TRAINING}
 
 PARITY = {**PROCUREMENT, **OTHERS}
