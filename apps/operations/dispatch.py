@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError
@@ -18,6 +19,8 @@ from .models import TeamStatusChange
 from .selectors import DutyShift, dispatch_order, duty_shifts
 
 FEED_PAGE = 100
+# How old a status change must be before the feed serves it (see status_changes).
+FEED_SETTLE = timedelta(seconds=2)
 
 
 def zone_by_slug(slug: str) -> Neighborhood:
@@ -57,9 +60,15 @@ def on_duty(*, at: datetime, zone: Neighborhood | None = None) -> dict:
 
 def status_changes(*, after: int, limit: int = FEED_PAGE) -> dict:
     """The status changes after the cursor `after` (an id), oldest first, at most `limit`; `next` is the
-    cursor for the next call (unchanged when nothing is new). One query."""
-    changes = list(TeamStatusChange.objects.filter(id__gt=after).select_related("shift__team", "zone")
-                   .order_by("id")[:limit + 1])
+    cursor for the next call (unchanged when nothing is new). One query.
+
+    Ids are taken when a change is inserted, not when it commits: two changes saved at once can commit in
+    the other order, and a client that had read the higher id would never see the lower one. So the feed
+    serves a change only once it is FEED_SETTLE old (a status change commits in milliseconds): a new status
+    reaches the dispatch system that much later, and never not at all."""
+    settled = timezone.now() - FEED_SETTLE
+    changes = list(TeamStatusChange.objects.filter(id__gt=after, at__lte=settled)
+                   .select_related("shift__team", "zone").order_by("id")[:limit + 1])
     has_more = len(changes) > limit
     changes = changes[:limit]
     return {

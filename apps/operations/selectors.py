@@ -129,9 +129,12 @@ def duty_shifts(*, start: datetime, end: datetime, zone_ids: set[int] | None = N
 
 
 def dispatch_order(rows: list[DutyShift]) -> list[DutyShift]:
-    """Teams able to take a call now, best first: available before returning before on break; among
-    equals, the one in that state longest (it has waited longest), then the one with a lead present."""
+    """Teams able to take a call now, best first: available before returning before on break. Among the
+    available, a team that said so comes before one that has not reported yet (someone is checked in, but
+    the team may still be getting ready); among equals, the one in that state longest (it has waited
+    longest), then the one with a lead present."""
     rank = {state: i for i, state in enumerate(DISPATCHABLE_STATES)}
     able = [r for r in rows if r.dispatchable]
-    return sorted(able, key=lambda r: (rank[r.state], r.status.since.timestamp() if r.status else 0.0,
+    return sorted(able, key=lambda r: (rank[r.state], r.status is None,
+                                       r.status.since.timestamp() if r.status else 0.0,
                                        not r.lead_present, r.shift.pk))

@@ -121,13 +121,25 @@ def test_status_changes_pages_by_cursor(admin, scene):
 
 def test_status_changes_at_most_a_hundred(admin, scene):
     shift = scene.shifts["on_call"]
-    TeamStatusChange.objects.bulk_create([TeamStatusChange(shift=shift, state=TeamState.AVAILABLE, at=NOW)
-                                          for _ in range(120)])
+    TeamStatusChange.objects.bulk_create([TeamStatusChange(shift=shift, state=TeamState.AVAILABLE,
+                                                           at=NOW - timedelta(minutes=1)) for _ in range(120)])
     _row, raw = _token(admin)
     body = _bearer(raw).get(FEED).json()
     assert len(body["results"]) == 100 and body["has_more"] is True
     rest = _bearer(raw).get(FEED, {"after": body["next"]}).json()
     assert len(rest["results"]) == 26 and rest["has_more"] is False
+
+
+def test_a_change_is_served_once_it_has_settled(admin, scene, clock):
+    """A change is served two seconds after it was made, so one that commits after a later id was read is
+    never skipped; it is never lost, only that much later."""
+    _row, raw = _token(admin)
+    client = _bearer(raw)
+    cursor = client.get(FEED).json()["next"]
+    change = TeamStatusChange.objects.create(shift=scene.shifts["on_call"], state=TeamState.AVAILABLE, at=NOW)
+    assert client.get(FEED, {"after": cursor}).json() == {"results": [], "next": cursor, "has_more": False}
+    clock.shift(timedelta(seconds=2))
+    assert [c["id"] for c in client.get(FEED, {"after": cursor}).json()["results"]] == [change.pk]
 
 
 @pytest.mark.parametrize("after", ["-1", "abc", "1.5"])
@@ -348,7 +360,7 @@ def test_query_count_does_not_grow_with_the_teams(admin, clock):
 
 def test_among_equals_a_team_with_its_lead_checked_in_comes_first(admin, clock):
     """Two teams available since the same instant: the one whose lead is checked in first; a team that has not
-    reported but has someone checked in is taken as available (since: null), and comes before both."""
+    reported but has someone checked in is taken as available (since: null), after the teams that said so."""
     from apps.operations.models import TeamStatus
     from apps.scheduling.models import Assignment, PositionRole
     from tests.factories.engagement import neighborhood
@@ -371,7 +383,7 @@ def test_among_equals_a_team_with_its_lead_checked_in_comes_first(admin, clock):
     _row, raw = _token(admin)
     teams = _bearer(raw).get(ON_DUTY, {"zone": "dorchester"}).json()["teams"]
     assert [(t["shift"], t["state"], t["since"], t["lead_present"]) for t in teams] == [
-        (shifts["unreported"].pk, "available", None, True),
         (shifts["lead"].pk, "available", "2027-03-14T20:45:00-04:00", True),
         (shifts["no_lead"].pk, "available", "2027-03-14T20:45:00-04:00", False),
+        (shifts["unreported"].pk, "available", None, True),
     ]
