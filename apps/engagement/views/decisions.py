@@ -14,11 +14,11 @@ from django.views.decorators.http import require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error
+from apps.core.privacy import mask_personal_details
 
 from .. import selectors, services
 from ..forms import DecisionForm, FeedbackPickerForm, ThemeForm, describe_errors
 from ..models import Decision, FeedbackItem
-from ..privacy import mask_personal_details
 from ._common import PAGE_SIZE, staff_only
 
 
