@@ -69,6 +69,7 @@ class Evaluation:
     encounters: object = 0
     by_zone: list[tuple[str, object]] = field(default_factory=list)
     by_hour: list[tuple[int, object]] = field(default_factory=list)
+    by_hour_block: list[tuple[str, object]] = field(default_factory=list)  # "09-12": the export's blocks
     by_source: list[tuple[str, object]] = field(default_factory=list)
     by_outcome: list[tuple[str, object]] = field(default_factory=list)
     timed: object = 0
@@ -91,6 +92,7 @@ class Evaluation:
         rows: list[tuple[str, str, object]] = [("Encounters", "", self.encounters)]
         rows += [("Encounters by zone", name, n) for name, n in self.by_zone]
         rows += [("Encounters by hour of day", f"{hour:02d}", n) for hour, n in self.by_hour]
+        rows += [("Encounters by 3-hour block", block, n) for block, n in self.by_hour_block]
         rows += [("Encounters by source", label, n) for label, n in self.by_source]
         rows += [("Encounters by outcome", label, n) for label, n in self.by_outcome]
         rows += [("Response time (dispatch to arrival), median minutes", "", _value(self.response_median)),
@@ -169,6 +171,8 @@ def evaluation(*, month: date, organization_ids: set[int] | None = None, exact: 
         month=month.replace(day=1), encounters=n(len(rows)),
         by_zone=[(name, n(zones[name])) for name in sorted(zones)],
         by_hour=[(hour, n(hours[hour])) for hour in range(24)],
+        by_hour_block=[(f"{lo:02d}-{lo + HOUR_BUCKET:02d}", n(sum(hours[h] for h in range(lo, lo + HOUR_BUCKET))))
+                       for lo in range(0, 24, HOUR_BUCKET)],
         by_source=[(str(label), n(sources[value])) for value, label in EncounterSource.choices],
         by_outcome=[(str(label), n(outcomes[value])) for value, label in EncounterOutcome.choices],
         timed=n(len(minutes)),
