@@ -162,6 +162,12 @@ TRAINING = {
     "training:field-hours-sign-off": Api("POST", f"{V1}/training/field-hours/{{id}}/sign-off/"),
 }
 
-OTHERS = {**ALLAUTH, **DJANGO, **ACCOUNTS, **ENGAGEMENT, **NOTIFICATIONS, **REPORTS, **SCHEDULING, **TRAINING}
+# ENCOUNTERS (operations): the phone form and POST /api/v1/encounters/ call encounter_record, idempotent on the key.
+OPERATIONS_ENCOUNTERS = {
+    "operations:encounter-create": Api("POST", f"{V1}/encounters/"),
+}
+
+OTHERS = {**ALLAUTH, **DJANGO, **ACCOUNTS, **ENGAGEMENT, **NOTIFICATIONS, **REPORTS, **SCHEDULING, **TRAINING,
+          **OPERATIONS_ENCOUNTERS}
 
 PARITY = {**PROCUREMENT, **OTHERS}

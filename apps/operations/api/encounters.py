@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from apps.core.api.serializers import ErrorSerializer
+from apps.core.errors import ApplicationError
 from apps.core.models import Neighborhood
 from apps.scheduling.models import Shift
 
@@ -86,11 +87,12 @@ class EncounterListCreateView(generics.ListCreateAPIView):
         fields = dict(data.validated_data)
         header = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
         key = fields.pop("idempotency_key", None)
+        # Refusals of the rule between the header and the field (the schema cannot say "one of the two").
         if header and key and header != str(key):
-            raise ValidationError({"idempotency_key": ["The field and the Idempotency-Key header differ."]})
+            raise ApplicationError("The field and the Idempotency-Key header differ.", field="idempotency_key")
         if not (header or key):
-            raise ValidationError({"idempotency_key": [f"Send an {IDEMPOTENCY_HEADER} header or an "
-                                                       "idempotency_key field (a UUID)."]})
+            raise ApplicationError(f"Send an {IDEMPOTENCY_HEADER} header or an idempotency_key field (a UUID).",
+                                   field="idempotency_key")
         shift_id = fields.pop("shift", None)
         shift = Shift.objects.filter(pk=shift_id).first() if shift_id is not None else None
         if shift_id is not None and shift is None:
