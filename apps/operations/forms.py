@@ -71,7 +71,7 @@ class EncounterForm(forms.Form):
             del self.fields["organization"]
             self.fields["shift"].required = True
             self.fields["shift"].empty_label = None
-        if not shifts and not coordinated:
+        if not shifts:  # a coordinator with no shift of their own records without one
             del self.fields["shift"]
         # The zones of the user's current shifts first, then the others by name.
         mine = {z.pk for s in shifts for z in s.zones.all()}

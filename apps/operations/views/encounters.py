@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -75,7 +77,9 @@ def _evaluation_scope(request) -> tuple[EvaluationMonthForm, set[int] | None]:
     if not can_read_evaluation(user):
         raise PermissionDenied
     organizations = nonprofit_list() if is_program_admin(user) else None
-    form = EvaluationMonthForm(request.GET, organizations=organizations)
+    data = {"month": request.GET.get("month") or f"{timezone.localdate():%Y-%m}",
+            "organization": request.GET.get("organization", "")}
+    form = EvaluationMonthForm(data, organizations=organizations)
     organization = form.cleaned_data.get("organization") if form.is_valid() else None
     return form, ({organization.pk} if organization else None)
 
@@ -88,7 +92,7 @@ def evaluation_page(request):
     figures = evaluation(month=form.cleaned_data["month"], organization_ids=organization_ids) if valid else None
     return render(request, "operations/evaluation.html",
                   {"form": form, "figures": figures, "dictionary": DATA_DICTIONARY,
-                   "query": request.GET.urlencode()}, status=200 if valid else 400)
+                   "query": urlencode({k: v for k, v in form.data.items() if v})}, status=200 if valid else 400)
 
 
 def _csv(name: str, header: list[str], rows) -> HttpResponse:
