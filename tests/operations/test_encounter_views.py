@@ -39,11 +39,14 @@ def test_posting_records_and_a_resubmit_shows_the_same_encounter(client, lead, s
     data = form_data(shift, dorchester)
     first = client.post(reverse("operations:encounter-create"), data)
     encounter = Encounter.objects.get()
-    assert (first.status_code, first["Location"]) == (302, reverse("operations:encounter-detail", args=[encounter.pk]))
+    detail = reverse("operations:encounter-detail", args=[encounter.pk])
+    assert (first.status_code, first["Location"]) == (302, f"{detail}?recorded=1")
+    assert "Encounter recorded." in client.get(first["Location"]).content.decode()
     again = client.post(reverse("operations:encounter-create"), data, follow=True)
     assert Encounter.objects.count() == 1
-    assert again.redirect_chain == [(reverse("operations:encounter-detail", args=[encounter.pk]), 302)]
-    assert "This encounter was already recorded; nothing was added." in again.content.decode()
+    assert again.redirect_chain == [(f"{detail}?already=1", 302)]
+    html = again.content.decode()
+    assert "This encounter was already recorded; nothing was added." in html and "Encounter recorded." not in html
 
 
 def test_a_time_past_midnight_is_the_next_day(client, lead, shift, dorchester):

@@ -7,12 +7,12 @@ import csv
 import io
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -53,9 +53,10 @@ def encounter_create(request):
         except ApplicationError as error:
             apply_error(form, error)
         else:
-            messages.success(request, _("Encounter recorded.") if created
-                             else _("This encounter was already recorded; nothing was added."))
-            return redirect("operations:encounter-detail", pk=encounter.pk)
+            # Said by the page it lands on, not a flash message: the retrying script follows the redirect with
+            # fetch (which would consume a flash) before it shows the page.
+            detail = reverse("operations:encounter-detail", args=[encounter.pk])
+            return redirect(f"{detail}?{'recorded' if created else 'already'}=1")
     status = 400 if request.method == "POST" else 200
     return render(request, "operations/encounter_form.html", {"form": form}, status=status)
 
@@ -64,7 +65,8 @@ def encounter_create(request):
 @require_safe
 def encounter_detail(request, pk: int):
     encounter = get_object_or_404(encounter_list(user=request.user), pk=pk)
-    return render(request, "operations/encounter_detail.html", {"encounter": encounter})
+    return render(request, "operations/encounter_detail.html",
+                  {"encounter": encounter, "recorded": "recorded" in request.GET, "already": "already" in request.GET})
 
 
 # --- the evaluation ---------------------------------------------------------------------------------
