@@ -9,7 +9,8 @@ comes from.
 
 De-identified: no row names a person or a shift; the note is never exported; a count under 5 (of
 encounters, of shifts) reads "<5" in every aggregate, and a share or a time computed over fewer than 5
-encounters reads "<5" too (it is as telling as the count). Zero is a count under 5 like the others: the
+encounters reads "<5" too (it is as telling as the count); so does a share whose complement is under 5
+(calls diverted from police beside the police count). Zero is a count under 5 like the others: the
 program's reports suppress it the same way (the rule of apps/engagement's SUPPRESSION_THRESHOLD, restated
 here because operations does not read engagement).
 """
@@ -179,7 +180,10 @@ def evaluation(*, month: date, organization_ids: set[int] | None = None, exact: 
         response_median=over(round(percentile(minutes, 0.5), 1), len(minutes)) if minutes else None,
         response_p90=over(round(percentile(minutes, 0.9), 1), len(minutes)) if minutes else None,
         contacted=n(contacted), diverted=n(diverted),
-        diverted_share=over(round(100 * diverted / contacted, 1), contacted) if contacted else None,
+        # With the count of calls diverted printed, the share would give away a police count under 5 (and the
+        # reverse): it is shown only when both parts are 5 or more.
+        diverted_share=over(round(100 * diverted / contacted, 1), min(diverted, contacted - diverted))
+        if contacted else None,
         police_backup=n(outcomes[EncounterOutcome.POLICE]),
         referrals=n(outcomes[EncounterOutcome.REFERRAL]),
         referrals_by_kind=[(str(label), n(kinds[value])) for value, label in ReferralKind.choices],
@@ -261,6 +265,7 @@ DATA_DICTIONARY: list[tuple[str, str, str]] = [
      "in: the lead place was unfilled, its holder never checked in, or the shift had no lead position.",
      "Shift schedule: positions, assignments and check-ins."),
     ("Suppression", "In the aggregates, a count under 5 reads <5, and a share or a time over fewer than 5 calls "
-     "reads <5. The row export is not aggregated and has no suppression; it has no name, organization, shift, "
+     "reads <5, as does the share of calls diverted from police when fewer than 5 calls were, or were not, "
+     "diverted. The row export is not aggregated and has no suppression; it has no name, organization, shift, "
      "note or exact time.", "Program rule for de-identified figures."),
 ]

@@ -77,7 +77,8 @@ def test_counts_under_5_are_suppressed(month):
     assert (figures.encounters, figures.by_zone) == (8, [("Dorchester Test", 6), ("Roxbury Test", "<5")])
     assert [n for _label, n in figures.by_source] == [5, "<5", "<5", "<5"]
     assert (figures.response_median, figures.response_p90) == (14.0, 30.0)  # over 5 timed calls
-    assert (figures.diverted, figures.diverted_share, figures.police_backup, figures.referrals) == (6, 85.7, "<5", "<5")
+    # 85.7% of 7 beside 6 diverted would tell the 1 police call: the share is suppressed with it.
+    assert (figures.diverted, figures.diverted_share, figures.police_backup, figures.referrals) == (6, "<5", "<5", "<5")
     assert (figures.unserved, figures.shifts, figures.shifts_without_lead) == ("<5", "<5", "<5")
     aggregate = {(m, c): v for m, c, v in figures.aggregate_rows()}
     assert aggregate[("Encounters by zone", "Roxbury Test")] == "<5"
@@ -91,6 +92,13 @@ def test_a_time_over_fewer_than_5_calls_is_suppressed(org, dorchester):
     figures = evaluation(month=MARCH)
     assert (figures.timed, figures.response_median, figures.response_p90, figures.diverted_share) == (
         "<5", "<5", "<5", "<5")
+
+
+def test_the_share_diverted_shows_when_both_parts_are_5_or_more(org, dorchester):
+    for outcome in ["resolved"] * 6 + ["police"] * 5 + ["no_contact"] * 2:
+        encounter(org, dorchester, at=local(2026, 3, 9, 10), outcome=outcome)
+    figures = evaluation(month=MARCH)
+    assert (figures.contacted, figures.diverted, figures.police_backup, figures.diverted_share) == (11, 6, 5, 54.5)
 
 
 def test_an_organization_only_counts_its_own(month, other_org, dorchester):
@@ -125,7 +133,8 @@ def test_the_downloads_for_the_evaluator(client, month, evaluator, lead, org):
                                                      {"month": "2026-03"}).content.decode())))
     assert figures[0] == ["month", "metric", "category", "value"]
     assert ["2026-03", "Encounters by zone", "Roxbury Test", "<5"] in figures
-    assert ["2026-03", "Calls diverted from police, share of calls with contact (%)", "", "85.7"] in figures
+    assert ["2026-03", "Calls diverted from police, share of calls with contact (%)", "", "<5"] in figures
+    assert ["2026-03", "Response time (dispatch to arrival), median minutes", "", "14.0"] in figures
     dictionary = list(csv.reader(io.StringIO(client.get(reverse("operations:evaluation-dictionary")).content
                                              .decode())))
     assert dictionary[0] == ["name", "definition", "source"]
@@ -165,7 +174,8 @@ def test_the_monthly_report_builds(month, evaluator, django_capture_on_commit_ca
     assert report.status == ReportRequest.Status.SUCCEEDED, report.error
     pages, text = pdf_text(report)
     assert pages == report.page_count
-    for phrase in ("Encounter evaluation (monthly)", "Calls diverted from police", "85.7%", "Shifts without a lead",
-                   "Dorchester Test 6", "Roxbury Test <5", "Data dictionary", "Harvard Kennedy School"):
+    for phrase in ("Encounter evaluation (monthly)", "Calls diverted from police", "14.0", "30.0",
+                   "Shifts without a lead", "Dorchester Test 6", "Roxbury Test <5", "Data dictionary",
+                   "Harvard Kennedy School"):
         assert phrase in text, phrase
     assert NOTE not in text and "Joaquin" not in text
