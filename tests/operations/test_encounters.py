@@ -134,3 +134,21 @@ def test_the_log_is_scoped(lead, member, coordinator, other_coordinator, shift, 
     assert list(encounter_list(user=lead)) == [mine]
     assert sorted(e.pk for e in encounter_list(user=coordinator)) == sorted([mine.pk, theirs.pk])
     assert list(encounter_list(user=other_coordinator)) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_of_one_key_at_once_write_one_row(lead, shift, dorchester):
+    """Both pass the first look-up before either has written; they queue on the shift's lock, and the second
+    one's insert meets the unique key and answers with the first one's row."""
+    from apps.scheduling.models import Shift
+    from tests.support.races import queue_behind_a_lock
+
+    key = uuid.uuid4()
+    first, second = queue_behind_a_lock(Shift, shift.pk, lambda: record(lead, dorchester, key=key, shift=shift),
+                                        lambda: record(lead, dorchester, key=key, shift=shift))
+    assert (first.error, second.error) == (None, None)
+    (one, created_one), (two, created_two) = first.result, second.result
+    assert (created_one, created_two, one.pk == two.pk) == (True, False, True)
+    assert Encounter.objects.count() == 1
+    assert AuditEvent.objects.filter(action="operations.encounter.recorded").count() == 1
