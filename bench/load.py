@@ -10,7 +10,9 @@ number of connections, for each endpoint a short warm-up and a fixed-duration ru
 - GET /bench/bare/ (the floor: gunicorn, Django's middleware, no database);
 - POST /feedback/ (the public feedback form, CSRF cookie and token from one GET, reused);
 - POST /sessions/<pk>/register/ (the public registration form, a distinct email per request, on a
-  session made for the run with enough seats for all of them).
+  session made for the run with enough seats for all of them);
+- POST /ops/encounters/new/ (the encounter form a team sends after a call, issue 22: signed in as the
+  coordinator of a nonprofit made for the benchmark, each request a new idempotency key).
 
 Each request carries a distinct X-Forwarded-For address (bench/load/*.lua): many residents, each
 under the per-client limit, which stays on (X-Forwarded-Proto https, as the TLS proxy sends it).
@@ -31,8 +33,9 @@ the accepted requests plus those in flight: no event lost or written twice. Then
 stretch is verified.
 
 Targets (issue 24), in the same run as the bare view: feedback at least 450 accepted requests/s with
-p99 under 100 ms and no errors, registrations at least 200 accepted/s with no errors, and for both
-one row and one audit event per accepted request. Environment: BENCH_DATABASE_URL, BENCH_CACHE_URL
+p99 under 100 ms and no errors, registrations at least 200 accepted/s with no errors, encounters
+(issue 22) at least 200 accepted/s with no errors, and for each one row and one audit event per
+accepted request. Environment: BENCH_DATABASE_URL, BENCH_CACHE_URL
 (Redis db 13), BENCH_BROKER_URL (Redis db 11), BENCH_LOAD_SECONDS (20), BENCH_LOAD_WARMUP_SECONDS (3),
 BENCH_LOAD_CONNECTIONS (16), BENCH_LOAD_THREADS (2), AUDIT_SEAL_INTERVAL_SECONDS (2).
 """
@@ -66,6 +69,7 @@ THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "2"))
 TARGET_RPS = 450.0
 TARGET_P99_MS = 100.0
 TARGET_REGISTRATION_RPS = 200.0
+TARGET_ENCOUNTER_RPS = 200.0
 SEAL_INTERVAL = int(os.environ.get("AUDIT_SEAL_INTERVAL_SECONDS", "2"))
 STATIC_ROOT = ROOT / "var" / "bench-static"
 GUNICORN_LOG = ROOT / "var" / "bench-load-gunicorn.log"
@@ -74,6 +78,8 @@ FEEDBACK_MARKER = "[load-bench"
 EMAIL_DOMAIN = "load-bench.invalid"
 ORGANIZATION_SLUG = "load-bench-city"
 SESSION_TITLE = "Load benchmark session"
+ENCOUNTER_ORGANIZATION_SLUG = "load-bench-nonprofit"
+ENCOUNTER_COORDINATOR = "coordinator@load-bench.invalid"
 
 
 def free_port() -> int:
@@ -128,6 +134,7 @@ def cleanup() -> dict[str, int]:
 
     from apps.engagement.models import CommunitySession, FeedbackItem, Registration
     from apps.notifications.models import Notification
+    from apps.operations.models import Encounter
 
     with transaction.atomic():
         sessions = list(CommunitySession.objects.filter(organization__slug=ORGANIZATION_SLUG,
@@ -139,7 +146,9 @@ def cleanup() -> dict[str, int]:
         registrations = Registration.objects.filter(session_id__in=sessions).delete()[0]
         feedback = FeedbackItem.objects.filter(text__startswith=FEEDBACK_MARKER).delete()[0]
         CommunitySession.objects.filter(pk__in=sessions).delete()
-    return {"feedback_items": feedback, "registrations": registrations, "notifications": notifications}
+        encounters = Encounter.objects.filter(organization__slug=ENCOUNTER_ORGANIZATION_SLUG).delete()[0]
+    return {"feedback_items": feedback, "registrations": registrations, "notifications": notifications,
+            "encounters": encounters}
 
 
 def make_session(capacity: int):
@@ -161,6 +170,40 @@ def make_session(capacity: int):
         description_en="Made and deleted by bench/load.py.", description_es="Creada y borrada por bench/load.py.",
         neighborhood=Neighborhood.objects.order_by("pk").first(), venue_name="Branch library",
         starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=capacity, published_at=timezone.now())
+
+
+def encounter_scene():
+    """The benchmark's nonprofit and its coordinator (kept between runs: the audit events point at them), and a
+    zone to record in."""
+    from apps.accounts.models import Membership, Organization, OrganizationKind, User
+    from apps.accounts.roles import Role
+    from apps.core.models import Neighborhood
+
+    organization, _ = Organization.objects.get_or_create(
+        slug=ENCOUNTER_ORGANIZATION_SLUG,
+        defaults={"name": "Load Benchmark Nonprofit", "kind": OrganizationKind.NONPROFIT})
+    user = User.objects.filter(email=ENCOUNTER_COORDINATOR).first() or User.objects.create_user(
+        email=ENCOUNTER_COORDINATOR, password=secrets.token_urlsafe(20), full_name="Load Coordinator")
+    Membership.objects.get_or_create(user=user, organization=organization, role=Role.COORDINATOR)
+    return user, Neighborhood.objects.filter(is_active=True).order_by("pk").first()
+
+
+def signed_in_form(port: int, user, path: str) -> tuple[str, str, str]:
+    """A session for `user` (as signing in makes one) and the CSRF cookie and token of the form at `path`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={
+        "X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.2", "Cookie": f"sessionid={session}"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (a fixed http://127.0.0.1 URL)
+        cookies, body = " ".join(response.headers.get_all("Set-Cookie") or []), response.read().decode()
+    cookie = re.search(r"csrftoken=([A-Za-z0-9]+)", cookies)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', body)
+    if cookie is None or token is None:
+        raise SystemExit(f"GET {path} signed in gave no CSRF cookie or no token in its form")
+    return cookie.group(1), token.group(1), session
 
 
 def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
@@ -378,10 +421,13 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.utils import timezone
+
     from apps.core.audit import ChainPoint, seal_chain
     from apps.core.models import AuditEvent, Language
     from apps.engagement.models import FeedbackItem, Registration
     from apps.notifications.models import Notification
+    from apps.operations.models import Encounter
     from crisisprog.celery import app
 
     leftover = cleanup()
@@ -405,11 +451,18 @@ def main() -> int:
     def registration_rows() -> int:
         return Registration.objects.filter(session=session, email__endswith=f"@{EMAIL_DOMAIN}").count()
 
+    coordinator, zone = encounter_scene()
+
+    def encounter_rows() -> int:
+        return Encounter.objects.filter(organization__slug=ENCOUNTER_ORGANIZATION_SLUG).count()
+
     gunicorn = start_gunicorn(env, port)
     rows = {}
     try:
         feedback_csrf = csrf_pair(port, "/feedback/")
         register_csrf = csrf_pair(port, f"/sessions/{session.pk}/")
+        encounter_form = signed_in_form(port, coordinator, "/ops/encounters/new/")
+        called = timezone.localtime(timezone.now() - timedelta(minutes=10))
         endpoints = [
             ("bare view", "GET /bench/bare/", "bare.lua", [], None, None),
             ("feedback", "POST /feedback/", "feedback.lua", [*feedback_csrf, language, marker, origin],
@@ -417,6 +470,9 @@ def main() -> int:
             ("registration", f"POST /sessions/{session.pk}/register/", "register.lua",
              [*register_csrf, language, str(session.pk), EMAIL_DOMAIN, origin], registration_rows,
              "engagement.registration.created"),
+            ("encounter", "POST /ops/encounters/new/", "encounter.lua",
+             [*encounter_form, str(zone.pk), origin, f"{called:%Y-%m-%d}", f"{called:%H:%M}"], encounter_rows,
+             "operations.encounter.recorded"),
         ]
         for label, request, script, args, count, action in endpoints:
             warm, point = measure(wrk, port, script, WARMUP_SECONDS, args, request, count, action, point)
@@ -437,7 +493,7 @@ def main() -> int:
         # benchmark's broker rather than leave them for the next worker.
         app.control.purge()
 
-    feedback, registration = rows["feedback"], rows["registration"]
+    feedback, registration, encounter = rows["feedback"], rows["registration"], rows["encounter"]
     def accounted(row: dict) -> bool:
         """One row and one audit event per accepted request (and per request left in flight), the
         chain sealed and intact, in the run and its warm-up."""
@@ -452,6 +508,10 @@ def main() -> int:
                               "one row and one audit event per accepted request")
     registration["meets_target"] = (registration["accepted_per_second"] >= TARGET_REGISTRATION_RPS
                                     and registration["errors"] == 0 and accounted(registration))
+    encounter["target"] = (f">= {TARGET_ENCOUNTER_RPS:g} accepted/s, 0 errors, "
+                           "one row and one audit event per accepted request")
+    encounter["meets_target"] = (encounter["accepted_per_second"] >= TARGET_ENCOUNTER_RPS
+                                 and encounter["errors"] == 0 and accounted(encounter))
     bare = rows["bare view"]
     bare["target"] = "reference"
     bare["meets_target"] = bare["errors"] == 0
@@ -468,7 +528,8 @@ def main() -> int:
         "load_average_after": [round(v, 2) for v in load_after],
         "cpus": os.cpu_count(), "rows": list(rows.values()), "cleaned_up": deleted, "leftover_cleaned": leftover,
         "audit_seal_interval_seconds": SEAL_INTERVAL, "audit_sealed_before": sealed_before,
-        "meets_target": feedback["meets_target"] and registration["meets_target"] and bare["meets_target"],
+        "meets_target": (feedback["meets_target"] and registration["meets_target"] and encounter["meets_target"]
+                         and bare["meets_target"]),
     }
     results_path = ROOT / "bench" / "results.json"
     results = json.loads(results_path.read_text()) if results_path.exists() else {}

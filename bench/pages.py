@@ -172,6 +172,13 @@ def targets() -> list[tuple[str, str, str]]:
         ("program evaluator", "dashboard", "/"),
         ("program evaluator", "sessions list", "/sessions/"),
         ("program evaluator", "reports", "/reports/"),
+        # ENCOUNTERS (operations): the log (its rows come from the year simulation or bench/load.py's scenario;
+        # a fresh scale seed has none) and the de-identified evaluation of this month.
+        ("responder", "encounters", "/ops/encounters/"),
+        ("coordinator", "encounters", "/ops/encounters/"),
+        ("coordinator", "API encounters", "/api/v1/encounters/"),
+        ("program admin", "encounter evaluation", "/ops/evaluation/"),
+        ("program evaluator", "encounter evaluation", "/ops/evaluation/"),
     ]
 
 

@@ -158,10 +158,27 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
     live = ServiceToken.objects.filter(revoked_at=None).order_by("pk").first()
     if live:
         pages["admin"].append(("service-token-revoke", reverse("operations:service-token-revoke", args=[live.pk])))
+    pages["coordinator"] += encounter_pages()
     pages["resident"] = [("home", "/"), ("sessions", reverse("engagement:session-list")),
                          ("feedback", reverse("engagement:feedback-create")),
                          ("you-said-we-did", reverse("engagement:decision-public-list")),
                          ("rfps", reverse("procurement:solicitation-list"))] + pages["resident"]
+    return pages
+
+
+def encounter_pages() -> list[tuple[str, str]]:
+    """ENCOUNTERS (operations): the phone form and the newest encounter of the coordinator's organization."""
+    from django.urls import reverse
+
+    from apps.accounts.management.commands.seed_demo import DOMAIN
+    from apps.accounts.models import User
+    from apps.operations.encounters import encounter_list
+
+    coordinator = User.objects.get(email=f"coordinator@{DOMAIN}")
+    pages = [("encounter-form", reverse("operations:encounter-create"))]
+    newest = encounter_list(user=coordinator).first()
+    if newest:
+        pages.append(("encounter", reverse("operations:encounter-detail", args=[newest.pk])))
     return pages
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.roles import Role
 from apps.core.registry import ACCOUNT, NavItem, register_demo_seeder, register_nav
 
-from . import demo_board
+from . import demo_board, encounter_demo
 
 # BOARD: who is on duty now, for the program, the coordinators and the 911 center (read only).
 register_nav(NavItem(key="operations-board", group="schedule", label=_("On duty"), url_name="operations:board",
@@ -43,3 +43,18 @@ def _seed_service_tokens(*, users, organizations, stdout) -> None:
 
 
 register_demo_seeder("operations-dispatch", _seed_service_tokens, order=500)
+
+
+# --- ENCOUNTERS ---------------------------------------------------------------------------------------------
+
+# The log is where a team records a call after it cleared: beside the shifts it was worked on.
+register_nav(NavItem(key="operations-encounters", group="schedule", label=_("Encounters"),
+                     url_name="operations:encounter-list", order=340,
+                     roles=frozenset({Role.RESPONDER, Role.COORDINATOR})))
+# The de-identified figures sit with the reports: the evaluator's area.
+register_nav(NavItem(key="operations-evaluation", group="reports", label=_("Encounter evaluation"),
+                     url_name="operations:evaluation", order=710,
+                     roles=frozenset({Role.PROGRAM_ADMIN, Role.PROGRAM_EVALUATOR})))
+
+# After scheduling's (order 40): the encounters are recorded on its worked shifts.
+register_demo_seeder("operations-encounters", encounter_demo.seed, order=60)

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (each part appends its routes below)
 
-from .views import board, status, tokens
+from .views import board, encounters, status, tokens
 
 app_name = "operations"
 
@@ -16,4 +16,11 @@ urlpatterns: list = [
     path("service-tokens/<int:pk>/revoke/", tokens.token_revoke, name="service-token-revoke"),
 
     # ENCOUNTERS: the encounter log and the evaluation
+    path("encounters/", encounters.encounter_list_page, name="encounter-list"),
+    path("encounters/new/", encounters.encounter_create, name="encounter-create"),
+    path("encounters/<int:pk>/", encounters.encounter_detail, name="encounter-detail"),
+    path("evaluation/", encounters.evaluation_page, name="evaluation"),
+    path("evaluation/encounters.csv", encounters.evaluation_export, name="evaluation-export"),
+    path("evaluation/figures.csv", encounters.evaluation_aggregate, name="evaluation-aggregate"),
+    path("evaluation/data-dictionary.csv", encounters.evaluation_dictionary, name="evaluation-dictionary"),
 ]

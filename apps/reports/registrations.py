@@ -8,7 +8,15 @@ from apps.notifications.kinds import Channel, Kind, register_kind
 from apps.notifications.scanners import register_scanner
 
 from . import selectors, services
-from .kinds import all_report_roles, engagement, procurement, program, scheduling, training  # noqa: F401  (registers the kinds)
+from .kinds import (  # noqa: F401  (registers the kinds)
+    all_report_roles,
+    engagement,
+    operations,
+    procurement,
+    program,
+    scheduling,
+    training,
+)
 from .permissions import can_run_any_kind
 
 register_nav(NavItem(key="reports", group="reports", label=_("Reports"), url_name="reports:report-list", order=700,

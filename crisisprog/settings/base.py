@@ -321,7 +321,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"RequirementRoleEnum": "apps.training.models.RequirementRole"},
+    "ENUM_NAME_OVERRIDES": {"RequirementRoleEnum": "apps.training.models.RequirementRole",
+                            # Operations' encounters: "source" and "outcome" are names other apps' choices use too.
+                            "EncounterSourceEnum": "apps.operations.models.EncounterSource",
+                            "EncounterOutcomeEnum": "apps.operations.models.EncounterOutcome",
+                            # ...and a decision's outcome keeps the name it had before encounters came.
+                            "OutcomeEnum": "apps.engagement.models.Decision.Outcome"},
 }
 
 # --- Celery -----------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_responder_sees_their_shifts_and_training_and_no_procurement_admin_or_ap
         ("Dashboard", ["dashboard"]),
         ("Notifications", ["notifications"]),
         ("Schedule", ["scheduling-my", "scheduling-open", "scheduling-swaps", "scheduling-time-off",
-                      "scheduling-roster-profile"]),
+                      "scheduling-roster-profile", "operations-encounters"]),
         ("People & training", ["training-my", "training-sessions"]),
         ("Community", ["engagement-public"]),
         ("Reports", ["reports"]),
@@ -77,7 +77,7 @@ def test_coordinator_groups():
         ("Dashboard", ["dashboard"]),
         ("Notifications", ["notifications"]),
         ("Schedule", ["scheduling-schedule", "operations-board", "scheduling-roster", "scheduling-swaps",
-                      "scheduling-time-off", "scheduling-timesheets", "scheduling-coverage"]),
+                      "scheduling-time-off", "scheduling-timesheets", "scheduling-coverage", "operations-encounters"]),
         ("People & training", ["training-readiness", "training-verification", "training-import", "training-sessions",
                                "organizations", "invitations"]),
         ("Procurement", ["procurement-rfps", "procurement-proposals"]),
@@ -97,7 +97,7 @@ def test_program_admin_groups():
                                "invitations"]),
         ("Community", ["engagement-public", "engagement-sessions", "engagement-feedback", "engagement-codebook",
                        "engagement-decisions"]),
-        ("Reports", ["reports", "audit"]),
+        ("Reports", ["reports", "operations-evaluation", "audit"]),
     ]
     assert account == ["api-tokens", "operations-service-tokens", "api-docs"]
 
@@ -211,3 +211,18 @@ def test_language_switch_serves_spanish(client):
     page = response.content.decode()
     assert '<html lang="es">' in page
     assert "Saltar al contenido principal" in page
+
+
+def test_encounters_for_the_nonprofits_and_the_evaluation_for_program_staff():
+    """ENCOUNTERS (operations): the log beside the shifts for responders and coordinators; the de-identified
+    evaluation with the reports for the program admin and the program evaluator, and for no one else."""
+    def keys(role):
+        return {key for _label, items in _menu(user_with_role(role))[0] for key in items}
+
+    expected = {Role.RESPONDER: {"operations-encounters"}, Role.COORDINATOR: {"operations-encounters"},
+                Role.PROGRAM_ADMIN: {"operations-evaluation"}, Role.PROGRAM_EVALUATOR: {"operations-evaluation"},
+                Role.TRAINER: set(), Role.MODERATOR: set(), Role.PROCUREMENT_OFFICER: set(), Role.RFP_EVALUATOR: set()}
+    for role, want in expected.items():
+        assert keys(role) & {"operations-encounters", "operations-evaluation"} == want, role
+    sections, _account = _menu(user_with_role(Role.PROGRAM_EVALUATOR))
+    assert dict(sections)["Reports"] == ["reports", "operations-evaluation"]

@@ -363,6 +363,32 @@ def decisions(w: World, n: int) -> str:
     return f"Decision {k:03d}"
 
 
+def _encounter_zone(k: int):
+    from apps.core.models import Neighborhood
+
+    return Neighborhood.objects.get_or_create(slug=f"encounter-zone-{k:03d}",
+                                              defaults={"name": f"Encounter zone {k:03d}"})[0]
+
+
+def encounters(w: World, n: int, *, by: str = "coordinator", show: str = "team") -> str:
+    """Encounters of the nonprofit this month, each on its own team's shift in its own zone, recorded by `by`;
+    the newest row shows its team (`show="team"`), zone name ("zone") or zone slug ("slug")."""
+    import uuid
+
+    from apps.operations.models import Encounter
+
+    for _ in range(n):
+        k = w.next("encounter")
+        team = TeamFactory(organization=w.nonprofit, name=f"Encounter team {k:03d}")
+        shift = _shift(w, day=-1, team=team)
+        zone = _encounter_zone(k)
+        received = NOW - timedelta(minutes=k)
+        Encounter.objects.create(organization=w.nonprofit, shift=shift, zone=zone, source="911", outcome="resolved",
+                                 received_at=received, dispatched_at=received, arrived_at=received,
+                                 recorded_by=w.users[by], idempotency_key=uuid.uuid4())
+    return {"team": f"Encounter team {k:03d}", "zone": f"Encounter zone {k:03d}", "slug": zone.slug}[show]
+
+
 def audit_events(w: World, n: int) -> str:
     for _ in range(n):
         k = w.next("audit")
@@ -622,6 +648,13 @@ PAGES = [
     Page("program evaluator", "dashboard", "/", dashboard_mix, 6,
          not_shown="the cards show counts, not the rows"),
     Page("program evaluator", "reports", "/reports/", _reports_of("program evaluator"), 7),
+    # ENCOUNTERS (operations): the log and the de-identified evaluation.
+    Page("responder", "encounters", "/ops/encounters/", lambda w, n: encounters(w, n, by="responder"), 7),
+    Page("coordinator", "encounters", "/ops/encounters/", encounters, 6),
+    Page("coordinator", "API encounters", "/api/v1/encounters/", lambda w, n: encounters(w, n, show="slug"), 5),
+    Page("program admin", "encounter evaluation", "/ops/evaluation/", lambda w, n: encounters(w, n, show="zone"), 9),
+    Page("program evaluator", "encounter evaluation", "/ops/evaluation/",
+         lambda w, n: encounters(w, n, show="zone"), 6),
 ]
 
 _addresses = itertools.count(1)

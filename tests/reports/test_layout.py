@@ -41,6 +41,8 @@ def demo_requests(demo) -> list[tuple[str, str, dict]]:
                                       "end": today.isoformat()}),
         ("program_monthly", "admin", {"month": month}),
         ("program_monthly", "program-evaluator", {"month": month}),
+        # ENCOUNTERS (operations): the demo's encounter log of the last month.
+        ("encounters_monthly", "program-evaluator", {"month": month}),
     ]
 
 

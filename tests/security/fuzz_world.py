@@ -273,6 +273,8 @@ def _references() -> dict[str, dict[str, list]]:
         "languages": [["es"], ["en", "ht"]],
     }
     _api_parity_references(paths, names)
+    # ENCOUNTERS (operations): an encounter's zone is a neighborhood's slug.
+    names["zone"] = names["neighborhood"]
     procurement_paths, procurement_names = _procurement_api_references(users)
     return {"path": {**paths, **procurement_paths}, "names": {**names, **procurement_names}}
 

@@ -215,6 +215,18 @@ ROUTES = {
     "operations:service-token-list": R({}, E(403, program_admin=200)),
     "operations:service-token-revoke": R({"pk": "service_token"}, E(403, program_admin=200)),
     "operations:service-token-revoke[post]": R({"pk": "service_token"}, E(403, program_admin=302), "POST"),
+    # ENCOUNTERS: the log is the nonprofits' (a responder sees what they recorded; the world's responder has no
+    # shift open for recording now, so the form is refused); the de-identified evaluation is program staff's.
+    "operations:encounter-create": R({}, E(403, coordinator_a=200, coordinator_b=200)),
+    # An empty form: a coordinator gets the form back with its errors (400), nothing recorded.
+    "operations:encounter-create[post]": R({}, E(403, coordinator_a=400, coordinator_b=400), "POST"),
+    "operations:encounter-detail[a]": R({"pk": "encounter_a"}, E(404, coordinator_a=200)),
+    "operations:encounter-detail[b]": R({"pk": "encounter_b"}, E(404, coordinator_b=200)),
+    "operations:encounter-list": R({}, E(403, responder=200, coordinator_a=200, coordinator_b=200)),
+    "operations:evaluation": R({}, E(403, program_evaluator=200, program_admin=200)),
+    "operations:evaluation-aggregate": R({}, E(403, program_evaluator=200, program_admin=200)),
+    "operations:evaluation-dictionary": R({}, E(403, program_evaluator=200, program_admin=200)),
+    "operations:evaluation-export": R({}, E(403, program_evaluator=200, program_admin=200)),
     "procurement:addendum-acknowledge[a]": R(
         {"pk": "proposal_a", "addendum_pk": "addendum"},
         E(404, coordinator_a=REFUSED, evaluator_assigned=403, procurement_officer=403),
@@ -662,6 +674,15 @@ API = {
         {"id": "invitation_b"},
         E(403, anon=401, coordinator_a=404, coordinator_b=200, program_admin=200),
     ),
+    # ENCOUNTERS: as the pages (the world's responder has no shift open for recording: 403 on POST).
+    "GET /api/v1/encounters/": A("GET", "/api/v1/encounters/", {},
+                                 E(403, anon=401, responder=200, coordinator_a=200, coordinator_b=200)),
+    "POST /api/v1/encounters/": A("POST", "/api/v1/encounters/", {},
+                                  E(403, anon=401, coordinator_a=400, coordinator_b=400)),
+    "GET /api/v1/encounters/{id}/[a]": A("GET", "/api/v1/encounters/{id}/", {"id": "encounter_a"},
+                                         E(404, anon=401, coordinator_a=200)),
+    "GET /api/v1/encounters/{id}/[b]": A("GET", "/api/v1/encounters/{id}/", {"id": "encounter_b"},
+                                         E(404, anon=401, coordinator_b=200)),
     "GET /api/v1/languages/": A("GET", "/api/v1/languages/", {}, E(200, anon=200)),
     "GET /api/v1/languages/{id}/": A("GET", "/api/v1/languages/{id}/", {"id": "language"}, E(200, anon=200)),
     "GET /api/v1/me/": A("GET", "/api/v1/me/", {}, E(200, anon=401)),

@@ -23,6 +23,7 @@ from apps.engagement import services as engagement_services
 from apps.engagement.models import CommunitySession, Decision, StaffTask
 from apps.notifications.models import Notification
 from apps.notifications.services import unsubscribe_token
+from apps.operations.models import Encounter
 from apps.procurement import services as procurement_services
 from apps.reports.models import ReportRequest
 from apps.scheduling.models import (
@@ -300,6 +301,15 @@ def build_world() -> World:
     o["language"], o["neighborhood"] = language("en"), neighborhood("Dorchester")
     o["audit_event_a"] = AuditEvent.objects.filter(organization=org_a).earliest("pk")
     o["audit_event_b"] = AuditEvent.objects.filter(organization=org_b).earliest("pk")
+
+    # --- operations (ENCOUNTERS): an encounter of each organization, recorded by its coordinator ---------------
+    for key, org in (("a", org_a), ("b", org_b)):
+        received = now - timedelta(days=2)
+        o[f"encounter_{key}"] = Encounter.objects.create(
+            organization=org, zone=neighborhood("Dorchester"), source="911", outcome="resolved",
+            received_at=received, dispatched_at=received + timedelta(minutes=2),
+            arrived_at=received + timedelta(minutes=15), recorded_by=u[f"coordinator_{key}"],
+            idempotency_key=f"00000000-0000-4000-8000-00000000000{1 if key == 'a' else 2}")
 
     # --- auto-roster: a proposal of each organization (empty: accepting or discarding it is the scene) ----
     for key, org in (("a", org_a), ("b", org_b)):

@@ -167,6 +167,12 @@ TRAINING = {
     "training:field-hours-sign-off": Api("POST", f"{V1}/training/field-hours/{{id}}/sign-off/"),
 }
 
+# ENCOUNTERS (operations): the phone form and POST /api/v1/encounters/ call encounter_record, idempotent on the key.
+OPERATIONS_ENCOUNTERS = {
+    "operations:encounter-create": Api("POST", f"{V1}/encounters/"),
+}
+
+
 # Operations (issue 22), DISPATCH's part: the service tokens of the dispatch system.
 OPERATIONS_DISPATCH = {
     "operations:service-token-create": Exempt(
@@ -178,6 +184,6 @@ OPERATIONS_DISPATCH = {
 }
 
 OTHERS = {**ALLAUTH, **DJANGO, **ACCOUNTS, **ENGAGEMENT, **NOTIFICATIONS, **OPERATIONS, **OPERATIONS_DISPATCH,
-          **REPORTS, **SCHEDULING, **TRAINING}
+          **OPERATIONS_ENCOUNTERS, **REPORTS, **SCHEDULING, **TRAINING}
 
 PARITY = {**PROCUREMENT, **OTHERS}

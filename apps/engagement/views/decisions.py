@@ -16,11 +16,11 @@ from django.views.decorators.http import require_safe
 from apps.core.charts import bar_chart
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error
+from apps.core.privacy import mask_personal_details
 
 from .. import selectors, services
 from ..forms import DecisionForm, FeedbackPickerForm, ThemeForm, describe_errors
 from ..models import Decision, FeedbackItem, Theme
-from ..privacy import mask_personal_details
 from ..trends import theme_trend, theme_trends
 from ._common import PAGE_SIZE, staff_only
 

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_safe
 
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error
+from apps.core.privacy import mask_personal_details
 
 from .. import exports, selectors, services
 from ..filters import FeedbackFilter
 from ..forms import BulkModerateForm, ModerateForm, StaffFeedbackForm, describe_errors
 from ..models import CommunitySession, FeedbackItem
-from ..privacy import mask_personal_details
 from ..semantics.detect import NAMES
 from ..semantics.encoder import GROUPED_LANGUAGES
 from ..semantics.services import repeat_counts, similar_items

@@ -16,12 +16,12 @@ from apps.core.clients import resident_limit
 from apps.core.decorators import public_page
 from apps.core.errors import ApplicationError
 from apps.core.pages import apply_error
+from apps.core.privacy import mask_personal_details
 
 from .. import exports, selectors, services
 from ..calendar import session_ics
 from ..forms import FeedbackForm, RegistrationForm, SessionFilterForm
 from ..models import CommunitySession, FeedbackItem
-from ..privacy import mask_personal_details
 from ._common import PAGE_SIZE, registration_or_404, too_many
 
 # --- sessions ------------------------------------------------------------------------------------

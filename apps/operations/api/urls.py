@@ -1,5 +1,6 @@
 from django.urls import path  # noqa: F401  (each part appends its routes below)
 
+from . import encounters
 from .status import TeamStatusView
 from .views import OnDutyView, StatusChangesView
 
@@ -12,4 +13,6 @@ urlpatterns: list = [
     path("dispatch/status-changes/", StatusChangesView.as_view(), name="dispatch-status-changes"),
 
     # ENCOUNTERS: /api/v1/encounters/...
+    path("encounters/", encounters.EncounterListCreateView.as_view(), name="operations-encounter-list"),
+    path("encounters/<int:pk>/", encounters.EncounterDetailView.as_view(), name="operations-encounter-detail"),
 ]

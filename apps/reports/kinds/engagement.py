@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
 from apps.accounts.roles import Role
+from apps.core.privacy import mask_personal_details
 from apps.engagement import selectors as engagement
 from apps.engagement.models import CommunitySession, FeedbackItem
-from apps.engagement.privacy import mask_personal_details
 from apps.engagement.trends import theme_trends
 
 from ..charts import bar_chart, line_chart
