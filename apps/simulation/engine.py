@@ -27,7 +27,8 @@ from .rfp import RfpCycle
 from .summary import ErrorLogCapture, Summary
 
 # Within one instant: beat first, then people, then the checkpoint sees the result.
-PRIORITY = {"beat": 0, "plan": 1, "shift_start": 2, "shift_noshow": 3, "shift_end": 4, "shift_hours": 4,
+PRIORITY = {"beat": 0, "plan": 1, "shift_start": 2, "shift_noshow": 3, "shift_calls": 3, "shift_end": 4,
+            "shift_late_status": 4, "shift_hours": 4,
             "session_held": 5, "session_closed": 6, "morning": 7, "midday": 8, "evening": 9, "night": 10, "step": 11,
             "checkpoint": 20, "end": 30}
 RFP_EVERY_DAYS = 182
@@ -112,7 +113,9 @@ class Simulation:
                              (starts - timedelta(hours=2, minutes=5), "step"),
                              (starts + timedelta(minutes=5), "shift_start"),
                              (starts + timedelta(hours=1), "shift_noshow"),
+                             (min(starts + timedelta(hours=2), ends - timedelta(minutes=30)), "shift_calls"),
                              (ends + timedelta(minutes=10), "shift_end"),
+                             (ends + timedelta(minutes=20), "shift_late_status"),
                              (ends + CHECK_OUT_CLOSES + timedelta(minutes=15), "shift_hours")):
                 if now < at <= self.end:
                     self.queue.push(at, kind, SHIFT_REMINDERS if kind == "step" else pk)
@@ -176,8 +179,12 @@ class Simulation:
             actors.shift_started(w, event.payload)
         elif kind == "shift_noshow":
             actors.shift_no_shows(w, event.payload)
+        elif kind == "shift_calls":
+            actors.shift_calls(w, event.payload)
         elif kind == "shift_end":
             actors.shift_ended(w, event.payload)
+        elif kind == "shift_late_status":
+            actors.late_status_tap(w, event.payload)
         elif kind == "shift_hours":
             actors.shift_hours_recorded(w, event.payload)
         elif kind == "session_held":

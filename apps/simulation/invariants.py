@@ -78,6 +78,31 @@ def ended_shifts_accounted() -> list[str]:
     return out
 
 
+def operations_consistent() -> list[str]:
+    """Team statuses and encounters hold together: no status change outside its shift (from the
+    quarter hour before the start to the end), each shift's current status is its latest change, and
+    every encounter's times run forward (received, dispatched, arrived, cleared)."""
+    from apps.operations.models import Encounter, TeamStatus, TeamStatusChange
+    from apps.operations.status import STATUS_OPENS_BEFORE_START
+
+    outside = TeamStatusChange.objects.filter(
+        Q(at__lt=F("shift__starts_at") - STATUS_OPENS_BEFORE_START) | Q(at__gte=F("shift__ends_at")))
+    out = [f"status change {pk} of shift {shift_id} at {at.isoformat()} is outside its shift"
+           for pk, shift_id, at in outside.values_list("pk", "shift_id", "at")[:20]]
+    latest: dict[int, tuple[str, int | None]] = {}
+    for shift_id, state, zone_id in TeamStatusChange.objects.order_by("id").values_list("shift_id", "state",
+                                                                                         "zone_id"):
+        latest[shift_id] = (state, zone_id)
+    for shift_id, state, zone_id in TeamStatus.objects.values_list("shift_id", "state", "zone_id"):
+        if latest.get(shift_id) != (state, zone_id):
+            out.append(f"shift {shift_id}: status {state} is not its latest change {latest.get(shift_id)}")
+    backwards = Encounter.objects.filter(
+        Q(dispatched_at__lt=F("received_at")) | Q(arrived_at__lt=F("dispatched_at"))
+        | Q(cleared_at__lt=F("received_at")) | Q(cleared_at__lt=F("arrived_at")))
+    out += [f"encounter {pk} has times out of order" for pk in backwards.values_list("pk", flat=True)[:20]]
+    return out[:40]
+
+
 def contacts_within_retention() -> list[str]:
     from apps.engagement.models import FeedbackItem, Registration
 
@@ -164,6 +189,7 @@ def check_all(*, subscriber, subscribed_at, chain: AuditChainWatch, whole_chain:
         "each reminder sent once": reminders_sent_once(),
         "every ended shift has hours or a no-show": ended_shifts_accounted(),
         "no resident contact past retention": contacts_within_retention(),
+        "team statuses and encounters hold together": operations_consistent(),
         "audit chain verifies": broken,
     }
     violations, built = monthly_reports(subscriber=subscriber, subscribed_at=subscribed_at, known_good=known_good)

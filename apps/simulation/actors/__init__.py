@@ -6,7 +6,8 @@ full class — and is counted as refused, not as a failure. Anything else raised
 
 One module per part of the program and the people who act in it: world (the World, its people, the
 scene at the start), accounts, scheduling (responders and coordinators), training (trainers and
-responders), engagement (residents and the moderator); the RFP cycle is ../rfp.py. The engine calls
+responders), engagement (residents and the moderator), operations (the teams at work: their status on a
+shift and the encounters they log); the RFP cycle is ../rfp.py. The engine calls
 them as actors.<name>, re-exported here.
 """
 
@@ -21,6 +22,7 @@ from .engagement import (
     session_closed,
     session_held,
 )
+from .operations import late_status_tap, shift_calls
 from .scheduling import (
     fill_positions,
     shift_ended,
@@ -43,8 +45,9 @@ from .world import (
 
 __all__ = [
     "NONPROFIT_1", "NONPROFIT_2", "NONPROFIT_3", "World", "build_world",
-    "fill_positions", "invitations", "moderate", "pdf_upload", "plan_community_session", "public_feedback",
+    "fill_positions", "invitations", "late_status_tap", "moderate", "pdf_upload", "plan_community_session",
+    "public_feedback",
     "publish_decision", "renewals", "residents_erase", "residents_register", "schedule_classes", "session_closed",
-    "session_held", "shift_ended", "shift_hours_recorded", "shift_no_shows", "shift_started", "sign_ups",
+    "session_held", "shift_calls", "shift_ended", "shift_hours_recorded", "shift_no_shows", "shift_started", "sign_ups",
     "subscribe_to_monthly_report", "swaps_and_time_off", "training_day", "verify_pending_records", "weekly_schedule",
 ]
