@@ -58,12 +58,32 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def trend_theme():
+    """The theme whose trend page is measured: the one with the most coded comments, or, when the scale data
+    codes none (seed_scale makes no codebook), a bench theme coding every fifth published comment, so the
+    page counts a year of a large theme. Not one of seed_scale's counted rows."""
+    from django.db.models import Count
+
+    from apps.engagement.models import FeedbackCoding, FeedbackItem, Theme
+
+    theme = (Theme.objects.filter(parent=None).annotate(n=Count("codings")).filter(n__gt=0)
+             .order_by("-n", "pk").first())
+    if theme is not None:
+        return theme
+    theme = Theme.objects.get_or_create(name_en="Bench trend theme", parent=None,
+                                        defaults={"name_es": "Tema de tendencia (bench)"})[0]
+    ids = list(FeedbackItem.objects.filter(status=FeedbackItem.Status.APPROVED).order_by("pk")
+               .values_list("pk", flat=True))[::5]
+    FeedbackCoding.objects.bulk_create([FeedbackCoding(item_id=pk, theme=theme) for pk in ids],
+                                       ignore_conflicts=True)
+    return theme
+
+
 def targets() -> list[tuple[str, str, str]]:
     """(role, label, url) for each page and endpoint, with ids taken from the scale data."""
-    from django.db.models import Count
     from django.utils import timezone
 
-    from apps.engagement.models import CommunitySession, Theme
+    from apps.engagement.models import CommunitySession
     from apps.procurement.models import EvaluatorAssignment, Proposal, Solicitation
     from apps.scale.plan import DOMAIN, REFERENCE_PREFIX, scale_organizations
     from apps.scheduling.models import Assignment, Shift, Team
@@ -73,8 +93,7 @@ def targets() -> list[tuple[str, str, str]]:
     nonprofit = orgs.filter(slug__startswith="scale-np-").order_by("slug").first()
     team = Team.objects.filter(organization=nonprofit).order_by("name").first()
     month = timezone.localdate().strftime("%Y-%m")
-    # The theme with the most coded comments: the largest trend to count.
-    theme = Theme.objects.filter(parent=None).annotate(n=Count("codings")).order_by("-n", "pk").first()
+    theme = trend_theme()
     session = (CommunitySession.objects.filter(organization__in=orgs, status="published").order_by("starts_at")
                .first())
     solicitation = Solicitation.objects.filter(reference__startswith=REFERENCE_PREFIX).order_by("reference").first()
