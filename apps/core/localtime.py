@@ -29,6 +29,17 @@ def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
     return local_moment(day, start), local_moment(end_day, end)
 
 
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def month_bounds(day: date) -> tuple[datetime, datetime]:
+    """The instants of the first midnight of `day`'s month and of the next month's (DST-aware)."""
+    first = day.replace(day=1)
+    return local_moment(first), local_moment(next_month(first))
+
+
 def week_bounds(day: date) -> tuple[date, datetime, datetime]:
     """The Monday of `day`'s week and the instants of its first and the next Monday's midnight."""
     monday = day - timedelta(days=day.weekday())

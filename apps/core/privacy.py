@@ -1,8 +1,12 @@
-"""Masking of personal details in free text: used for residents' public feedback (engagement) and for the
-short notes of the encounter log (operations). It lives in core because operations must not import
-engagement."""
+"""Masking of personal details in free text, used for residents' public feedback (engagement) and for the
+short notes of the encounter log (operations), and the threshold under which a count is suppressed. It
+lives in core because operations must not import engagement."""
 
 import re
+
+# A count of people under 5 could point at a person: public and evaluator figures show "<5" instead
+# (engagement's public counts and exports, the encounter evaluation, the reports).
+SUPPRESSION_THRESHOLD = 5
 
 # --- masking -------------------------------------------------------------------------------------
 #

@@ -7,6 +7,8 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from apps.core.privacy import SUPPRESSION_THRESHOLD
+
 from .models import (
     AgendaItem,
     CommunitySession,
@@ -24,7 +26,6 @@ from .permissions import is_engagement_staff, staff_organization_ids
 # at someone, so it is suppressed (`suppress`). Places left in a session are operational — a resident
 # needs the exact number to decide — so they are shown as they are (`CommunitySession.places_left`),
 # and the number of people registered is never shown on a public page.
-SUPPRESSION_THRESHOLD = 5
 
 
 def _seat_count(status: str) -> Subquery:

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from apps.core.localtime import month_bounds
 from apps.core.models import Neighborhood
 
 from .models import Decision, FeedbackCoding, FeedbackItem, Theme
@@ -42,10 +43,6 @@ def month_window(*, today: date | None = None, months: int = MONTHS) -> list[dat
         out.append(first)
         first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
     return out[::-1]
-
-
-def _following(first: date) -> date:
-    return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
 
 
 @dataclass
@@ -73,8 +70,7 @@ def theme_trends(*, themes: list[Theme] | None = None, months: list[date] | None
     (first days of months, oldest first; default: the last twelve). Ordered as `themes` is, or by total."""
     months = months or month_window()
     tz = timezone.get_default_timezone()
-    lo = datetime.combine(months[0], time.min, tzinfo=tz)
-    hi = datetime.combine(_following(months[-1]), time.min, tzinfo=tz)
+    lo, hi = month_bounds(months[0])[0], month_bounds(months[-1])[1]
     if themes is None:
         themes = list(Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name_en", "id"))
     top_ids = [t.pk for t in themes]

@@ -11,8 +11,8 @@ De-identified: no row names a person or a shift; the note is never exported; a c
 encounters, of shifts) reads "<5" in every aggregate, and a share or a time computed over fewer than 5
 encounters reads "<5" too (it is as telling as the count); so does a share whose complement is under 5
 (calls diverted from police beside the police count). Zero is a count under 5 like the others: the
-program's reports suppress it the same way (the rule of apps/engagement's SUPPRESSION_THRESHOLD, restated
-here because operations does not read engagement).
+program's reports suppress it the same way (core.privacy.SUPPRESSION_THRESHOLD, the rule engagement's
+public figures use too).
 """
 
 from __future__ import annotations
@@ -20,18 +20,19 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.accounts.roles import Role
+from apps.core.localtime import month_bounds
+from apps.core.privacy import SUPPRESSION_THRESHOLD
 from apps.scheduling.models import Assignment, PositionRole, Shift
 
 from .models import Encounter, EncounterOutcome, EncounterSource, ReferralKind, UnservedReason
 
-SUPPRESSION_THRESHOLD = 5
-SUPPRESSED = "<5"
+SUPPRESSED = f"<{SUPPRESSION_THRESHOLD}"
 # Outcomes where the team met the person and the call ended without police.
 WITHOUT_POLICE = (EncounterOutcome.RESOLVED, EncounterOutcome.REFERRAL, EncounterOutcome.TRANSPORT,
                   EncounterOutcome.MEDICAL)
@@ -47,14 +48,6 @@ def can_read_evaluation(user) -> bool:
 
 def suppress(count: int):
     return count if count >= SUPPRESSION_THRESHOLD else SUPPRESSED
-
-
-def month_range(month: date) -> tuple[datetime, datetime]:
-    """The instants bounding the city's calendar month of `month` (DST-aware)."""
-    tz = timezone.get_default_timezone()
-    first = month.replace(day=1)
-    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return datetime.combine(first, time.min, tzinfo=tz), datetime.combine(following, time.min, tzinfo=tz)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -117,7 +110,7 @@ def _value(value):
 
 
 def _encounters(month: date, organization_ids: set[int] | None):
-    lo, hi = month_range(month)
+    lo, hi = month_bounds(month)
     rows = Encounter.objects.filter(received_at__gte=lo, received_at__lt=hi)
     if organization_ids is not None:
         rows = rows.filter(organization_id__in=organization_ids)
@@ -128,7 +121,7 @@ def shift_lead_counts(month: date, organization_ids: set[int] | None, *, now: da
     """(shifts, shifts without a lead): published shifts that started in the month, by now. A shift is
     without a lead when no one on a lead position checked in on it: the lead place was unfilled, or its
     holder never checked in (a shift planned with no lead position counts too). One query."""
-    lo, hi = month_range(month)
+    lo, hi = month_bounds(month)
     shifts = Shift.objects.filter(status=Shift.Status.PUBLISHED, starts_at__gte=lo, starts_at__lt=min(hi, now))
     if organization_ids is not None:
         shifts = shifts.filter(organization_id__in=organization_ids)

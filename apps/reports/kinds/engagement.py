@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
 from apps.accounts.roles import Role
+from apps.core.localtime import next_month
 from apps.core.privacy import mask_personal_details
 from apps.engagement import selectors as engagement
 from apps.engagement.models import CommunitySession, FeedbackItem
@@ -157,7 +158,7 @@ def _months(start, end) -> list:
     first, out = start.replace(day=1), []
     while first <= end:
         out.append(first)
-        first = first.replace(year=first.year + (first.month == 12), month=first.month % 12 + 1)
+        first = next_month(first)
     return out
 
 
