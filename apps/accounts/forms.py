@@ -41,7 +41,7 @@ class ProfileForm(forms.Form):
         help_text=_("For text-message reminders. Leave empty to get none."),
         error_messages={"invalid": _("Enter a phone number with digits, e.g. +1 617 555 0100.")},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
-    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.STAFF_LANGUAGES)
 
 
 class ApiTokenForm(forms.Form):

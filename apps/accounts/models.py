@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # For text-message reminders, only if the person gives it.
     phone = models.CharField(_("mobile phone"), max_length=32, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=16, choices=settings.LANGUAGES, default="en"
+        _("preferred language"), max_length=16, choices=settings.STAFF_LANGUAGES, default="en"
     )
     is_active = models.BooleanField(default=True)
     # Django admin access. The admin is further limited to city staff with MFA (middleware).

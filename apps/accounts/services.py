@@ -275,7 +275,7 @@ def invitation_expire_due() -> int:
 # --- profile -------------------------------------------------------------------------------------
 
 def user_update_profile(*, user: User, full_name: str, preferred_language: str, phone: str = "") -> User:
-    if preferred_language not in dict(settings.LANGUAGES):
+    if preferred_language not in dict(settings.STAFF_LANGUAGES):
         raise ApplicationError(_("Choose one of the listed languages."), field="preferred_language")
     before = {"full_name": user.full_name, "preferred_language": user.preferred_language,
               "phone_set": bool(user.phone)}

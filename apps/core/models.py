@@ -27,6 +27,17 @@ class Neighborhood(models.Model):
         return self.name
 
 
+def interface_language_for(code: str) -> str:
+    """The interface language closest to a BCP 47 tag: itself when the site speaks it (zh-Hant →
+    zh-hant), else its base language (pt-BR → pt, es-419 → es), else the site's default."""
+    available = dict(settings.LANGUAGES)
+    code = (code or "").lower()
+    for candidate in (code, code.split("-")[0]):
+        if candidate in available:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
 class Language(models.Model):
     """A language the city offers materials or interpretation in (language-access list + ASL)."""
 
@@ -46,9 +57,8 @@ class Language(models.Model):
     @property
     def interface_language(self) -> str:
         """The interface language to write to someone in this language: its own when the site speaks
-        it (es-419 → es), else the site's default."""
-        code = self.code.split("-")[0]
-        return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        it (es-419 → es, zh-Hant → zh-hant), else the site's default."""
+        return interface_language_for(self.code)
 
 
 class AuditEvent(models.Model):

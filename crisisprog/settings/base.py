@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
@@ -185,7 +186,35 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Resident pages, forms, emails and text messages speak every language of Boston's language-access
+# rules (DOMAIN.md); staff pages speak English and Spanish (STAFF_LANGUAGES, also the choices of an
+# account's preferred language). Adding a language is a line here plus its catalog under locale/.
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("ht", _("Haitian Creole")),
+    ("kea", _("Cabo Verdean Creole")),
+    ("zh-hans", _("Chinese (Simplified)")),
+    ("zh-hant", _("Chinese (Traditional)")),
+    ("vi", _("Vietnamese")),
+    ("pt", _("Portuguese")),
+    ("ru", _("Russian")),
+    ("ar", _("Arabic")),
+    ("so", _("Somali")),
+    ("fr", _("French")),
+]
+STAFF_LANGUAGES = LANGUAGES[:2]
+LANGUAGES_BIDI = ["ar"]
+# Django knows no Haitian Creole, Cabo Verdean Creole or Somali: their names and direction.
+LANG_INFO.update({
+    "ht": {"bidi": False, "code": "ht", "name": "Haitian Creole", "name_local": "Kreyòl ayisyen"},
+    "kea": {"bidi": False, "code": "kea", "name": "Cabo Verdean Creole", "name_local": "Kriolu kabuverdianu"},
+    "so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"},
+})
+# The switcher names each language in itself; Django's own names for these read oddly in a list.
+LANG_INFO["zh-hans"] = {**LANG_INFO["zh-hans"], "name_local": "中文（简体）"}
+LANG_INFO["zh-hant"] = {**LANG_INFO["zh-hant"], "name_local": "中文（繁體）"}
+LANG_INFO["ar"] = {**LANG_INFO["ar"], "name_local": "العربية"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True

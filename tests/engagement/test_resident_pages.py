@@ -11,6 +11,7 @@ import time_machine
 from django.utils import translation
 from django.utils.translation import gettext
 
+from apps.core.models import Language
 from apps.core.reference_data import language_label, language_name
 from apps.engagement import selectors, services
 from apps.engagement.forms import FeedbackForm, SessionFilterForm, SessionForm
@@ -137,15 +138,26 @@ def test_crisis_reply_in_english_from_a_spanish_page(client):
     assert "We are concerned about you" in response.content.decode()
 
 
-def test_crisis_reply_in_a_language_the_site_does_not_speak_keeps_the_page_language(client):
-    # Haitian Creole, which the detector cannot tell from French: the form's language (not spoken by the
-    # site) decides, so the page's language stays.
+def test_crisis_reply_in_the_form_language_when_the_detector_cannot_tell(client):
+    # Haitian Creole, which the detector cannot tell from French: the form's language decides.
     response = client.post("/feedback/", {"text": "Mwen panse a suicide aswè a, mwen pa ka ankò",
                                           "language": language("ht").pk}, **ES)
-    assert '<html lang="es">' in response.content.decode()
+    assert '<html lang="ht"' in response.content.decode()
+    assert response["Content-Language"] == "ht"
     item = FeedbackItem.objects.get()
     assert item.safety_flag is True
     assert item.detected_language == ""
+
+
+def test_crisis_reply_in_a_language_the_site_does_not_speak_keeps_the_page_language(client, monkeypatch):
+    # A language added in the admin that the interface does not speak (Fula), which the detector cannot
+    # read either: the page's language stays.
+    monkeypatch.setattr("apps.engagement.services.feedback.detect_language", lambda text, form_language: "")
+    fula = Language.objects.create(code="ff", name="Fula")
+    response = client.post("/feedback/", {"text": "Mwen panse a suicide aswè a, mwen pa ka ankò",
+                                          "language": fula.pk}, **ES)
+    assert '<html lang="es"' in response.content.decode()
+    assert FeedbackItem.objects.get().safety_flag is True
 
 
 def test_crisis_reply_follows_the_written_language_not_the_form(client):

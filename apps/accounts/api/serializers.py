@@ -87,4 +87,4 @@ class ProfileInputSerializer(serializers.Serializer):
     full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     phone = serializers.RegexField(r"^\+?[0-9 ()./-]{7,31}$", max_length=32, required=False, allow_blank=True,
                                    default="", help_text="For text-message reminders; empty for none.")
-    preferred_language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES])
+    preferred_language = serializers.ChoiceField(choices=[code for code, _name in settings.STAFF_LANGUAGES])

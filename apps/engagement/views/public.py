@@ -151,8 +151,11 @@ def _feedback_thanks(request, item: FeedbackItem) -> HttpResponse:
     """A message describing a crisis is answered in the language it is written in, as the detector
     reads it (someone writing Spanish on the English form reads the 988 block in Spanish), else in
     the form's; a language the site does not speak keeps the page's language."""
-    written_in = item.detected_language or item.language.code.split("-")[0]
-    if not item.safety_flag or written_in not in dict(settings.LANGUAGES):
+    spoken = dict(settings.LANGUAGES)
+    written_in = (item.detected_language or item.language.code).lower()  # zh-Hant → zh-hant
+    if written_in not in spoken:
+        written_in = written_in.split("-")[0]  # pt-BR → pt
+    if not item.safety_flag or written_in not in spoken:
         return render(request, "engagement/feedback_thanks.html", {"crisis": item.safety_flag})
     with translation.override(written_in):
         response = render(request, "engagement/feedback_thanks.html", {"crisis": True})
