@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from apps.core.models import Language, Neighborhood
-from apps.scheduling.models import Assignment, Shift
+from apps.scheduling.models import Shift
 
 from .selectors import DutyShift, duty_shifts
 
@@ -67,16 +67,6 @@ def on_duty_board(*, organization_ids: set[int] | None, at: datetime) -> Board:
 
 
 def _open_places(rows: list[DutyShift]) -> list[OpenPlace]:
-    """Each position of each shift with fewer people than it needs, the lead first (from the prefetched
-    positions and assignments: no query)."""
-    out = []
-    for row in rows:
-        filled: dict[int, int] = {}
-        for a in row.shift.assignments.all():
-            if a.status in Assignment.ACTIVE:
-                filled[a.position_id] = filled.get(a.position_id, 0) + 1
-        for position in sorted(row.shift.positions.all(), key=lambda p: (p.role != "lead", p.pk)):
-            missing = position.count - filled.get(position.pk, 0)
-            if missing > 0:
-                out.append(OpenPlace(duty=row, role_label=position.get_role_display(), missing=missing))
-    return out
+    """Each position of each shift with fewer people than it needs, the lead first (no query)."""
+    return [OpenPlace(duty=row, role_label=place.get_role_display(), missing=place.missing)
+            for row in rows for place in row.positions if place.missing > 0]

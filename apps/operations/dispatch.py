@@ -40,7 +40,7 @@ def _team(row: DutyShift) -> dict:
         "state": row.state,
         "since": status.since if status else None,
         "current_zone": status.zone.slug if status and status.zone else None,
-        "zones": sorted(z.slug for z in shift.zones.all()),
+        "zones": list(row.zone_slugs),
         "ends_at": shift.ends_at,
         "members": [{"first_name": m.first_name, "languages": list(m.languages), "is_lead": m.is_lead,
                      "checked_in": m.checked_in} for m in row.members],

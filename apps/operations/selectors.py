@@ -15,12 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Prefetch
-
-from apps.scheduling.models import Assignment, PositionRole, Shift
+from apps.scheduling.models import Assignment, Position, PositionRole, Shift
 from apps.scheduling.roster.models import RosterProfile
 
-from .models import DISPATCHABLE_STATES, TeamState, TeamStatus
+from .models import DISPATCHABLE_STATES, TeamState
 
 LONGEST_SHIFT = timedelta(hours=24)  # apps/scheduling/services/shifts.py MAX_SHIFT_LENGTH
 
@@ -34,13 +32,69 @@ class DutyMember:
     user_id: int  # for the page's own checks (is this the viewer?); never sent by the dispatch API
 
 
+@dataclass(frozen=True)
+class Named:
+    """A team, an organization or a zone as the board and the dispatch API name it."""
+
+    pk: int
+    name: str
+    slug: str = ""
+
+
+@dataclass(frozen=True)
+class DutyShiftFacts:
+    """What the board and the dispatch API read of a shift: plain values, not a model instance (at scale
+    a window holds hundreds of shifts, and building their model instances was most of the board's time)."""
+
+    pk: int
+    organization_id: int
+    organization: Named
+    team: Named
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    """A team's reported status (operations.TeamStatus) as read for the board and the dispatch API."""
+
+    state: str
+    since: datetime
+    zone: Named | None
+
+    def get_state_display(self) -> str:
+        return TeamState(self.state).label
+
+
+@dataclass(frozen=True)
+class DutyPlace:
+    """A position of the shift and how many people fill it."""
+
+    role: str
+    count: int
+    filled: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.count - self.filled, 0)
+
+    def get_role_display(self) -> str:
+        return PositionRole(self.role).label
+
+
 @dataclass
 class DutyShift:
-    shift: Shift
+    shift: DutyShiftFacts
     zone_ids: tuple[int, ...]
+    zone_slugs: tuple[str, ...] = ()
     members: list[DutyMember] = field(default_factory=list)
-    places: int = 0  # positions' total count
-    status: TeamStatus | None = None
+    positions: list[DutyPlace] = field(default_factory=list)  # the lead's first
+    status: DutyStatus | None = None
+
+    @property
+    def places(self) -> int:
+        """Positions' total count."""
+        return sum(p.count for p in self.positions)
 
     @property
     def open_places(self) -> int:
@@ -78,54 +132,82 @@ def duty_shifts(*, start: datetime, end: datetime, zone_ids: set[int] | None = N
     """Published shifts overlapping [start, end), ordered by start, then team name. `zone_ids` keeps the
     shifts covering any of those zones; `organization_ids` keeps those organizations' shifts (None: all).
 
-    Five queries: shifts (with team and status), their zones, their positions, their active assignments
-    with the responder, and the responders' languages (the last only when someone is on a shift)."""
+    Five queries, each of plain values (no model instances): the shifts with their team, organization and
+    status, their zones, their positions, their active assignments with the responder's name, and the
+    responders' languages (the last three only when there is a shift, the last only when someone is on one)."""
     # The lower bound on starts_at adds nothing (no shift lasts longer, scheduling's services refuse it) but lets
     # the database range-scan its index of published shifts' starts instead of reading a year of shifts.
-    shifts = (Shift.objects.filter(status=Shift.Status.PUBLISHED, starts_at__lt=end, ends_at__gt=start,
-                                   starts_at__gt=start - LONGEST_SHIFT)
-              .select_related("team", "organization", "team_status", "team_status__zone")
-              .prefetch_related("zones", "positions",
-                                Prefetch("assignments",
-                                         queryset=Assignment.objects.filter(status__in=Assignment.ACTIVE)
-                                         .select_related("responder", "position").order_by("id")
-                                         # Only what a member line needs: every datetime column parsed is
-                                         # time, and at scale there are hundreds of assignments on duty.
-                                         .only("shift_id", "status", "checked_out_at", "responder__full_name",
-                                               "position__role")))
-              .order_by("starts_at", "team__name", "id"))
+    shifts = Shift.objects.filter(status=Shift.Status.PUBLISHED, starts_at__lt=end, ends_at__gt=start,
+                                  starts_at__gt=start - LONGEST_SHIFT)
     if zone_ids is not None:
-        shifts = shifts.filter(zones__in=zone_ids).distinct()
+        shifts = shifts.filter(pk__in=Shift.zones.through.objects.filter(neighborhood_id__in=zone_ids)
+                               .values("shift_id"))
     if organization_ids is not None:
         shifts = shifts.filter(organization_id__in=organization_ids)
-    shifts = list(shifts)
-    pairs = {(a.responder_id, s.organization_id) for s in shifts for a in s.assignments.all()}
+    rows: dict[int, DutyShift] = {}
+    for (pk, organization_id, organization_name, team_id, team_name, starts_at, ends_at, state, since,
+         zone_id, zone_name, zone_slug) in shifts.order_by("starts_at", "team__name", "id").values_list(
+            "id", "organization_id", "organization__name", "team_id", "team__name", "starts_at", "ends_at",
+            "team_status__state", "team_status__since", "team_status__zone_id", "team_status__zone__name",
+            "team_status__zone__slug"):
+        status = None
+        if state is not None:
+            zone = Named(zone_id, zone_name, zone_slug) if zone_id is not None else None
+            status = DutyStatus(state=state, since=since, zone=zone)
+        rows[pk] = DutyShift(shift=DutyShiftFacts(pk=pk, organization_id=organization_id,
+                                                  organization=Named(organization_id, organization_name),
+                                                  team=Named(team_id, team_name), starts_at=starts_at,
+                                                  ends_at=ends_at),
+                             zone_ids=(), status=status)
+    if not rows:
+        return []
+    # The rows' ids as a subquery, not a list: a list of hundreds of ids is hundreds of query parameters,
+    # each resolved by the ORM (measurably slower than the database running the shifts' filter again).
+    ids = shifts.values("id")
+    zones: dict[int, list[tuple[int, str]]] = {}
+    for shift_id, zone_id, slug in (Shift.zones.through.objects.filter(shift_id__in=ids)
+                                    .values_list("shift_id", "neighborhood_id", "neighborhood__slug")):
+        zones.setdefault(shift_id, []).append((zone_id, slug))
+    for shift_id, pairs in zones.items():
+        rows[shift_id].zone_ids = tuple(sorted(z for z, _ in pairs))
+        rows[shift_id].zone_slugs = tuple(sorted(s for _, s in pairs))
+    positions: dict[int, tuple[int, str, int]] = {}
+    for pk, shift_id, role, count in (Position.objects.filter(shift_id__in=ids)
+                                      .values_list("id", "shift_id", "role", "count").order_by("id")):
+        positions[pk] = (shift_id, role, count)
+    filled: dict[int, int] = {}
+    assignments = list(Assignment.objects.filter(shift_id__in=ids, status__in=Assignment.ACTIVE)
+                       .values_list("shift_id", "position_id", "status", "checked_out_at", "responder_id",
+                                    "responder__full_name").order_by("id"))
+    for _shift_id, position_id, *_rest in assignments:
+        filled[position_id] = filled.get(position_id, 0) + 1
+    for pk, (shift_id, role, count) in positions.items():
+        rows[shift_id].positions.append(DutyPlace(role=role, count=count, filled=filled.get(pk, 0)))
+    for row in rows.values():
+        row.positions.sort(key=lambda p: p.role != PositionRole.LEAD)
+    pairs = {(user_id, rows[shift_id].shift.organization_id) for shift_id, _p, _s, _c, user_id, _n in assignments}
     languages: dict[tuple[int, int], tuple[str, ...]] = {}
     if pairs:
         spoken: dict[tuple[int, int], set[str]] = {}
         # One query through the profiles' languages table, codes only (no profile or language objects).
         for user_id, organization_id, code in (
                 RosterProfile.languages.through.objects
-                .filter(rosterprofile__user_id__in={u for u, _ in pairs},
-                        rosterprofile__organization_id__in={o for _, o in pairs})
+                .filter(rosterprofile__user_id__in=Assignment.objects.filter(
+                            shift_id__in=ids, status__in=Assignment.ACTIVE).values("responder_id"),
+                        rosterprofile__organization_id__in=shifts.values("organization_id"))
                 .values_list("rosterprofile__user_id", "rosterprofile__organization_id", "language__code")):
             spoken.setdefault((user_id, organization_id), set()).add(code)
         languages = {key: tuple(sorted(codes)) for key, codes in spoken.items()}
-    rows = []
-    for shift in shifts:
-        status = getattr(shift, "team_status", None)
-        row = DutyShift(shift=shift, zone_ids=tuple(sorted(z.pk for z in shift.zones.all())),
-                        places=sum(p.count for p in shift.positions.all()), status=status)
-        for a in shift.assignments.all():
-            if a.status == Assignment.Status.COMPLETED and a.checked_out_at is not None and a.checked_out_at <= start:
-                continue  # left before the window
-            row.members.append(DutyMember(
-                first_name=first_name(a.responder.full_name), user_id=a.responder_id,
-                checked_in=a.status == Assignment.Status.CHECKED_IN,
-                is_lead=a.position.role == PositionRole.LEAD,
-                languages=languages.get((a.responder_id, shift.organization_id), ())))
-        rows.append(row)
-    return rows
+    for shift_id, position_id, status, checked_out_at, user_id, full_name in assignments:
+        if status == Assignment.Status.COMPLETED and checked_out_at is not None and checked_out_at <= start:
+            continue  # left before the window
+        row = rows[shift_id]
+        row.members.append(DutyMember(
+            first_name=first_name(full_name), user_id=user_id,
+            checked_in=status == Assignment.Status.CHECKED_IN,
+            is_lead=positions[position_id][1] == PositionRole.LEAD,
+            languages=languages.get((user_id, row.shift.organization_id), ())))
+    return list(rows.values())
 
 
 def dispatch_order(rows: list[DutyShift]) -> list[DutyShift]:
