@@ -75,7 +75,8 @@ def _new_event(*, actor, actor_label: str, action: str, target, organization, be
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         target_label=target_label(target) if target is not None else "",
-        organization=organization,
+        # An Organization or its id (a service that has only the id spares a query).
+        organization_id=getattr(organization, "pk", organization),
         before=_canonical(before) if before is not None else None,
         after=_canonical(after) if after is not None else None,
     )

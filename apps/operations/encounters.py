@@ -161,11 +161,26 @@ def encounter_record(*, by, idempotency_key: uuid.UUID | str, zone: Neighborhood
         key = uuid.UUID(str(idempotency_key))
     except ValueError:
         raise ApplicationError(_("The idempotency key must be a UUID."), field="idempotency_key") from None
-    existing = _existing(by=by, key=key)
-    if existing is not None:
+    try:
+        return _record(by=by, key=key, zone=zone, source=source, outcome=outcome, received_at=received_at,
+                       dispatched_at=dispatched_at, arrived_at=arrived_at, cleared_at=cleared_at, shift=shift,
+                       organization_id=organization_id, referral_kind=referral_kind or "",
+                       unserved_reason=unserved_reason or "", follow_up_needed=follow_up_needed, note=note), True
+    except (ApplicationError, IntegrityError):
+        # A key already used: a retry of a submit that was recorded (or of two at once, the other committed
+        # first), answered with the first row even when its fields no longer pass (the shift's recording
+        # window has closed since). Inserting first and looking only on failure spares every first submit
+        # a query.
+        existing = _existing(by=by, key=key)
+        if existing is None:
+            raise
         return existing, False
+
+
+def _record(*, by, key: uuid.UUID, zone: Neighborhood, source: str, outcome: str, received_at: datetime,
+            dispatched_at, arrived_at, cleared_at, shift, organization_id, referral_kind: str,
+            unserved_reason: str, follow_up_needed: bool, note: str) -> Encounter:
     now = timezone.now()
-    referral_kind, unserved_reason = referral_kind or "", unserved_reason or ""
     _check_outcome(outcome=outcome, referral_kind=referral_kind, unserved_reason=unserved_reason, source=source)
     _check_times(received_at=received_at, dispatched_at=dispatched_at, arrived_at=arrived_at,
                  cleared_at=cleared_at, outcome=outcome, now=now)
@@ -174,29 +189,20 @@ def encounter_record(*, by, idempotency_key: uuid.UUID | str, zone: Neighborhood
     note = mask_personal_details(" ".join((note or "").split()))
     if len(note) > NOTE_MAX:
         note = note[:NOTE_MAX - 1] + "…"
-    try:
-        with transaction.atomic():
-            if shift is not None:
-                # Read the shift under a share lock: it cannot be cancelled or moved while we check it.
-                shift = Shift.objects.select_for_update(of=("self",)).get(pk=shift.pk)
-            org_id = _organization_for(by=by, shift=shift, organization_id=organization_id, now=now)
-            encounter = Encounter.objects.create(
-                organization_id=org_id, shift=shift, zone=zone, source=source, received_at=received_at,
-                dispatched_at=dispatched_at, arrived_at=arrived_at, cleared_at=cleared_at, outcome=outcome,
-                referral_kind=referral_kind, unserved_reason=unserved_reason,
-                follow_up_needed=bool(follow_up_needed), note=note, recorded_by=by, idempotency_key=key)
-            # No note in the audit trail: it is free text, and the trail is kept longer than the log.
-            audit(actor=by, action="operations.encounter.recorded", target=encounter,
-                  organization=encounter.organization,
-                  after={"source": source, "outcome": outcome, "zone": zone.slug,
-                         "shift": shift.pk if shift else None})
-    except IntegrityError:
-        # Two submits of the same key at once: the other one committed first.
-        existing = _existing(by=by, key=key)
-        if existing is None:
-            raise
-        return existing, False
-    return encounter, True
+    with transaction.atomic():
+        if shift is not None:
+            # Read the shift under a share lock: it cannot be cancelled or moved while we check it.
+            shift = Shift.objects.select_for_update(of=("self",)).get(pk=shift.pk)
+        org_id = _organization_for(by=by, shift=shift, organization_id=organization_id, now=now)
+        encounter = Encounter.objects.create(
+            organization_id=org_id, shift=shift, zone=zone, source=source, received_at=received_at,
+            dispatched_at=dispatched_at, arrived_at=arrived_at, cleared_at=cleared_at, outcome=outcome,
+            referral_kind=referral_kind, unserved_reason=unserved_reason,
+            follow_up_needed=bool(follow_up_needed), note=note, recorded_by=by, idempotency_key=key)
+        # No note in the audit trail: it is free text, and the trail is kept longer than the log.
+        audit(actor=by, action="operations.encounter.recorded", target=encounter, organization=org_id,
+              after={"source": source, "outcome": outcome, "zone": zone.slug, "shift": shift.pk if shift else None})
+    return encounter
 
 
 def _existing(*, by, key: uuid.UUID) -> Encounter | None:

@@ -49,6 +49,18 @@ def test_the_same_key_twice_returns_the_first_row(lead, shift, dorchester, roxbu
     assert AuditEvent.objects.filter(action="operations.encounter.recorded").count() == 1
 
 
+def test_a_retry_after_the_recording_window_closed_returns_the_first_row(lead, shift, dorchester):
+    """The first submit went through; its retry arrives once the shift's 12 hours have passed (a phone that
+    came back online the next day): the first row, not a refusal the first submit would not have met."""
+    key = uuid.uuid4()
+    first, _ = record(lead, dorchester, key=key, shift=shift)
+    with time_machine.travel(local(2026, 3, 11, 4, 0), tick=False):
+        assert refusal(lambda: record(lead, dorchester, shift=shift))[0] == "shift"  # a new key is refused
+        again, created = record(lead, dorchester, key=key, shift=shift)
+    assert (again.pk, created) == (first.pk, False)
+    assert Encounter.objects.count() == 1
+
+
 def test_a_key_someone_else_used_is_refused(lead, member, shift, dorchester):
     key = uuid.uuid4()
     record(lead, dorchester, key=key, shift=shift)
