@@ -197,16 +197,19 @@ ROUTES = {
     "notifications:unsubscribe[tampered]": R({"token": "$unsubscribe_tampered"}, E(404, anon=404)),
     # One-click unsubscribe from an email: the signed link is the authority, for anyone holding it.
     "notifications:unsubscribe[valid]": R({"token": "$unsubscribe"}, E(200, anon=200)),
-    # Operations (BOARD). The on-duty board: program admins and (not a column here) dispatchers see every
-    # organization's teams, coordinators their own; to anyone else it is a page they may not use, 403.
-    "operations:board": R({}, E(403, coordinator_a=200, coordinator_b=200, program_admin=200)),
-    "operations:board-live": R({}, E(403, coordinator_a=200, coordinator_b=200, program_admin=200)),
+    # Operations (BOARD). The on-duty board: program admins and dispatchers see every organization's teams,
+    # coordinators their own; to anyone else it is a page they may not use, 403.
+    "operations:board": R({}, E(403, coordinator_a=200, coordinator_b=200, program_admin=200, dispatcher=200)),
+    "operations:board-live": R({}, E(403, coordinator_a=200, coordinator_b=200, program_admin=200,
+                                     dispatcher=200)),
     # A team's status: set by a member of the shift (the responder holds assignment_a, not checked in, three
-    # days ahead: refused). Its organization's coordinator and the program admin see the shift: 403.
+    # days ahead: refused). Its organization's coordinator, the program admin and the dispatcher (read only)
+    # see the shift: 403.
     "operations:team-status[a]": R(
-        {"pk": "shift_a"}, E(404, responder=REFUSED, coordinator_a=403, program_admin=403), "POST"
+        {"pk": "shift_a"}, E(404, responder=REFUSED, coordinator_a=403, program_admin=403, dispatcher=403), "POST"
     ),
-    "operations:team-status[b]": R({"pk": "shift_b"}, E(404, coordinator_b=403, program_admin=403), "POST"),
+    "operations:team-status[b]": R({"pk": "shift_b"}, E(404, coordinator_b=403, program_admin=403, dispatcher=403),
+                                   "POST"),
     # --- issue 22, DISPATCH: the dispatch system's service tokens, the program admin's alone (a role that lacks
     # the pages as a whole is refused before any lookup). The POST rows send an empty form: re-shown with its
     # errors (200), no token made; revoking needs no field (302, revoked).
@@ -418,7 +421,8 @@ ROUTES = {
     "reports:report-preview[a]": R({"pk": "report_a"}, E(404, coordinator_a=200)),
     "reports:report-preview[b]": R({"pk": "report_b"}, E(404, coordinator_b=200)),
     "reports:report-kind-list": R(
-        {}, E(200, no_membership=403, evaluator_assigned=403, evaluator_unassigned=403, evaluator_recused=403)
+        {}, E(200, no_membership=403, evaluator_assigned=403, evaluator_unassigned=403, evaluator_recused=403,
+              dispatcher=403)  # the dispatcher has no report kind: the monthly figures are the program's
     ),
     "reports:report-list": R({}, E(200)),
     "reports:report-rerun[a]": R({"pk": "report_a"}, E(404, coordinator_a=REFUSED), "POST"),
@@ -740,13 +744,13 @@ API = {
         "POST",
         "/api/v1/operations/shifts/{id}/status/",
         {"id": "shift_a"},
-        E(404, anon=401, responder=400, coordinator_a=403, program_admin=403),
+        E(404, anon=401, responder=400, coordinator_a=403, program_admin=403, dispatcher=403),
     ),
     "POST /api/v1/operations/shifts/{id}/status/[b]": A(
         "POST",
         "/api/v1/operations/shifts/{id}/status/",
         {"id": "shift_b"},
-        E(404, anon=401, coordinator_b=403, program_admin=403),
+        E(404, anon=401, coordinator_b=403, program_admin=403, dispatcher=403),
     ),
     "GET /api/v1/procurement/proposals/": A("GET", "/api/v1/procurement/proposals/", {}, E(200, anon=401)),
     "GET /api/v1/procurement/proposals/{id}/[a]": A(
@@ -1582,7 +1586,8 @@ API = {
     # 11th call from the test client's one address with 429.
     "POST /api/v1/engagement/public-feedback/": A(
         "POST", "/api/v1/engagement/public-feedback/", {},
-        E(400, anon=400, procurement_officer=429, moderator=429, program_evaluator=429, program_admin=429),
+        E(400, anon=400, procurement_officer=429, moderator=429, program_evaluator=429, program_admin=429,
+          dispatcher=429),
     ),
     # The signed link is the resident's credential: whoever holds it may cancel (as on the page).
     "POST /api/v1/engagement/registrations/{token}/cancel/[own]": A(
@@ -1811,10 +1816,11 @@ API = {
         E(403, anon=401, program_admin=400),
     ),
     # --- issue 22, DISPATCH: who is on duty, for the 911 center. A service token with the scope (its own tests:
-    # tests/operations/test_dispatch_api.py), a dispatcher (no column here) or the program admin; no one else.
-    "GET /api/v1/dispatch/on-duty/": A("GET", "/api/v1/dispatch/on-duty/", {}, E(403, anon=401, program_admin=200)),
+    # tests/operations/test_dispatch_api.py), a dispatcher or the program admin; no one else.
+    "GET /api/v1/dispatch/on-duty/": A("GET", "/api/v1/dispatch/on-duty/", {},
+                                       E(403, anon=401, program_admin=200, dispatcher=200)),
     "GET /api/v1/dispatch/status-changes/": A(
-        "GET", "/api/v1/dispatch/status-changes/", {}, E(403, anon=401, program_admin=200)
+        "GET", "/api/v1/dispatch/status-changes/", {}, E(403, anon=401, program_admin=200, dispatcher=200)
     ),
 }
 

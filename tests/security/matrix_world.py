@@ -56,7 +56,7 @@ from tests.factories.training import (
 ROLES = (
     "anonymous", "resident", "no_membership", "responder", "trainer", "coordinator_a", "coordinator_b",
     "evaluator_assigned", "evaluator_unassigned", "evaluator_recused", "procurement_officer", "moderator",
-    "program_evaluator", "program_admin",
+    "program_evaluator", "program_admin", "dispatcher",
 )
 
 # Totals chosen so that their digits appear nowhere else: a body containing them shows a price.
@@ -132,6 +132,10 @@ def build_world() -> World:
     u["program_evaluator"] = user_with_role(Role.PROGRAM_EVALUATOR, firm, email="pe@firm.example",
                                             full_name="Pia Evaluator")
     u["program_admin"] = user_with_role(Role.PROGRAM_ADMIN, city, email="ada@city.example", full_name="Ada Admin")
+    # The 911 center's supervisor: a city department of its own, the on-duty board and the dispatch API, read only.
+    emergency = CityDepartmentFactory(name="City Emergency Communications Center", slug="city-ecc")
+    o["emergency"] = emergency
+    u["dispatcher"] = user_with_role(Role.DISPATCHER, emergency, email="dee@ecc.example", full_name="Dee Dispatcher")
     # The people of the world who are not columns: a peer in A, a responder and trainer in B.
     peer_a = user_with_role(Role.RESPONDER, org_a, email="pat@a.example", full_name="Pat Peer")
     responder_b = user_with_role(Role.RESPONDER, org_b, email="rob@b.example", full_name="Rob Bravo")
