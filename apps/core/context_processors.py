@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .languages import is_resident_request, page_languages
 from .registry import navigation_for, navigation_menu
 
 
@@ -14,6 +15,9 @@ def shell(request) -> dict:
         "nav_menu": navigation_menu(items, path=request.path),
         "public_nav": [] if items else public_navigation(request.path),
         "site_name": "crisisprog",
+        # The switcher's languages: all of them on a resident page, the staff's on a staff page.
+        "resident_page": is_resident_request(request),
+        "page_languages": page_languages(request),
         "debug": settings.DEBUG,
     }
 
