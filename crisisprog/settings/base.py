@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After authentication: staff pages asked for in a resident-only language render in English.
-    "apps.core.languages.StaffLanguageMiddleware",
+    "apps.core.i18n.StaffLanguageMiddleware",
     "apps.accounts.middleware.StaffSessionIdleTimeoutMiddleware",
     "apps.accounts.middleware.StaffMFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
