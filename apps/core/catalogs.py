@@ -2,7 +2,7 @@
 translation (the shipped .po, with the reviewed overrides layered over it), and the difference a
 reviewed .po file would make (changed / new / removed strings) before it is applied."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
@@ -54,15 +54,30 @@ def _messages(po: polib.POFile) -> dict[tuple[str, str], Message]:
     return out
 
 
+_parsed: dict[str, tuple[float, dict]] = {}
+
+
 def shipped_catalog(code: str) -> dict[tuple[str, str], Message]:
+    """The .po file's messages (a fresh copy; parsed once per process while the file is unchanged)."""
     path = catalog_path(code)
-    return _messages(polib.pofile(str(path))) if path.exists() else {}
+    if not path.exists():
+        return {}
+    mtime = path.stat().st_mtime
+    cached = _parsed.get(code)
+    if cached is None or cached[0] != mtime:
+        cached = _parsed[code] = (mtime, _messages(polib.pofile(str(path))))
+    return {key: replace(m, msgstr_plural=list(m.msgstr_plural)) for key, m in cached[1].items()}
 
 
-def current_catalog(code: str) -> list[Message]:
-    """The language's messages with the translation residents see now (one query for the overrides)."""
+def current_catalog(code: str, overrides=None) -> list[Message]:
+    """The language's messages with the translation residents see now: one query for the overrides, or
+    none when the caller read them (`overrides`, every language's)."""
     messages = shipped_catalog(code)
-    for override in CatalogOverride.objects.filter(language=code):
+    if overrides is None:
+        overrides = CatalogOverride.objects.filter(language=code)
+    for override in overrides:
+        if override.language != code:
+            continue
         message = messages.get((override.msgctxt, override.msgid))
         if message is None:
             continue

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from . import services
 from .catalogs import catalog_diff, current_catalog, resident_languages
 from .errors import ApplicationError
-from .models import TranslationStatus
+from .models import CatalogOverride, TranslationStatus
 from .pages import run_action
 from .permissions import can_review_translations
 
@@ -38,9 +38,10 @@ def _language_or_404(code: str) -> dict:
 def translation_list(request):
     _reviewer(request)
     statuses = {s.language: s for s in TranslationStatus.objects.select_related("reviewed_by")}
+    overrides = list(CatalogOverride.objects.all())
     rows = []
     for code in resident_languages():
-        messages = current_catalog(code)
+        messages = current_catalog(code, overrides)
         rows.append({**_language_or_404(code), "status": statuses.get(code), "total": len(messages),
                      "empty": sum(m.empty for m in messages), "reviewed": sum(m.reviewed for m in messages)})
     return render(request, "core/translation_list.html", {"rows": rows})
