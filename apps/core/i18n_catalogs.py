@@ -29,8 +29,15 @@ RESIDENT_SOURCES = re.compile(r"""^(
 |apps/notifications/(views|services|unsubscribe)
 |apps/reports/(labels|kinds/engagement)
 |apps/procurement/views/public
-|apps/core/(forms|validators|views|templatetags|localtime|privacy|widgets)
+|apps/core/(forms|validators|views|templatetags|localtime|privacy|widgets|context_processors)
 )""", re.X)
+
+# Messages of staff modules that a resident page also shows: a public RFP's status and kind (the labels of
+# apps/procurement/models.py, most of whose messages are the officers').
+RESIDENT_MSGIDS = frozenset({
+    "Open for proposals", "Closed", "Opened", "In evaluation", "Consensus", "Price opened", "Award recommended",
+    "Awarded", "Cancelled", "Chapter 30B contract", "Public-purpose grant", "Weighted points", "Adjectival ratings",
+})
 
 # The resident languages besides Spanish (whose catalog is the full one), as locale directory names.
 RESIDENT_LOCALES = ["ht", "kea", "zh_Hans", "zh_Hant", "vi", "pt", "ru", "ar", "so", "fr"]
@@ -39,7 +46,7 @@ WITH_DJANGO_MESSAGES = {"ht", "kea", "so"}
 
 
 def is_resident(entry: polib.POEntry) -> bool:
-    return any(RESIDENT_SOURCES.match(path) for path, _line in entry.occurrences)
+    return entry.msgid in RESIDENT_MSGIDS or any(RESIDENT_SOURCES.match(path) for path, _line in entry.occurrences)
 
 
 def key(entry: polib.POEntry) -> tuple[str, str]:
