@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -102,7 +102,8 @@ def translation_import(request, code: str):
             if request.POST.get("confirm") == "yes":
                 count = services.catalog_apply(by=request.user, language=code, text=text)
                 from django.contrib import messages as flash
-                flash.success(request, _("%(count)d translations applied.") % {"count": count})
+                flash.success(request, ngettext("%(count)d translation applied.", "%(count)d translations applied.",
+                                                count) % {"count": count})
                 return redirect("core:translation-detail", code=code)
             try:
                 context.update(diff=catalog_diff(code, text), catalog_text=text)
