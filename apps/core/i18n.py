@@ -13,6 +13,7 @@ resident's choice is kept for the next resident page.
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 
 # Besides the views marked @public_page (core.decorators): the home page (a signed-in user's
@@ -41,7 +42,7 @@ def page_languages(request) -> list[dict]:
     """The languages the page's switcher offers, each named in itself, with its code and direction."""
     codes = ([code for code, _name in settings.LANGUAGES] if is_resident_request(request)
              else [code for code, _name in settings.STAFF_LANGUAGES])
-    return [{"code": code, "name_local": get_language_info(code)["name_local"],
+    return [{"code": code, "name_local": capfirst(get_language_info(code)["name_local"]),
              "bidi": code in settings.LANGUAGES_BIDI} for code in codes]
 
 
