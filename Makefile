@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PYTEST_ARGS ?=
 
-.PHONY: run test screenshots bench simulate audit install install-dev migrate messages seed lint check-migrations check-deploy schema clean
+.PHONY: run test screenshots bench simulate audit install install-dev migrate messages catalogs seed lint check-migrations check-deploy schema clean
 
 # pip speaks only on errors (-qq): a newcomer's first `make run` shows no notes about the machine's
 # package indexes before its "ready" banner.
@@ -28,6 +28,14 @@ install-dev: $(VENV)/.installed-dev
 messages: install
 	@if command -v msgfmt >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	else echo "msgfmt not found: using the committed .mo files"; fi
+
+# After a change to a marked string: the Spanish catalog gets every message; each other resident language's
+# catalog gets the new resident messages (untranslated, until a translator fills them) and loses the unused
+# ones (scripts/resident_catalogs.py); then everything is compiled.
+catalogs: install
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=node_modules --no-obsolete
+	$(PY) scripts/resident_catalogs.py
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 migrate: install
 	mkdir -p var

@@ -174,6 +174,8 @@ def targets() -> list[tuple[str, str, str]]:
         ("moderator", "API feedback", "/api/v1/engagement/feedback/"),
         ("program admin", "dashboard", "/"),
         ("program admin", "audit log", "/audit/"),
+        ("program admin", "translations", "/translations/"),
+        ("program admin", "translation strings", "/translations/ht/"),
         ("program admin", "API audit events", "/api/v1/audit-events/"),
         ("program admin", "organizations", "/organizations/"),
         ("program admin", "invitations", "/invitations/"),

@@ -250,7 +250,8 @@ def main() -> int:
     failures: list[str] = []
     # Every address is found before Playwright starts: its event loop makes the ORM refuse to run.
     visits: list[tuple[str, str | None, list[tuple[str, str]], str]] = [
-        ("resident", None, details["resident"], "en"), ("resident-es", None, details["resident"], "es")]
+        ("resident", None, details["resident"], "en"), ("resident-es", None, details["resident"], "es"),
+        ("resident-ar", None, details["resident"], "ar")]
     for local, label in PEOPLE:
         email = f"{local}@{DOMAIN}"
         visits.append((label, email, navigation_pages(email) + details.get(label, []), "en"))

@@ -14,6 +14,9 @@ class Role(models.TextChoices):
     RESPONDER = "responder", _("Responder")
     PROGRAM_EVALUATOR = "program_evaluator", _("Program evaluator")
     DISPATCHER = "dispatcher", _("911 dispatcher")
+    # A community reviewer of one or more resident languages (issue 23): marks a language reviewed and
+    # corrects its strings, which every resident page then shows.
+    TRANSLATION_REVIEWER = "translation_reviewer", _("Translation reviewer")
 
 
 class OrganizationKind(models.TextChoices):
@@ -24,7 +27,9 @@ class OrganizationKind(models.TextChoices):
 
 # City staff: these roles must use multi-factor authentication and have short idle sessions.
 CITY_STAFF_ROLES = frozenset(
-    {Role.PROGRAM_ADMIN, Role.PROCUREMENT_OFFICER, Role.RFP_EVALUATOR, Role.MODERATOR, Role.DISPATCHER}
+    {Role.PROGRAM_ADMIN, Role.PROCUREMENT_OFFICER, Role.RFP_EVALUATOR, Role.MODERATOR, Role.DISPATCHER,
+     # Not city staff, but what they change is read on every resident page: the same second factor.
+     Role.TRANSLATION_REVIEWER}
 )
 
 # Which organizations a role may be held in. Staff roles are the city's; responders are paid by
@@ -40,6 +45,8 @@ ROLE_ORGANIZATION_KINDS: dict[str, frozenset[str]] = {
     Role.PROGRAM_EVALUATOR: frozenset({OrganizationKind.EVALUATION_FIRM}),
     # 911 center supervisors: the emergency communications center is a city department.
     Role.DISPATCHER: frozenset({OrganizationKind.CITY_DEPARTMENT}),
+    # The city's language-access office, or a community organization it asks to review.
+    Role.TRANSLATION_REVIEWER: frozenset({OrganizationKind.CITY_DEPARTMENT, OrganizationKind.NONPROFIT}),
 }
 
 # Roles a coordinator may invite into their own nonprofit.

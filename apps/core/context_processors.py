@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .i18n import is_resident_request, page_languages, translation_status
 from .registry import navigation_for, navigation_menu
 
 
@@ -14,6 +16,11 @@ def shell(request) -> dict:
         "nav_menu": navigation_menu(items, path=request.path),
         "public_nav": [] if items else public_navigation(request.path),
         "site_name": "crisisprog",
+        # The switcher's languages: all of them on a resident page, the staff's on a staff page.
+        "resident_page": is_resident_request(request),
+        "page_languages": page_languages(request),
+        # Every resident page in a translated language says how far to trust the translation.
+        "translation_notice": translation_status(translation.get_language()) if is_resident_request(request) else None,
         "debug": settings.DEBUG,
     }
 

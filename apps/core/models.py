@@ -114,3 +114,54 @@ class AuditEvent(models.Model):
     @property
     def is_sealed(self) -> bool:
         return self.seq is not None
+
+
+class TranslationStatus(models.Model):
+    """How far a resident interface language's translation can be trusted (issue 23, part 3): drafted by
+    the program's team, or reviewed by a community reviewer on a date. Residents see it on every page in
+    that language. One row per language of settings.LANGUAGES but English (the source)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEWED = "reviewed", _("Reviewed")
+
+    language = models.CharField(max_length=16, unique=True)
+    status = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(status="reviewed") | models.Q(reviewed_on__isnull=False),
+                                   name="core_translation_reviewed_has_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.status}"
+
+
+class CatalogOverride(models.Model):
+    """A reviewed translation of one interface message, layered over the shipped catalog (locale/<code>/
+    LC_MESSAGES/django.po) by core.i18n: what a reviewer's imported .po changed, without a deploy."""
+
+    language = models.CharField(max_length=16)
+    msgctxt = models.CharField(max_length=255, blank=True)
+    msgid = models.TextField()
+    msgstr = models.TextField(blank=True)
+    # Plural messages: one string per plural form of the language, in order.
+    msgstr_plural = models.JSONField(default=list, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language", "msgctxt", "msgid"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "msgctxt", "msgid"], name="core_catalog_override_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.msgid[:40]}"

@@ -18,3 +18,8 @@ def can_view_audit(user) -> bool:
     return user.is_authenticated and user.has_role("program_admin")
 
 
+
+
+def can_review_translations(user) -> bool:
+    """Translation reviewers (community reviewers of the resident languages) and program admins."""
+    return user.is_authenticated and (user.has_role("translation_reviewer") or user.has_role("program_admin"))

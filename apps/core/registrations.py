@@ -18,3 +18,7 @@ register_nav(
     NavItem(key="audit", label=_("Audit log"), url_name="core:audit-list", order=900, group="reports",
             roles=frozenset({"program_admin"}))
 )
+register_nav(
+    NavItem(key="translations", label=_("Translations"), url_name="core:translation-list", order=950,
+            group="community", roles=frozenset({"translation_reviewer", "program_admin"}))
+)

@@ -18,7 +18,8 @@ from .models import CommunitySession, FeedbackCoding, FeedbackItem, Theme
 
 # The queue opens on what waits for a moderator; "status=" (All) is a choice of its own.
 DEFAULT_STATUS = FeedbackItem.Status.PENDING
-FILTER_FIELDS = ["q", "status", "language", "session", "theme", "received_from", "received_to", "flagged"]
+FILTER_FIELDS = ["q", "status", "language", "session", "theme", "received_from", "received_to", "flagged", "topic"]
+DEFAULT_TOPIC = "program"
 
 
 def _local_midnight(day) -> datetime:
@@ -50,6 +51,10 @@ class FeedbackFilter(django_filters.FilterSet):
                                               widget=DatePickerInput)
     received_to = django_filters.DateFilter(label=_("Received to"), method="filter_received_to",
                                             widget=DatePickerInput)
+    # Translation feedback (from the pages' "Tell us what is unclear") is read apart from the program's.
+    topic = django_filters.ChoiceFilter(
+        label=_("Topic"), empty_label=_("Any topic"), method="filter_topic",
+        choices=[("program", _("The program")), ("translation", _("Translation of the website"))])
     flagged = django_filters.ChoiceFilter(
         label=_("Crisis alerts"), empty_label=_("Any"), method="filter_flagged",
         choices=[("1", _("Crisis alerts only")), ("0", _("No crisis alerts"))])
@@ -62,6 +67,8 @@ class FeedbackFilter(django_filters.FilterSet):
         data = QueryDict(mutable=True) if data is None else data.copy()
         if "status" not in data:
             data["status"] = DEFAULT_STATUS
+        if "topic" not in data:
+            data["topic"] = DEFAULT_TOPIC
         super().__init__(data, *args, **kwargs)
 
     def filter_text(self, queryset, name, value):
@@ -82,6 +89,9 @@ class FeedbackFilter(django_filters.FilterSet):
     def filter_received_to(self, queryset, name, value):
         return queryset.filter(created_at__lt=_local_midnight(value + timedelta(days=1)))
 
+    def filter_topic(self, queryset, name, value):
+        return queryset.filter(is_translation_feedback=value == "translation")
+
     def filter_flagged(self, queryset, name, value):
         return queryset.filter(safety_flag=value == "1")
 
@@ -95,6 +105,8 @@ class FeedbackFilter(django_filters.FilterSet):
             raw = form.data.get(name, "")
             if name in form.errors:
                 continue
+            if name == "topic" and raw == DEFAULT_TOPIC:
+                continue
             if raw or name == "status":
                 pairs.append((name, raw))
         return urlencode(pairs)
@@ -103,5 +115,5 @@ class FeedbackFilter(django_filters.FilterSet):
     def active(self) -> bool:
         """Whether any filter narrows the queue beyond the default status."""
         form = self.form
-        return any(form.data.get(name) for name in FILTER_FIELDS if name != "status") or \
-            form.data.get("status") != DEFAULT_STATUS
+        return any(form.data.get(name) for name in FILTER_FIELDS if name not in ("status", "topic")) or \
+            form.data.get("status") != DEFAULT_STATUS or form.data.get("topic") != DEFAULT_TOPIC

@@ -144,6 +144,9 @@ class FeedbackForm(ReadableTextMixin, forms.Form):
     contact_email = forms.EmailField(label=_("Email (optional)"), required=False, max_length=EMAIL_MAX_LENGTH)
     contact_phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=32,
                                     validators=[validate_phone])
+    # Pre-ticked by the "Tell us what is unclear" link of a page's translation notice (?topic=translation).
+    is_translation_feedback = forms.BooleanField(
+        required=False, label=_("My feedback is about the translation of this website"))
     # A honeypot: hidden from people, filled in by bots.
     website = forms.CharField(required=False, label=_("Leave this field empty"),
                               widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))

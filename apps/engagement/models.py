@@ -299,6 +299,9 @@ class FeedbackItem(TimeStampedModel):
     moderated_at = models.DateTimeField(null=True, blank=True)
     # Crisis language found by the safety screen: staff were alerted; never published.
     safety_flag = models.BooleanField(default=False, db_index=True)
+    # Sent from a resident page's "Tell us what is unclear" link: about the site's translation, not the
+    # program. Moderators read it apart (the queue's "topic"), and it is never coded into themes.
+    is_translation_feedback = models.BooleanField(default=False, db_index=True)
     # The language the text is written in, as the detector reads it (ISO 639-1; "" not detected or not
     # yet: the embedding task fills it), beside `language`, the form's.
     detected_language = models.CharField(max_length=8, blank=True)

@@ -194,7 +194,8 @@ def public_theme_counts() -> list[dict]:
     """Published feedback per top-level theme (a sub-theme counts for its parent), small counts
     suppressed. One query for the codings, one for the themes."""
     items_by_theme: dict[int, set[int]] = {}
-    codings = (FeedbackCoding.objects.filter(item__status=FeedbackItem.Status.APPROVED)
+    codings = (FeedbackCoding.objects.filter(item__status=FeedbackItem.Status.APPROVED,
+                                             item__is_translation_feedback=False)
                .values_list("theme_id", "theme__parent_id", "item_id"))
     for theme_id, parent_id, item_id in codings:
         items_by_theme.setdefault(parent_id or theme_id, set()).add(item_id)

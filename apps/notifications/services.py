@@ -26,6 +26,7 @@ from django.template.loader import TemplateDoesNotExist, get_template, render_to
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from apps.core.i18n import ensure_catalog_current
 from apps.core.queue import enqueue, enqueue_on_commit
 
 from .kinds import Channel, Kind, get_kind
@@ -69,6 +70,7 @@ def one_line(text: str) -> str:
 def render_message(*, kind: Kind, context: dict, language: str) -> tuple[str, str, str, str]:
     """(subject, text body, html body, sms body) in `language`; times in the city's zone."""
     with translation.override(language), timezone.override(settings.TIME_ZONE):
+        ensure_catalog_current()  # a Celery worker shows a reviewer's corrections too (core.i18n)
         subject = one_line(render_text(f"emails/{kind.template}_subject.txt", context))
         text = render_text(f"emails/{kind.template}_body.txt", context)
         html = render_to_string(f"emails/{kind.template}_body.html", context)

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: staff pages asked for in a resident-only language render in English.
+    "apps.core.i18n.StaffLanguageMiddleware",
     "apps.accounts.middleware.StaffSessionIdleTimeoutMiddleware",
     "apps.accounts.middleware.StaffMFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

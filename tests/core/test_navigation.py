@@ -96,7 +96,7 @@ def test_program_admin_groups():
         ("People & training", ["training-readiness", "training-sessions", "training-requirements", "organizations",
                                "invitations"]),
         ("Community", ["engagement-public", "engagement-sessions", "engagement-feedback", "engagement-codebook",
-                       "engagement-decisions"]),
+                       "engagement-decisions", "translations"]),
         ("Reports", ["reports", "operations-evaluation", "audit"]),
     ]
     assert account == ["api-tokens", "operations-service-tokens", "api-docs"]
@@ -169,9 +169,10 @@ def test_a_visitor_sees_the_residents_links_and_the_language_switch(client):
     assert '<a href="/accounts/login/" class="usa-nav-link"><span>Staff sign in</span></a>' in page
     assert 'id="language-select"' in page
     assert 'id="nav-account"' not in page
-    # On a phone the switch is behind Menu: the bar offers the other language in one tap, named in it.
-    toggle = page.split('<form class="usa-language usa-language--small site-language-toggle"')[1].split("</form>")[0]
-    assert '<button type="submit" name="language" value="es" lang="es" class="usa-button">Español</button>' in toggle
+    # On a phone the switch is behind Menu: the bar's <details> menu offers every language, named in it.
+    toggle = page.split('<details class="site-language-toggle">')[1].split("</details>")[0]
+    assert ('<button type="submit" name="language" value="es" lang="es" dir="ltr" class="usa-button '
+            'usa-button--unstyled">Español</button>') in toggle
 
 
 def test_every_navigation_link_opens_for_its_role(client):
@@ -209,7 +210,7 @@ def test_language_switch_serves_spanish(client):
     response = client.post("/i18n/setlang/", {"language": "es", "next": "/"}, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<html lang="es">' in page
+    assert '<html lang="es" dir="ltr">' in page
     assert "Saltar al contenido principal" in page
 
 

@@ -125,7 +125,7 @@ def test_crisis_reply_is_in_the_language_the_message_was_written_in(client):
     response = client.post("/feedback/", {"text": "Quiero morir, no aguanto más", "language": language("es").pk})
     body = response.content.decode()
     assert response.context["crisis"] is True
-    assert '<html lang="es">' in body
+    assert '<html lang="es" dir="ltr">' in body
     assert response["Content-Language"] == "es"
     assert "Nos preocupa su bienestar" in body
     assert "<strong>988</strong>" in body
@@ -134,7 +134,7 @@ def test_crisis_reply_is_in_the_language_the_message_was_written_in(client):
 def test_crisis_reply_in_english_from_a_spanish_page(client):
     response = client.post("/feedback/", {"text": "I want to kill myself tonight", "language": language("en").pk},
                            **ES)
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="en" dir="ltr">' in response.content.decode()
     assert "We are concerned about you" in response.content.decode()
 
 
@@ -164,7 +164,7 @@ def test_crisis_reply_follows_the_written_language_not_the_form(client):
     """English words sent from the Haitian Creole form on the Spanish pages: the reply is in English."""
     response = client.post("/feedback/", {"text": "I want to kill myself tonight, I cannot go on",
                                           "language": language("ht").pk}, **ES)
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="en" dir="ltr">' in response.content.decode()
     assert response["Content-Language"] == "en"
     assert FeedbackItem.objects.get().detected_language == "en"
 
@@ -172,14 +172,14 @@ def test_crisis_reply_follows_the_written_language_not_the_form(client):
 def test_crisis_reply_in_spanish_from_the_english_form(client):
     response = client.post("/feedback/", {"text": "Quiero morir esta noche, ya no aguanto más",
                                           "language": language("en").pk})
-    assert '<html lang="es">' in response.content.decode()
+    assert '<html lang="es" dir="ltr">' in response.content.decode()
     assert "Nos preocupa su bienestar" in response.content.decode()
 
 
 def test_ordinary_thanks_follows_the_page_language(client):
     response = client.post("/feedback/", {"text": "Más equipos en español", "language": language("es").pk})
     assert response.context["crisis"] is False
-    assert '<html lang="en">' in response.content.decode()
+    assert '<html lang="en" dir="ltr">' in response.content.decode()
 
 
 # --- places left and the public-figures rule -----------------------------------------------------

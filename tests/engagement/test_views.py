@@ -65,7 +65,7 @@ def test_public_session_list_query_count_is_constant(client):
 def test_pages_render_in_spanish(client):
     session = SessionFactory(title_es="Sesión en Roxbury")
     body = client.get(f"/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "<html lang=\"es\">" in body
+    assert "<html lang=\"es\" dir=\"ltr\">" in body
     assert "Sesión en Roxbury" in body
     assert "Díganos cómo se deben atender" in body
 

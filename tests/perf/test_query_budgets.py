@@ -389,6 +389,21 @@ def encounters(w: World, n: int, *, by: str = "coordinator", show: str = "team")
     return {"team": f"Encounter team {k:03d}", "zone": f"Encounter zone {k:03d}", "slug": zone.slug}[show]
 
 
+def catalog_overrides(w: World, n: int) -> str:
+    """A reviewer's corrections of Haitian Creole strings (issue 23), layered over the shipped catalog."""
+    from apps.core.catalogs import shipped_catalog
+    from apps.core.models import CatalogOverride
+
+    messages = [m for m in shipped_catalog("ht").values() if not m.msgid_plural]
+    text = ""
+    for _ in range(n):
+        k = w.next("catalog_override")
+        message = messages[k]
+        text = f"Korije {k}"
+        CatalogOverride.objects.create(language="ht", msgctxt=message.msgctxt, msgid=message.msgid, msgstr=text)
+    return text
+
+
 def audit_events(w: World, n: int) -> str:
     for _ in range(n):
         k = w.next("audit")
@@ -631,6 +646,9 @@ PAGES = [
     Page("program admin", "dashboard", "/", dashboard_mix, 13,
          not_shown="the cards show counts, not the rows"),
     Page("program admin", "audit log", "/audit/", audit_events, 10),
+    Page("program admin", "translations", "/translations/", catalog_overrides, 8,
+         not_shown="the list counts each language's corrected strings"),
+    Page("program admin", "translation strings", "/translations/ht/", catalog_overrides, 8),
     Page("program admin", "API audit events", "/api/v1/audit-events/", audit_events, 6),
     Page("program admin", "organizations", "/organizations/", organizations, 8),
     Page("program admin", "invitations", "/invitations/", invitations, 11),

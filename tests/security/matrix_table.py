@@ -104,6 +104,12 @@ ROUTES = {
     "api-docs": R({}, E(200, anon=200)),
     "api-schema": R({}, E(200, anon=200)),
     "core:audit-list": R({}, E(403, program_admin=200)),
+    # Translation review (issue 23): translation reviewers (not a matrix column; tests/core/test_i18n.py)
+    # and program admins. An empty status form marks the language a draft; an empty import is a 400.
+    "core:translation-list": R({}, E(403, program_admin=200)),
+    "core:translation-detail": R({"code": "=ht"}, E(403, program_admin=200)),
+    "core:translation-status": R({"code": "=ht"}, E(403, program_admin=302), "POST"),
+    "core:translation-import": R({"code": "=ht"}, E(403, program_admin=400), "POST"),
     "core:dashboard": R({}, E(200, anon=200)),
     "engagement:decision-create": R({}, E(403, moderator=200, program_admin=200)),
     "engagement:decision-edit": R({"pk": "draft_decision"}, E(403, moderator=200, program_admin=200)),

@@ -183,7 +183,17 @@ OPERATIONS_DISPATCH = {
         "to revoke service tokens would let a leaked one cut the dispatch system off."),
 }
 
+# Translation review (issue 23): a community reviewer's browser work, read by a person before it is applied.
+TRANSLATIONS = {
+    "core:translation-status": Exempt(
+        "Marking a language reviewed is a reviewer's statement, made after reading its strings on the page "
+        "beside the button; residents see the date on every page, so no script should make it."),
+    "core:translation-import": Exempt(
+        "A reviewed .po file is applied only after a person has read its diff (changed, new, removed strings) "
+        "on the preview page; an API would skip the reading the import exists for."),
+}
+
 OTHERS = {**ALLAUTH, **DJANGO, **ACCOUNTS, **ENGAGEMENT, **NOTIFICATIONS, **OPERATIONS, **OPERATIONS_DISPATCH,
-          **OPERATIONS_ENCOUNTERS, **REPORTS, **SCHEDULING, **TRAINING}
+          **OPERATIONS_ENCOUNTERS, **REPORTS, **SCHEDULING, **TRAINING, **TRANSLATIONS}
 
 PARITY = {**PROCUREMENT, **OTHERS}

@@ -43,6 +43,9 @@ class PublicFeedbackSerializer(serializers.Serializer):
     contact_phone = StrictCharField(required=False, allow_blank=True, default="", max_length=32,
                                     validators=[PHONE, validate_phone],
                                     help_text="7 to 15 digits, with spaces, dots, dashes or brackets between")
+    is_translation_feedback = serializers.BooleanField(
+        required=False, default=False,
+        help_text="About the website's translation rather than the program (moderators read it apart)")
 
     def validate(self, attrs):
         problem = feedback_consent_problem(contact_name=attrs.get("contact_name"),

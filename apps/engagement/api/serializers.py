@@ -100,6 +100,7 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = FeedbackItem
         fields = ["id", "created_at", "channel", "session", "text", "language", "detected_language", "neighborhood",
+                  "is_translation_feedback",
                   "contact_consent", "contact_name", "contact_email", "contact_phone", "entered_by", "status",
                   "reject_reason", "moderator_note", "moderated_at", "safety_flag", "themes"]
 
@@ -117,6 +118,7 @@ class FeedbackEntrySerializer(serializers.Serializer):
     contact_name = StrictCharField(required=False, allow_blank=True, default="", max_length=100)
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
     contact_phone = StrictCharField(required=False, allow_blank=True, default="", max_length=32)
+    is_translation_feedback = serializers.BooleanField(required=False, default=False)
 
 
 class ModerationSerializer(serializers.Serializer):

@@ -67,6 +67,7 @@ def feedback_submit(
     contact_email: str = "",
     contact_phone: str = "",
     entered_by: User | None = None,
+    is_translation_feedback: bool = False,
 ) -> FeedbackItem:
     """One intake for every channel. Staff entry records who typed it; the public form is anonymous.
 
@@ -93,14 +94,16 @@ def feedback_submit(
         language=language, neighborhood=neighborhood, contact_consent=bool(contact_consent and any(contact)),
         contact_name=contact[0] if contact_consent else "", contact_email=contact[1] if contact_consent else "",
         contact_phone=contact[2] if contact_consent else "", entered_by=entered_by,
-        safety_flag=describes_crisis(text), fingerprint=fingerprint(text))
+        safety_flag=describes_crisis(text), fingerprint=fingerprint(text),
+        is_translation_feedback=bool(is_translation_feedback))
     if item.safety_flag:
         # Now, not in the embedding task: the thank-you page answers a crisis in the message's language.
         item.detected_language = detect_language(text, form_language=language.code)
         item.save(update_fields=["detected_language"])
     audit(actor=entered_by, action="engagement.feedback.received", target=item,
           organization=session.organization if session else None,
-          after={"channel": channel, "safety_flag": item.safety_flag, "session": session.pk if session else None})
+          after={"channel": channel, "safety_flag": item.safety_flag, "session": session.pk if session else None,
+                 "translation": item.is_translation_feedback})
     if item.safety_flag:
         link = reverse("engagement:feedback-detail", args=[item.pk])
         for moderator in _moderators_for(item.organization_id):

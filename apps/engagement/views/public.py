@@ -129,6 +129,8 @@ def feedback_create(request):
     sessions = CommunitySession.objects.filter(status__in=[CommunitySession.Status.PUBLISHED,
                                                            CommunitySession.Status.COMPLETED]).order_by("-starts_at")
     initial = {"session": request.GET.get("session")} if request.GET.get("session", "").isdigit() else {}
+    if request.GET.get("topic") == "translation":
+        initial["is_translation_feedback"] = True
     form = FeedbackForm(request.POST or None, sessions=sessions, initial=initial)
     if request.method == "POST":
         if resident_limit("feedback", request):
