@@ -33,7 +33,7 @@ messages: install
 # catalog gets the new resident messages (untranslated, until a translator fills them) and loses the unused
 # ones (scripts/resident_catalogs.py); then everything is compiled.
 catalogs: install
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=node_modules --no-obsolete
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --no-obsolete
 	$(PY) scripts/resident_catalogs.py
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
