@@ -149,18 +149,20 @@ def ensure_catalog_current() -> None:
 
 def translation_status(code: str) -> dict | None:
     """The language's status for the residents' notice ({"status", "reviewed_on"}), from the cache; None
-    for English and for a language with no status row."""
+    for English and for a language the site does not speak. A language of the site with no status row (one
+    added to settings.LANGUAGES since the data migration, or a database emptied by a test) is a draft: no
+    translation is called reviewed unless a reviewer said so."""
     from django.core.cache import cache
 
     from .models import TranslationStatus
 
-    if code == settings.LANGUAGE_CODE:
+    if code == settings.LANGUAGE_CODE or code not in dict(settings.LANGUAGES):
         return None
     key = STATUS_KEY.format(code=code)
     found = cache.get(key)
     if found is None:
         row = TranslationStatus.objects.filter(language=code).values("status", "reviewed_on").first()
-        found = row or {}
+        found = row or {"status": TranslationStatus.State.DRAFT.value, "reviewed_on": None}
         cache.set(key, found, 3600)
     return found or None
 
