@@ -19,6 +19,10 @@ class Neighborhood(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # Its outline, a GeoJSON Polygon or MultiPolygon in longitude/latitude (WGS 84), loaded from the city's
+    # open data with `manage.py load_neighborhood_boundaries`: what the dispatch API looks a call's point up in
+    # (apps/core/geo.py). Empty until loaded; a neighborhood without one is never found by a point.
+    boundary = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["sort_order", "name"]

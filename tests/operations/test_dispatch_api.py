@@ -316,7 +316,8 @@ def test_schema_documents_the_dispatch_api_with_examples(client):
     example = operation["responses"]["200"]["content"]["application/json"]["examples"]
     assert next(iter(example.values()))["value"]["teams"][0]["members"][0] == {
         "first_name": "Rosa", "languages": ["en", "es"], "is_lead": True, "checked_in": True}
-    assert "geometry" in operation["description"]
+    assert "load_neighborhood_boundaries" in operation["description"]
+    assert [p["name"] for p in operation["parameters"]] == ["lat", "lon", "zone"]
     assert schema["components"]["securitySchemes"]["serviceToken"]["scheme"] == "bearer"
     feed = schema["paths"]["/api/v1/dispatch/status-changes/"]["get"]
     assert [p["name"] for p in feed["parameters"]] == ["after"]
@@ -387,3 +388,44 @@ def test_among_equals_a_team_with_its_lead_checked_in_comes_first(admin, clock):
         (shifts["no_lead"].pk, "available", "2027-03-14T20:45:00-04:00", False),
         (shifts["unreported"].pk, "available", None, True),
     ]
+
+
+def test_on_duty_for_a_point_answers_for_its_neighborhood(admin, scene, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from apps.core.geo import boundaries_load
+
+    cache.clear()
+    square = [[-71.08, 42.28], [-71.03, 42.28], [-71.03, 42.32], [-71.08, 42.32], [-71.08, 42.28]]
+    client = _bearer(_token(admin)[1])
+    # No outlines loaded yet: a specific 400 on `lat`, never a guess.
+    response = client.get(ON_DUTY, {"lat": "42.30", "lon": "-71.05"})
+    assert response.status_code == 400
+    assert "No neighborhood boundaries are loaded" in response.json()["errors"]["lat"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        boundaries_load(by=admin, geojson_text=json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"name": "Dorchester"},
+             "geometry": {"type": "Polygon", "coordinates": [square]}}]}))
+    by_point = client.get(ON_DUTY, {"lat": "42.30", "lon": "-71.05"})
+    by_zone = client.get(ON_DUTY, {"zone": "dorchester"})
+    assert by_point.status_code == 200
+    assert by_point.json()["zone"] == "dorchester"
+    assert [t["shift"] for t in by_point.json()["teams"]] == [t["shift"] for t in by_zone.json()["teams"]]
+    outside = client.get(ON_DUTY, {"lat": "42.40", "lon": "-71.00"})
+    assert outside.status_code == 400 and "in none of the city's neighborhoods" in outside.json()["errors"]["lat"][0]
+    cache.clear()
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"lat": "42.3"}, "lon"),
+    ({"lon": "-71.0"}, "lat"),
+    ({"lat": "42.3", "lon": "-71.0", "zone": "dorchester"}, "zone"),
+    ({"lat": "91", "lon": "-71.0"}, "lat"),
+    ({"lat": "42.3", "lon": "-181"}, "lon"),
+    ({"lat": "nan", "lon": "-71.0"}, "lat"),
+    ({"lat": "north", "lon": "-71.0"}, "lat"),
+])
+def test_a_bad_point_is_a_400_on_its_field(admin, scene, query, field):
+    response = _bearer(_token(admin)[1]).get(ON_DUTY, query)
+    assert response.status_code == 400
+    assert field in response.json()["errors"], response.json()

@@ -12,7 +12,22 @@ STATES = "One of " + ", ".join(TeamState.values) + "."
 
 class OnDutyQuerySerializer(serializers.Serializer):
     zone = StrictCharField(required=False, allow_blank=True, default="",
-                           help_text="A neighborhood's slug (GET /api/v1/neighborhoods/). Empty: every zone.")
+                           help_text="A neighborhood's slug (GET /api/v1/neighborhoods/). Empty, with no point: "
+                                     "every zone.")
+    lat = serializers.FloatField(required=False, min_value=-90, max_value=90,
+                                 help_text="The call's latitude (WGS 84), with `lon`, instead of `zone`: the "
+                                           "neighborhood whose loaded outline holds the point.")
+    lon = serializers.FloatField(required=False, min_value=-180, max_value=180,
+                                 help_text="The call's longitude (WGS 84), with `lat`.")
+
+    def validate(self, data):
+        has_lat, has_lon = "lat" in data, "lon" in data
+        if has_lat != has_lon:
+            missing = "lon" if has_lat else "lat"
+            raise serializers.ValidationError({missing: "Give both lat and lon, or neither."})
+        if has_lat and data.get("zone"):
+            raise serializers.ValidationError({"zone": "Give a zone or a point (lat and lon), not both."})
+        return data
 
 
 class StatusChangesQuerySerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from apps.core.api.authentication import TokenAuthentication
 from apps.core.api.serializers import ErrorSerializer
+from apps.core.geo import neighborhood_at
 from apps.operations import dispatch
 
 from .authentication import ServiceTokenAuthentication
@@ -60,7 +61,9 @@ class DispatchView(APIView):
     parameters=[OnDutyQuerySerializer],
     responses={200: OnDutySerializer,
                400: OpenApiResponse(ErrorSerializer, description="No active neighborhood has that slug "
-                                                                  "(`errors.zone`).")},
+                                                                  "(`errors.zone`); or the point is in no "
+                                                                  "neighborhood, or no outlines are loaded "
+                                                                  "(`errors.lat`).")},
     examples=[OpenApiExample("Two teams able to take a call in Dorchester", value=ON_DUTY_EXAMPLE,
                              response_only=True, status_codes=["200"])],
 )
@@ -70,15 +73,18 @@ class OnDutyView(DispatchView):
     checked in is left out. Each team comes with its members' first names and languages (never any
     other personal detail) and whether its lead is present.
 
-    `zone` is a neighborhood's slug. Neighborhoods carry no geometry, so a point (latitude and longitude)
-    cannot be looked up here: the dispatch system maps the call's address to its neighborhood and sends
-    that slug. Without `zone`, every zone."""
+    `zone` is a neighborhood's slug; or give the call's point, `lat` and `lon` (WGS 84), and the answer is for
+    the neighborhood whose outline holds it (outlines loaded from the city's open data with
+    `manage.py load_neighborhood_boundaries`; the answer's `zone` says which). Neither: every zone."""
 
     def get(self, request):
         query = OnDutyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        slug = query.validated_data["zone"]
-        zone = dispatch.zone_by_slug(slug) if slug else None
+        data = query.validated_data
+        if "lat" in data:
+            zone = neighborhood_at(lat=data["lat"], lon=data["lon"])
+        else:
+            zone = dispatch.zone_by_slug(data["zone"]) if data["zone"] else None
         return Response(OnDutySerializer(dispatch.on_duty(at=timezone.now(), zone=zone)).data)
 
 
