@@ -138,7 +138,7 @@ def cleanup() -> dict[str, int]:
 
     with transaction.atomic():
         sessions = list(CommunitySession.objects.filter(organization__slug=ORGANIZATION_SLUG,
-                                                        title_en=SESSION_TITLE).values_list("pk", flat=True))
+                                                        title=SESSION_TITLE).values_list("pk", flat=True))
         notifications = 0
         for pk in sessions:
             notifications += Notification.objects.filter(
@@ -166,8 +166,10 @@ def make_session(capacity: int):
     starts = timezone.now() + timedelta(days=30)
     return CommunitySession.objects.create(
         organization=organization, kind=CommunitySession.Kind.LISTENING, status=CommunitySession.Status.PUBLISHED,
-        title_en=SESSION_TITLE, title_es="Sesión de prueba de carga",
-        description_en="Made and deleted by bench/load.py.", description_es="Creada y borrada por bench/load.py.",
+        title=SESSION_TITLE,
+            translations={"es": {"title": "Sesión de prueba de carga",
+                                 "description": "Creada y borrada por bench/load.py."}},
+        description="Made and deleted by bench/load.py.",
         neighborhood=Neighborhood.objects.order_by("pk").first(), venue_name="Branch library",
         starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=capacity, published_at=timezone.now())
 

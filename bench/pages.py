@@ -70,8 +70,8 @@ def trend_theme():
              .order_by("-n", "pk").first())
     if theme is not None:
         return theme
-    theme = Theme.objects.get_or_create(name_en="Bench trend theme", parent=None,
-                                        defaults={"name_es": "Tema de tendencia (bench)"})[0]
+    theme = Theme.objects.get_or_create(name="Bench trend theme", parent=None,
+                                        defaults={"translations": {"es": {"name": "Tema de tendencia (bench)"}}})[0]
     ids = list(FeedbackItem.objects.filter(status=FeedbackItem.Status.APPROVED).order_by("pk")
                .values_list("pk", flat=True))[::5]
     FeedbackCoding.objects.bulk_create([FeedbackCoding(item_id=pk, theme=theme) for pk in ids],

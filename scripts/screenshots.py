@@ -137,7 +137,7 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
     item = FeedbackItem.objects.order_by("-pk").first()
     if item:
         pages["moderator"].append(("feedback-item", reverse("engagement:feedback-detail", args=[item.pk])))
-    theme = Theme.objects.filter(parent=None).order_by("name_en").first()
+    theme = Theme.objects.filter(parent=None).order_by("name").first()
     if theme:
         pages["moderator"].append(("theme-trend", reverse("engagement:theme-detail", args=[theme.pk])))
     decision = Decision.objects.order_by("-pk").first()
@@ -146,6 +146,8 @@ def detail_pages() -> dict[str, list[tuple[str, str]]]:
     session = Session.objects.filter(starts_at__gte=now, status=Session.Status.PUBLISHED).order_by("starts_at").first()
     if session:
         pages["moderator"].append(("session", reverse("engagement:staff-session-detail", args=[session.pk])))
+        # One input per offered language beside each English field, "missing" where there is no text yet.
+        pages["moderator"].append(("session-edit", reverse("engagement:staff-session-edit", args=[session.pk])))
         pages["resident"] += [("session", reverse("engagement:session-detail", args=[session.pk])),
                               ("register", reverse("engagement:session-register", args=[session.pk]))]
     pages["coordinator"] += roster_pages()

@@ -1,20 +1,29 @@
 from django.contrib import admin
 
 from apps.core.admin import StrictLookupsAdmin
+from apps.core.translated import languages_offered_display, translated_model_form
 
 from .models import AgendaItem, CommunitySession, Decision, FeedbackCoding, FeedbackItem, Registration, StaffTask, Theme
 
 
-class AgendaItemInline(admin.TabularInline):
+@admin.display(description="languages")
+def languages(obj) -> str:
+    return languages_offered_display(obj)
+
+
+class AgendaItemInline(admin.StackedInline):
     model = AgendaItem
+    form = translated_model_form(AgendaItem, {"title": "Item"})
     extra = 0
 
 
 @admin.register(CommunitySession)
 class CommunitySessionAdmin(StrictLookupsAdmin):
-    list_display = ["title_en", "kind", "status", "neighborhood", "starts_at", "capacity"]
+    form = translated_model_form(CommunitySession, {"title": "Title", "description": "Description",
+                                                    "transit_notes": "Transit"}, textareas=("description",))
+    list_display = ["title", "kind", "status", "neighborhood", "starts_at", "capacity", languages]
     list_filter = ["status", "kind", "format", "neighborhood"]
-    search_fields = ["title_en", "title_es", "venue_name"]
+    search_fields = ["title", "venue_name"]
     filter_horizontal = ["interpretation_languages"]
     inlines = [AgendaItemInline]
     list_select_related = ["neighborhood"]
@@ -39,9 +48,10 @@ class StaffTaskAdmin(StrictLookupsAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(StrictLookupsAdmin):
-    list_display = ["name_en", "name_es", "parent", "is_active"]
+    form = translated_model_form(Theme, {"name": "Name"})
+    list_display = ["name", "parent", "is_active", languages]
     list_filter = ["is_active"]
-    search_fields = ["name_en", "name_es"]
+    search_fields = ["name"]
 
 
 class FeedbackCodingInline(admin.TabularInline):
@@ -61,7 +71,9 @@ class FeedbackItemAdmin(StrictLookupsAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(StrictLookupsAdmin):
-    list_display = ["title_en", "outcome", "progress", "decided_on", "is_published"]
+    form = translated_model_form(Decision, {"title": "What residents said", "action": "What the city did"},
+                                 textareas=("action",))
+    list_display = ["title", "outcome", "progress", "decided_on", "is_published", languages]
     list_filter = ["outcome", "progress", "is_published"]
     filter_horizontal = ["themes"]
     raw_id_fields = ["feedback_items"]

@@ -16,7 +16,7 @@ def session_ics(session) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add("summary", session.title)
+    event.add("summary", session.tr.title)
     url = settings.SITE_URL + reverse("engagement:session-detail", args=[session.pk])
     event.add("description", f"{session.description}\n\n{url}")
     event.add("url", url)

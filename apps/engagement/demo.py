@@ -23,6 +23,7 @@ from apps.core.registry import register_demo_seeder
 from . import services
 from .models import CommunitySession, Decision, FeedbackItem, Registration, Theme
 
+DESCRIPTION_ES = "Díganle a la ciudad cómo se deben atender las llamadas de crisis de salud mental."
 SESSIONS = [
     ("Dorchester", CommunitySession.Kind.LISTENING, "Listening session: who should answer a mental-health call?",
      "Sesión para escuchar: ¿quién debe responder a una llamada de salud mental?",
@@ -103,35 +104,35 @@ def seed(*, users, organizations, stdout) -> None:
     facilitator = organizations.get("Roxbury Community Wellness Partners")
     languages = {code: Language.objects.get(code=code) for code in ("en", "es", "ht", "kea", "ase", "pt-BR")}
     sessions = []
-    for neighborhood, kind, title_en, title_es, venue, days, capacity in SESSIONS:
-        session = CommunitySession.objects.filter(title_en=title_en).first()
+    for neighborhood, kind, title, title_es, venue, days, capacity in SESSIONS:
+        session = CommunitySession.objects.filter(title=title).first()
         if session is None:
             starts, length = _upcoming(kind, timezone.localdate() + timedelta(days=days))
             session = services.session_create(
-                by=moderator, organization=city, kind=kind, title_en=title_en, title_es=title_es,
-                description_en="Tell the city how mental-health crisis calls should be answered.",
-                description_es="Díganle a la ciudad cómo se deben atender las llamadas de crisis de salud mental.",
+                by=moderator, organization=city, kind=kind, title=title,
+                translations={"es": {"title": title_es, "description": DESCRIPTION_ES,
+                                     "transit_notes": "Cerca de las rutas de autobús 15, 23 y 28."}},
+                description="Tell the city how mental-health crisis calls should be answered.",
                 neighborhood=Neighborhood.objects.get(name=neighborhood), format=CommunitySession.Format.HYBRID,
                 venue_name=venue.split(",")[0], venue_address=venue.split(",")[1].strip() + ", Boston",
                 online_link="https://meet.example.org/crisisprog", step_free_access=True, quiet_room=True,
                 transit_notes="Near bus routes 15, 23 and 28.",
-                transit_notes_es="Cerca de las rutas de autobús 15, 23 y 28.",
                 starts_at=starts, ends_at=starts + length,
                 capacity=capacity, reserved_seats=5, captioning=True, childcare=True, food=True,
                 facilitating_organization=facilitator,
                 interpretation_languages=[languages["es"], languages["ht"], languages["kea"], languages["ase"]],
-                agenda=[("Welcome and introductions", "Bienvenida y presentaciones", 15),
-                        ("Small-group conversations", "Conversaciones en grupos pequeños", 60),
-                        ("What we heard", "Lo que escuchamos", 30)])
+                agenda=[("Welcome and introductions", {"es": {"title": "Bienvenida y presentaciones"}}, 15),
+                        ("Small-group conversations", {"es": {"title": "Conversaciones en grupos pequeños"}}, 60),
+                        ("What we heard", {"es": {"title": "Lo que escuchamos"}}, 30)])
             session = services.session_publish(by=moderator, session=session)
             for n, (name, code) in enumerate([("Marisol", "es"), ("D. P.", "en"), ("Jean", "ht")]):
                 services.registration_create(session_id=session.pk, name=f"{name} {n + 1}",
                                              language=languages[code])
         sessions.append(session)
     themes = []
-    for name_en, name_es in THEMES:
-        theme = Theme.objects.filter(parent=None, name_en=name_en).first() or services.theme_create(
-            by=moderator, name_en=name_en, name_es=name_es)
+    for name, name_es in THEMES:
+        theme = Theme.objects.filter(parent=None, name=name).first() or services.theme_create(
+            by=moderator, name=name, translations={"es": {"name": name_es}})
         themes.append(theme)
     if not FeedbackItem.objects.exists():
         for index in range(40):
@@ -146,10 +147,10 @@ def seed(*, users, organizations, stdout) -> None:
                 services.feedback_code(by=moderator, item=item, themes=[themes[index % len(themes)]])
     if not Decision.objects.exists():
         decision = services.decision_save(
-            by=moderator, title_en="Responders who speak residents' languages",
-            title_es="Personas que respondan en el idioma de los residentes",
-            action_en="The RFP now scores language access; Spanish and Haitian Creole speakers are required.",
-            action_es="La solicitud de propuestas ahora evalúa el acceso lingüístico.",
+            by=moderator, title="Responders who speak residents' languages",
+            translations={"es": {"title": "Personas que respondan en el idioma de los residentes",
+                                 "action": "La solicitud de propuestas ahora evalúa el acceso lingüístico."}},
+            action="The RFP now scores language access; Spanish and Haitian Creole speakers are required.",
             outcome=Decision.Outcome.ADOPTED, progress=Decision.Progress.IN_PROGRESS,
             decided_on=timezone.localdate(), themes=[themes[1]], feedback_items=[])
         services.decision_publish(by=moderator, decision=decision)
@@ -210,8 +211,8 @@ def _held_day(when: tuple[str, int], weekdays: tuple[int, ...], today: date) -> 
 
 
 def _hold(*, moderator, city, facilitator, languages, themes, spec, today: date) -> CommunitySession | None:
-    (neighborhood, kind, title_en, title_es, venue, when, registrations, checked_in, walk_ins, summary) = spec
-    if CommunitySession.objects.filter(title_en=title_en).exists():
+    (neighborhood, kind, title, title_es, venue, when, registrations, checked_in, walk_ins, summary) = spec
+    if CommunitySession.objects.filter(title=title).exists():
         return None
     weekdays, at, length = WHEN[kind]
     starts = local_moment(_held_day(when, weekdays, today), at)
@@ -219,18 +220,19 @@ def _hold(*, moderator, city, facilitator, languages, themes, spec, today: date)
     # Created and registered with a future start (the services' rule), then moved to its evening.
     placeholder = timezone.now() + timedelta(days=2)
     session = services.session_create(
-        by=moderator, organization=city, kind=kind, title_en=title_en, title_es=title_es,
-        description_en="Tell the city how mental-health crisis calls should be answered.",
-        description_es="Díganle a la ciudad cómo se deben atender las llamadas de crisis de salud mental.",
+        by=moderator, organization=city, kind=kind, title=title,
+        translations={"es": {"title": title_es, "description": DESCRIPTION_ES,
+                             "transit_notes": "Cerca de las rutas de autobús del vecindario."}},
+        description="Tell the city how mental-health crisis calls should be answered.",
         neighborhood=Neighborhood.objects.get(name=neighborhood), format=CommunitySession.Format.IN_PERSON,
         venue_name=venue.split(",")[0], venue_address=venue.split(",")[1].strip() + ", Boston",
         step_free_access=True, transit_notes="Near the bus routes of the neighborhood.",
-        transit_notes_es="Cerca de las rutas de autobús del vecindario.",
         starts_at=placeholder, ends_at=placeholder + length, capacity=30, reserved_seats=5, captioning=True,
         childcare=True, food=True, facilitating_organization=facilitator,
         interpretation_languages=[languages["es"], languages["ht"]],
-        agenda=[("Welcome", "Bienvenida", 15), ("Small-group conversations", "Conversaciones en grupos pequeños", 75),
-                ("What we heard", "Lo que escuchamos", 30)])
+        agenda=[("Welcome", {"es": {"title": "Bienvenida"}}, 15),
+                ("Small-group conversations", {"es": {"title": "Conversaciones en grupos pequeños"}}, 75),
+                ("What we heard", {"es": {"title": "Lo que escuchamos"}}, 30)])
     session = services.session_publish(by=moderator, session=session)
     names = ["Marisol", "D. P.", "Jean", "Ana", "Tony", "Fatou", "Luis", "Mei", "Kevin", "Rosa", "Wendell", "Yolanda"]
     codes = ["es", "en", "ht", "es", "en", "kea", "es", "en", "en", "es", "en", "en"]
@@ -269,20 +271,21 @@ def seed_history(*, users, organizations, stdout) -> None:
         return
     facilitator = organizations.get("Roxbury Community Wellness Partners")
     languages = {code: Language.objects.get(code=code) for code in ("en", "es", "ht", "kea")}
-    themes = [Theme.objects.filter(parent=None, name_en=name_en).first() or services.theme_create(
-        by=moderator, name_en=name_en, name_es=name_es) for name_en, name_es in THEMES]
+    themes = [Theme.objects.filter(parent=None, name=name).first() or services.theme_create(
+        by=moderator, name=name, translations={"es": {"name": name_es}}) for name, name_es in THEMES]
     today = timezone.localdate()
     held = [_hold(moderator=moderator, city=city, facilitator=facilitator, languages=languages, themes=themes,
                   spec=spec, today=today) for spec in HELD]
-    sessions = {s.title_en: s for s in CommunitySession.objects.filter(title_en__in=[h[2] for h in HELD])}
-    for title_en, title_es, action_en, action_es, outcome, progress, theme, session_index in DECISIONS:
-        if Decision.objects.filter(title_en=title_en).exists():
+    sessions = {s.title: s for s in CommunitySession.objects.filter(title__in=[h[2] for h in HELD])}
+    for title, title_es, action, action_es, outcome, progress, theme, session_index in DECISIONS:
+        if Decision.objects.filter(title=title).exists():
             continue
         session = sessions[HELD[session_index][2]]
         decided_on = timezone.localtime(session.ends_at).date() + timedelta(days=12)
         items = list(FeedbackItem.objects.filter(session=session, status=FeedbackItem.Status.APPROVED)[:3])
-        decision = services.decision_save(by=moderator, title_en=title_en, title_es=title_es, action_en=action_en,
-                                          action_es=action_es, outcome=outcome, progress=progress,
+        decision = services.decision_save(by=moderator, title=title,
+                                          translations={"es": {"title": title_es, "action": action_es}},
+                                          action=action, outcome=outcome, progress=progress,
                                           decided_on=min(decided_on, today), themes=[themes[theme]],
                                           feedback_items=items)
         services.decision_publish(by=moderator, decision=decision)

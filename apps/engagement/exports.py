@@ -25,7 +25,7 @@ def open_data_rows() -> list[list[str]]:
     """
     counts: dict[tuple, set[int]] = {}
     codings = (FeedbackCoding.objects.filter(item__status=FeedbackItem.Status.APPROVED, item__safety_flag=False)
-               .values_list("item_id", "theme__name_en", "theme__parent__name_en", "item__neighborhood__name",
+               .values_list("item_id", "theme__name", "theme__parent__name", "item__neighborhood__name",
                             "item__language__code", "item__channel"))
     for item_id, theme, parent, hood, language, channel in codings:
         counts.setdefault((parent or theme, hood or "", language, channel), set()).add(item_id)

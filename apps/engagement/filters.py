@@ -46,7 +46,7 @@ class FeedbackFilter(django_filters.FilterSet):
                                                queryset=_staff_sessions)
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), empty_label=_("Any theme"), method="filter_theme",
-        queryset=Theme.objects.select_related("parent").order_by("parent__name_en", "name_en", "id"))
+        queryset=Theme.objects.select_related("parent").order_by("parent__name", "name", "id"))
     received_from = django_filters.DateFilter(label=_("Received from"), method="filter_received_from",
                                               widget=DatePickerInput)
     received_to = django_filters.DateFilter(label=_("Received to"), method="filter_received_to",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import Language, Neighborhood
 from apps.core.reference_data import language_label
 from apps.core.rendering import DatePickerInput
+from apps.core.translated import add_translation_fields, collect_translations, group_inputs, translation_languages
 
 from .models import CommunitySession, Decision, FeedbackItem, Theme
 from .services import SESSION_FIELDS, feedback_consent_problem, registration_consent_problem
@@ -66,7 +67,7 @@ class LanguageChoiceField(forms.ModelChoiceField):
 
 class SessionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.title  # the Spanish title on a Spanish page
+        return obj.tr.title  # in the page's language, English when it has none
 
 
 class SessionFilterForm(forms.Form):
@@ -182,47 +183,80 @@ class StaffFeedbackForm(FeedbackForm):
         self.fields["text"].label = _("Text, as written")
 
 
+SESSION_LABELS = {"title": _("Title"), "description": _("Description"), "transit_notes": _("Transit")}
+
+
 class SessionForm(forms.ModelForm):
+    """A session: its English text, then one input per offered language (settings.LANGUAGES) for
+    each translatable field, flagged "missing" where that language has no text yet."""
+
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     materials_url = forms.URLField(label=_("Materials (link)"), required=False, assume_scheme="https")
     agenda = forms.CharField(
         label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One item a line: English | Spanish | minutes (Spanish and minutes optional)."))
+        help_text=_("One item a line, in English: item | minutes (minutes optional)."))
 
     class Meta:
         model = CommunitySession
-        fields = ["organization", *SESSION_FIELDS, "interpretation_languages"]
+        fields = ["organization", *[f for f in SESSION_FIELDS if f != "translations"], "interpretation_languages"]
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "interpretation_languages": forms.CheckboxSelectMultiple,
-            "description_en": forms.Textarea(attrs={"rows": 4}),
-            "description_es": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organizations is not None:
             self.fields["organization"].queryset = organizations
+        add_translation_fields(self, CommunitySession, SESSION_LABELS, instance=self.instance,
+                               textareas=("description",))
+        items = list(self.instance.agenda_items.all()) if self.instance.pk else []
+        for code, language in translation_languages():
+            lines = [(a.translations.get(code) or {}).get("title", "") for a in items]
+            field = forms.CharField(
+                label=_("Agenda (%(language)s)") % {"language": language}, required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+                help_text=_("The items above in this language, one a line, in the same order."), strip=False,
+                initial="\n".join(lines).rstrip("\n"))
+            field.language = code
+            field.missing = bool(items) and not all(lines)
+            self.fields[f"agenda_{code}"] = field
+        group_inputs(self, [f"agenda_{code}" for code, _language in translation_languages()])
         if self.instance.pk:
             del self.fields["organization"]
             self.fields["agenda"].initial = "\n".join(
-                " | ".join(str(v) for v in (a.title_en, a.title_es, a.minutes or "") if v != "").rstrip(" |")
-                for a in self.instance.agenda_items.all())
+                " | ".join(str(v) for v in (a.title, a.minutes or "") if v != "").rstrip(" |") for a in items)
 
-    def clean_agenda(self) -> list[tuple[str, str, int | None]]:
+    def clean_agenda(self) -> list[tuple[str, int | None]]:
         items = []
         for line in self.cleaned_data.get("agenda", "").splitlines():
             parts = [p.strip() for p in line.split("|")]
             if not parts[0]:
                 continue
             minutes = None
-            if len(parts) > 2 and parts[2]:
-                if not parts[2].isdigit():
+            if len(parts) > 1 and parts[-1]:
+                if not parts[-1].isdigit():
                     raise forms.ValidationError(_("Minutes must be a whole number: %(line)s") % {"line": line})
-                minutes = int(parts[2])
-            items.append((parts[0][:200], (parts[1] if len(parts) > 1 else "")[:200], minutes))
+                minutes = int(parts[-1])
+            items.append((parts[0][:200], minutes))
         return items
+
+    def clean(self):
+        data = super().clean()
+        data["translations"] = collect_translations(data, CommunitySession)
+        agenda = data.get("agenda")
+        if agenda is not None:
+            titles = {code: [line.strip() for line in (data.get(f"agenda_{code}") or "").splitlines()]
+                      for code, _language in translation_languages()}
+            data["agenda"] = [
+                (title, {code: {"title": lines[n][:200]} for code, lines in titles.items()
+                         if n < len(lines) and lines[n]}, minutes)
+                for n, (title, minutes) in enumerate(agenda)]
+        for name in [n for n in data if getattr(self.fields.get(n), "language", None)]:
+            del data[name]
+        return data
 
     def _post_clean(self):
         # Model validation (constraints) happens in the service, which gives the field-tied message.
@@ -269,7 +303,7 @@ class ModerateForm(forms.Form):
                 "note": item.moderator_note, "themes": [t.pk for t in item.themes.all()]}
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = Theme.objects.filter(is_active=True).select_related("parent").order_by(
-            "parent__name_en", "name_en", "id")
+            "parent__name", "name", "id")
         if item is not None and item.safety_flag:
             # A crisis message is never published: the choice is not offered (the service refuses it too).
             self.fields["decision"].choices = [c for c in DECISION_CHOICES if c[0] != "approve"]
@@ -315,27 +349,45 @@ class BulkModerateForm(forms.Form):
 
 
 class ThemeForm(forms.Form):
-    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
-    name_es = forms.CharField(label=_("Name (Spanish)"), max_length=120, required=False)
+    name = forms.CharField(label=_("Name (English)"), max_length=120)
     parent = forms.ModelChoiceField(queryset=Theme.objects.filter(parent__isnull=True), required=False,
                                     label=_("Part of"), empty_label=_("(top level)"))
     description = forms.CharField(label=_("Description"), required=False, max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_translation_fields(self, Theme, {"name": _("Name")})
+
+    def clean(self):
+        data = super().clean()
+        data["translations"] = collect_translations(data, Theme)
+        for name in [n for n in data if getattr(self.fields.get(n), "language", None)]:
+            del data[name]
+        return data
+
 
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["title_en", "title_es", "action_en", "action_es", "outcome", "reason", "progress", "decided_on",
-                  "themes"]
+        fields = ["title", "action", "outcome", "reason", "progress", "decided_on", "themes"]
         widgets = {"decided_on": DatePickerInput,
                    "themes": forms.CheckboxSelectMultiple,
-                   "action_en": forms.Textarea(attrs={"rows": 3}), "action_es": forms.Textarea(attrs={"rows": 3}),
+                   "action": forms.Textarea(attrs={"rows": 3}),
                    "reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = Theme.objects.select_related("parent").order_by("parent__name_en", "name_en")
+        self.fields["themes"].queryset = Theme.objects.select_related("parent").order_by("parent__name", "name")
+        add_translation_fields(self, Decision, {"title": _("What residents said"), "action": _("What the city did")},
+                               instance=self.instance, textareas=("action",))
+
+    def clean(self):
+        data = super().clean()
+        data["translations"] = collect_translations(data, Decision)
+        for name in [n for n in data if getattr(self.fields.get(n), "language", None)]:
+            del data[name]
+        return data
 
     def _post_clean(self):
         pass

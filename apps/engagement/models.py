@@ -8,21 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
+from apps.core.translated import Translatable
 
 
-def _localized(obj, field: str) -> str:
-    """The Spanish text when the page is in Spanish and it exists; English otherwise."""
-    language = (get_language() or "en").split("-")[0]
-    if language == "es":
-        return getattr(obj, f"{field}_es") or getattr(obj, f"{field}_en")
-    return getattr(obj, f"{field}_en")
-
-
-class CommunitySession(TimeStampedModel):
+class CommunitySession(Translatable, TimeStampedModel):
+    # English in the columns; every other language in `translations` (see apps/core/translated.py).
+    TRANSLATED_FIELDS = ("title", "description", "transit_notes")
     class Kind(models.TextChoices):
         LISTENING = "listening", _("Listening session")
         DESIGN = "design", _("Community-design workshop")
@@ -44,10 +38,8 @@ class CommunitySession(TimeStampedModel):
                                      related_name="community_sessions")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.LISTENING)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    title_es = models.CharField(_("title (Spanish)"), max_length=200)
-    description_en = models.TextField(_("description (English)"), max_length=5000)
-    description_es = models.TextField(_("description (Spanish)"), max_length=5000)
+    title = models.CharField(_("title (English)"), max_length=200)
+    description = models.TextField(_("description (English)"), max_length=5000)
     neighborhood = models.ForeignKey("core.Neighborhood", on_delete=models.PROTECT, related_name="+")
     format = models.CharField(max_length=16, choices=Format.choices, default=Format.IN_PERSON)
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
@@ -56,7 +48,6 @@ class CommunitySession(TimeStampedModel):
     step_free_access = models.BooleanField(_("step-free access"), default=False)
     quiet_room = models.BooleanField(_("quiet room"), default=False)
     transit_notes = models.CharField(_("transit (English)"), max_length=300, blank=True)
-    transit_notes_es = models.CharField(_("transit (Spanish)"), max_length=300, blank=True)
     parking_notes = models.CharField(_("parking"), max_length=300, blank=True)
     accessibility_notes = models.TextField(_("other accessibility details"), max_length=2000, blank=True)
     starts_at = models.DateTimeField(_("starts"))
@@ -95,21 +86,12 @@ class CommunitySession(TimeStampedModel):
         indexes = [models.Index(fields=["status", "starts_at"], name="engagement_session_upcoming")]
 
     def __str__(self) -> str:
-        return self.title_en
-
-    @property
-    def title(self) -> str:
-        return _localized(self, "title")
-
-    @property
-    def description(self) -> str:
-        return _localized(self, "description")
+        return self.title
 
     @property
     def transit(self) -> str:
-        """Transit notes in the page's language; the English ones when no Spanish was written."""
-        language = (get_language() or "en").split("-")[0]
-        return (language == "es" and self.transit_notes_es) or self.transit_notes
+        """Transit notes in the page's language; the English ones when none were written in it."""
+        return self.tr.transit_notes
 
     @property
     def open_seats(self) -> int:
@@ -135,22 +117,19 @@ class CommunitySession(TimeStampedModel):
         return self.format != self.Format.ONLINE
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Translatable, models.Model):
+    TRANSLATED_FIELDS = ("title",)
+
     session = models.ForeignKey(CommunitySession, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(default=0)
     minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
-    title_en = models.CharField(_("item (English)"), max_length=200)
-    title_es = models.CharField(_("item (Spanish)"), max_length=200, blank=True)
+    title = models.CharField(_("item (English)"), max_length=200)
 
     class Meta:
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        return self.title_en
-
-    @property
-    def title(self) -> str:
-        return _localized(self, "title")
+        return self.title
 
 
 class Registration(models.Model):
@@ -233,25 +212,23 @@ class StaffTask(TimeStampedModel):
         return f"{self.kind} task #{self.pk}"
 
 
-class Theme(TimeStampedModel):
-    """A code of the codebook. Two levels: a theme and its sub-themes."""
+class Theme(Translatable, TimeStampedModel):
+    """A code of the codebook. Two levels: a theme and its sub-themes. Ordered and unique by its
+    English name; its names in other languages are in `translations`."""
+
+    TRANSLATED_FIELDS = ("name",)
 
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
+    name = models.CharField(_("name (English)"), max_length=120)
     description = models.TextField(max_length=2000, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["name_en"]
-        constraints = [models.UniqueConstraint(fields=["parent", "name_en"], name="engagement_theme_unique_name")]
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="engagement_theme_unique_name")]
 
     def __str__(self) -> str:
-        return f"{self.parent.name_en} › {self.name_en}" if self.parent_id else self.name_en
-
-    @property
-    def name(self) -> str:
-        return _localized(self, "name")
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
 
 class FeedbackItem(TimeStampedModel):
@@ -348,8 +325,10 @@ class FeedbackCoding(models.Model):
         return f"{self.item_id} → {self.theme}"
 
 
-class Decision(TimeStampedModel):
+class Decision(Translatable, TimeStampedModel):
     """"You said, we did": what the city decided about a theme residents raised."""
+
+    TRANSLATED_FIELDS = ("title", "action")
 
     class Outcome(models.TextChoices):
         ADOPTED = "adopted", _("Adopted")
@@ -361,10 +340,8 @@ class Decision(TimeStampedModel):
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
 
-    title_en = models.CharField(_("what residents said (English)"), max_length=300)
-    title_es = models.CharField(_("what residents said (Spanish)"), max_length=300)
-    action_en = models.TextField(_("what the city did (English)"), max_length=5000)
-    action_es = models.TextField(_("what the city did (Spanish)"), max_length=5000)
+    title = models.CharField(_("what residents said (English)"), max_length=300)
+    action = models.TextField(_("what the city did (English)"), max_length=5000)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     reason = models.TextField(_("reason"), max_length=3000, blank=True)
     progress = models.CharField(max_length=16, choices=Progress.choices, default=Progress.PLANNED)
@@ -383,15 +360,7 @@ class Decision(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title_en
-
-    @property
-    def title(self) -> str:
-        return _localized(self, "title")
-
-    @property
-    def action(self) -> str:
-        return _localized(self, "action")
+        return self.title
 
 
 from .semantics.models import FeedbackEmbedding  # noqa: E402,F401  (a model of this app)

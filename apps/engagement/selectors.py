@@ -169,7 +169,7 @@ def theme_list(*, active_only: bool = False) -> QuerySet[Theme]:
     qs = Theme.objects.select_related("parent")
     if active_only:
         qs = qs.filter(is_active=True)
-    return qs.order_by("parent__name_en", "name_en", "id")
+    return qs.order_by("parent__name", "name", "id")
 
 
 def decision_list(*, user) -> QuerySet[Decision]:
@@ -199,7 +199,7 @@ def public_theme_counts() -> list[dict]:
                .values_list("theme_id", "theme__parent_id", "item_id"))
     for theme_id, parent_id, item_id in codings:
         items_by_theme.setdefault(parent_id or theme_id, set()).add(item_id)
-    themes = Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name_en", "id")
+    themes = Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name", "id")
     return [{"theme": t, "count": suppress(len(items_by_theme.get(t.pk, ())))} for t in themes]
 
 

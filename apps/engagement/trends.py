@@ -72,7 +72,7 @@ def theme_trends(*, themes: list[Theme] | None = None, months: list[date] | None
     tz = timezone.get_default_timezone()
     lo, hi = month_bounds(months[0])[0], month_bounds(months[-1])[1]
     if themes is None:
-        themes = list(Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name_en", "id"))
+        themes = list(Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name", "id"))
     top_ids = [t.pk for t in themes]
     answered_by_decision = Decision.feedback_items.through.objects.filter(
         feedbackitem_id=OuterRef("item_id"), decision__is_published=True)

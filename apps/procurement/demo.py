@@ -46,6 +46,9 @@ AWARDED = {
     "number": "006",
     "summary": ("The city sought a nonprofit to **facilitate** the first year of its community-responder pilot: "
                 "recruit, train, pay and supervise community members who answer mental-health 911 calls."),
+    "summary_es": ("La ciudad buscó una organización sin fines de lucro para **coordinar** el primer año de su "
+                   "programa piloto de respuesta comunitaria: contratar, formar, pagar y supervisar a miembros de la "
+                   "comunidad que atienden llamadas al 911 por crisis de salud mental."),
     "budget": Decimal("1750000.00"),
     # days before today: published, questions due, proposals due (opening an hour later)
     "days": (420, 395, 380),
@@ -61,6 +64,8 @@ IN_EVALUATION = {
     "number": "021",
     "summary": ("The city seeks a partner to run a **training academy** for community responders: the classroom "
                 "curriculum, supervised field practice with preceptors, and recertification."),
+    "summary_es": ("La ciudad busca un socio que dirija una **academia de formación** para el equipo de respuesta "
+                   "comunitaria: el programa de clases, la práctica supervisada con tutores y la recertificación."),
     "budget": Decimal("450000.00"),
     "days": (62, 40, 21),
     "criteria": ["Curriculum and instructors", "Supervised field practice", "Accessibility and languages",
@@ -118,7 +123,8 @@ def _run(*, spec: dict, users, organizations, today: date, award: bool) -> Solic
     now = timezone.now()
     solicitation = services.solicitation_create(
         by=officer, reference=f"RFP-{published_on.year}-{spec['number']}", title=spec["title"],
-        summary=spec["summary"], scope="## Scope of services\n\nSee the summary; monthly reports to the evaluator.",
+        summary=spec["summary"], translations={"es": {"summary": spec["summary_es"]}},
+        scope="## Scope of services\n\nSee the summary; monthly reports to the evaluator.",
         budget_ceiling=spec["budget"], questions_due_at=now + timedelta(days=1),
         proposals_due_at=now + timedelta(days=2), opening_at=now + timedelta(days=2, hours=1),
         scoring_due_at=(_at(today + timedelta(days=spec["scoring_due_days"]), 17) if "scoring_due_days" in spec

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.core.translated import add_translation_fields, collect_translations
 
 from .models import Criterion, PriceProposal, Rating, RatingMethod, Solicitation
 from .uploads import MAX_UPLOAD_BYTES
@@ -27,6 +28,16 @@ class SolicitationForm(forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         if self.instance.pk:
             self.fields["reference"].disabled = True
+        # The public summary in each offered language (Markdown too), "missing" where none is written.
+        add_translation_fields(self, Solicitation, {"summary": _("Summary")}, instance=self.instance,
+                               textareas=("summary",))
+
+    def clean(self):
+        data = super().clean()
+        data["translations"] = collect_translations(data, Solicitation)
+        for name in [n for n in data if getattr(self.fields.get(n), "language", None)]:
+            del data[name]
+        return data
 
     def validate_unique(self):
         """The service decides on uniqueness and gives the message."""

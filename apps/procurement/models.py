@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 from apps.core.storage import PrivateStorage
+from apps.core.translated import Translatable
 
 _private_storage = PrivateStorage()
 
@@ -49,7 +50,10 @@ RATING_VALUES = {
 }
 
 
-class Solicitation(TimeStampedModel):
+class Solicitation(Translatable, TimeStampedModel):
+    # The public summary in residents' languages (apps/core/translated.py); the rest stays English.
+    TRANSLATED_FIELDS = ("summary",)
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Open for proposals")

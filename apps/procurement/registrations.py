@@ -129,6 +129,10 @@ def seed_demo(*, users, organizations, stdout) -> None:
         by=officer, reference=DEMO_REFERENCE, title="Community responder program facilitator",
         summary=("The city seeks a nonprofit to **facilitate** its community-responder program: recruit, train, "
                  "pay and supervise community members who answer mental-health 911 calls without police."),
+        translations={"es": {"summary": (
+            "La ciudad busca una organización sin fines de lucro para **coordinar** su programa de respuesta "
+            "comunitaria: contratar, formar, pagar y supervisar a miembros de la comunidad que atienden llamadas "
+            "al 911 por crisis de salud mental sin policía.")}},
         scope=("## Scope of services\n\n- Recruit and employ community responders\n- Deliver the required "
                "training curriculum\n- Staff shifts in Dorchester, Roxbury and the South End\n"
                "- Report monthly to the program's external evaluator"),

@@ -377,9 +377,11 @@ class Seeder:
             sessions.append(CommunitySession(
                 organization=self.city, kind=CommunitySession.Kind.LISTENING,
                 status=CommunitySession.Status.COMPLETED if past else CommunitySession.Status.PUBLISHED,
-                title_en=f"Listening session {n + 1}", title_es=f"Sesión de escucha {n + 1}",
-                description_en="Tell us how crisis response should work in your neighborhood.",
-                description_es="Díganos cómo debe funcionar la respuesta a crisis en su barrio.",
+                title=f"Listening session {n + 1}",
+                translations={"es": {
+                    "title": f"Sesión de escucha {n + 1}",
+                    "description": "Díganos cómo debe funcionar la respuesta a crisis en su barrio."}},
+                description="Tell us how crisis response should work in your neighborhood.",
                 neighborhood=neighborhoods[n % len(neighborhoods)], venue_name="Branch library",
                 venue_address="100 Main Street", step_free_access=True, starts_at=starts,
                 ends_at=starts + timedelta(hours=2), capacity=60, reserved_seats=5,

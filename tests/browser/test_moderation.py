@@ -63,13 +63,16 @@ def test_moderator_triages_feedback_and_publishes_a_decision(new_page, demo, wid
     assert page.get_by_role("status").filter(has_text=f"Feedback #{night[0]} saved.").count() == 1
     journey.check("next item")
     first = FeedbackItem.objects.get(pk=night[0])
-    assert (first.status, [t.name_en for t in first.themes.all()]) == ("approved", ["Hours and coverage"])
+    assert (first.status, [t.name for t in first.themes.all()]) == ("approved", ["Hours and coverage"])
 
     follow_nav(page, "Decisions")
     page.get_by_role("link", name="New decision").click()
     page.get_by_label("What residents said (English)").fill("Teams at night")
+    # Each field's other languages are folded under it, saying how many are missing.
+    page.locator("summary", has_text="What residents said in other languages: 11 of 11 missing").click()
     page.get_by_label("What residents said (Spanish)").fill("Equipos de noche")
     page.get_by_label("What the city did (English)").fill("Two night teams from January.")
+    page.locator("summary", has_text="What the city did in other languages").click()
     page.get_by_label("What the city did (Spanish)").fill("Dos equipos nocturnos desde enero.")
     page.get_by_label("Outcome").select_option("adopted")
     page.get_by_label("Decided on").fill("11/20/2026")  # the USWDS date picker's format
@@ -84,7 +87,7 @@ def test_moderator_triages_feedback_and_publishes_a_decision(new_page, demo, wid
     journey.check("decision form with the picker")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("status").filter(has_text="Decision saved.").wait_for()
-    decision = Decision.objects.get(title_en="Teams at night")
+    decision = Decision.objects.get(title="Teams at night")
     assert list(decision.feedback_items.values_list("pk", flat=True)) == [night[0]]
     assert page.get_by_role("list", name="Linked to this decision").get_by_role("checkbox").count() == 1
 

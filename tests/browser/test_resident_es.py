@@ -71,7 +71,7 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
     sessions = list(selectors.public_session_list())
     assert cards.count() == len(sessions) == 3
     for card, session in zip(cards.all(), sessions, strict=True):
-        assert card.get_by_role("heading").inner_text() == session.title_es
+        assert card.get_by_role("heading").inner_text() == session.translations["es"]["title"]
         facts = card.locator(".engagement-facts dd")
         # Interpretation: each language named in Spanish, once.
         assert facts.nth(2).inner_text() == ", ".join(
@@ -80,7 +80,7 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
         assert facts.nth(4).inner_text() == _places_left(session)
         # A register button on each card, named for its session for a screen reader.
         button = card.get_by_role("link", name=re.compile(
-            rf"^{re.escape(_es('Register'))}\s*: {re.escape(session.title_es)}$"))
+            rf"^{re.escape(_es('Register'))}\s*: {re.escape(session.translations['es']['title'])}$"))
         assert button.get_attribute("href") == f"/sessions/{session.pk}/register/"
         # The address opens in OpenStreetMap, a plain link (no embedded map, the CSP stays strict).
         map_link = card.get_by_role("link", name=re.compile("^" + re.escape(_es("Open in a map"))))
@@ -93,12 +93,13 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
     page.get_by_role("button", name="Mostrar sesiones").click()
     today = timezone.localdate()
     last = (today.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    this_month = [s.title_es for s in selectors.public_session_list(starts_from=today, starts_to=last)]
+    this_month = [s.translations["es"]["title"]
+                  for s in selectors.public_session_list(starts_from=today, starts_to=last)]
     assert page.locator(".engagement-sessions h2").all_inner_texts() == this_month or (
         not this_month and cards.count() == 1)
     journey.check("sessions this month")
     # From and to, typed with the phone's date picker.
-    roxbury = CommunitySession.objects.get(title_es=ROXBURY_ES)
+    roxbury = CommunitySession.objects.get(translations__es__title=ROXBURY_ES)
     day = timezone.localtime(roxbury.starts_at).date()
     page.goto("/sessions/")
     page.get_by_label(_es("From")).fill(day.strftime("%m/%d/%Y"))  # the USWDS date picker's format, in Spanish too
@@ -139,7 +140,7 @@ def test_spanish_resident_finds_registers_and_writes_on_a_phone(new_page, demo):
     _header_link(page, "Dé su opinión")  # behind "Menu" on a phone
     choice = page.get_by_label(re.compile("^Sobre una sesión"))
     titles = choice.locator("option").all_inner_texts()[1:]
-    assert titles and set(titles) <= set(CommunitySession.objects.values_list("title_es", flat=True))
+    assert titles and set(titles) <= set(CommunitySession.objects.values_list("translations__es__title", flat=True))
     assert ROXBURY_ES in titles
     written_in = page.get_by_label("Idioma en que escribió")
     assert written_in.locator("option:checked").inner_text() == "Español"
@@ -275,7 +276,7 @@ def _english_on(page) -> list[str]:
 
 def _public_pages_in_spanish(page, demo):
     """Every public page, in Spanish: yields each page's name once the browser is on it."""
-    session = CommunitySession.objects.get(title_es=ROXBURY_ES)
+    session = CommunitySession.objects.get(translations__es__title=ROXBURY_ES)
     page.goto("/")
     yield "home"
     page.goto("/sessions/")

@@ -26,13 +26,13 @@ def _count(api, url):
 
 
 def test_public_sessions_need_no_account(api):
-    session = SessionFactory(title_en="Open")
+    session = SessionFactory(title="Open")
     session.interpretation_languages.set([language("ase")])
     SessionFactory(status="draft")
     body = api.get("/api/v1/engagement/sessions/").json()
     assert body["count"] == 1
     row = body["results"][0]
-    assert (row["title_en"], row["interpretation_languages"], row["open_seats"], row["places_left"],
+    assert (row["title"], row["interpretation_languages"], row["open_seats"], row["places_left"],
             row["is_full"]) == ("Open", ["ase"], 10, 10, False)
     assert api.get("/api/v1/engagement/sessions/?language=es").json()["count"] == 0
 

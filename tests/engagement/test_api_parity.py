@@ -51,22 +51,24 @@ def coordinator():
 
 def test_theme_create(api, moderator, coordinator):
     url = "/api/v1/engagement/themes/"
-    parent = ThemeFactory(name_en="Response")
-    response = _as(api, moderator).post(url, {"name_en": "Wait times", "name_es": "Esperas", "parent": parent.pk},
+    parent = ThemeFactory(name="Response")
+    response = _as(api, moderator).post(url, {"name": "Wait times", "translations": {"es": {"name": "Esperas"}},
+                                                   "parent": parent.pk},
                                         format="json")
     assert response.status_code == 201, response.content
-    theme = Theme.objects.get(name_en="Wait times")
+    theme = Theme.objects.get(name="Wait times")
     assert (response.json()["id"], theme.parent_id) == (theme.pk, parent.pk)
     assert _audited("engagement.theme.created") == 1
-    assert "name_en" in _errors(api.post(url, {"name_en": "Wait times", "parent": parent.pk}, format="json"))
-    assert "parent" in _errors(api.post(url, {"name_en": "Deeper", "parent": theme.pk}, format="json"))
-    assert _as(api, coordinator).post(url, {"name_en": "X"}, format="json").status_code == 403
+    assert "name" in _errors(api.post(url, {"name": "Wait times", "parent": parent.pk}, format="json"))
+    assert "parent" in _errors(api.post(url, {"name": "Deeper", "parent": theme.pk}, format="json"))
+    assert _as(api, coordinator).post(url, {"name": "X"}, format="json").status_code == 403
 
 
 # --- decisions -----------------------------------------------------------------------------------
 
-DECISION = {"title_en": "More night teams", "title_es": "Más equipos de noche", "action_en": "A second team",
-            "action_es": "Un segundo equipo", "outcome": "adopted", "decided_on": "2026-01-10"}
+DECISION = {"title": "More night teams", "action": "A second team",
+            "translations": {"es": {"title": "Más equipos de noche", "action": "Un segundo equipo"}},
+            "outcome": "adopted", "decided_on": "2026-01-10"}
 
 
 def test_decision_create_edit_publish(api, moderator, coordinator):
@@ -102,12 +104,14 @@ def test_decision_create_edit_publish(api, moderator, coordinator):
 
 def _session_body(department, **changes) -> dict:
     starts = timezone.localtime(timezone.now() + timedelta(days=10)).replace(microsecond=0)
-    return {"organization": department.pk, "kind": "listening", "title_en": "Dorchester listening",
-            "title_es": "Escucha en Dorchester", "description_en": "Tell us.", "description_es": "Díganos.",
+    return {"organization": department.pk, "kind": "listening", "title": "Dorchester listening",
+            "description": "Tell us.",
+            "translations": {"es": {"title": "Escucha en Dorchester", "description": "Díganos."}},
             "neighborhood": "dorchester", "format": "in_person", "venue_name": "Library",
             "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(), "capacity": 30,
             "interpretation_languages": ["es"],
-            "agenda": [{"title_en": "Welcome", "title_es": "Bienvenida", "minutes": 10}], **changes}
+            "agenda": [{"title": "Welcome", "translations": {"es": {"title": "Bienvenida"}}, "minutes": 10}],
+            **changes}
 
 
 def test_staff_session_create_and_edit(api, department, moderator, other_moderator, coordinator):
@@ -117,12 +121,17 @@ def test_staff_session_create_and_edit(api, department, moderator, other_moderat
     response = _as(api, moderator).post(url, _session_body(department), format="json")
     assert response.status_code == 201, response.content
     session = CommunitySession.objects.get()
-    assert (session.status, list(session.agenda_items.values_list("title_en", flat=True)),
+    assert (session.status, list(session.agenda_items.values_list("title", flat=True)),
             response.json()["interpretation_languages"]) == ("draft", ["Welcome"], ["es"])
     assert _audited("engagement.session.created") == 1
     assert "ends_at" in _errors(api.post(url, _session_body(department, ends_at=_session_body(department)[
         "starts_at"]), format="json"))
     assert "venue_name" in _errors(api.post(url, _session_body(department, venue_name=""), format="json"))
+    # A year-230 date or a link with non-ASCII in its path would come back in a shape the schema refuses.
+    assert "starts_at" in _errors(api.post(url, _session_body(department, starts_at="0230-08-17T15:13:39-04:00"),
+                                           format="json"))
+    assert "online_link" in _errors(api.post(url, _session_body(
+        department, format="hybrid", online_link="https://meet.example.org/Q²¬"), format="json"))
 
     edit = {k: v for k, v in _session_body(department, capacity=45, agenda=[]).items() if k != "organization"}
     assert _as(api, other_moderator).put(f"{url}{session.pk}/", edit, format="json").status_code == 404
@@ -241,7 +250,7 @@ def _staff_rows(department, moderator, n: int) -> None:
         theme = ThemeFactory()
         session = SessionFactory(organization=department)
         session.interpretation_languages.set([language("es")])
-        session.agenda_items.create(order=0, title_en="Welcome", title_es="Bienvenida", minutes=5)
+        session.agenda_items.create(order=0, title="Welcome", translations={"es": {"title": "Bienvenida"}}, minutes=5)
         registration = RegistrationFactory(session=session)
         StaffTask.objects.create(session=session, registration=registration, kind=StaffTask.Kind.ACCESS,
                                  details="Seating")

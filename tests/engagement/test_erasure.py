@@ -44,8 +44,8 @@ def _without_csrf(content: bytes) -> bytes:
 def ana(django_capture_on_commit_callbacks):
     """Ana holds the last seat of a coming session (Ben waits), came to a past one, left feedback
     with her contact and once unsubscribed from reminders."""
-    coming = SessionFactory(capacity=1, title_en="Roxbury listening session")
-    past = SessionFactory(title_en="Dorchester report-back", status=CommunitySession.Status.COMPLETED,
+    coming = SessionFactory(capacity=1, title="Roxbury listening session")
+    past = SessionFactory(title="Dorchester report-back", status=CommunitySession.Status.COMPLETED,
                           starts_at=timezone.now() - timedelta(days=30),
                           ends_at=timezone.now() - timedelta(days=30) + timedelta(hours=2))
     with django_capture_on_commit_callbacks(execute=True):

@@ -21,8 +21,8 @@ def _rows(response) -> list[list[str]]:
 
 def test_open_data_suppresses_counts_under_five(client):
     moderator = moderator_of()
-    theme = ThemeFactory(name_en="Who responds")
-    sub = ThemeFactory(name_en="Peers", parent=theme)
+    theme = ThemeFactory(name="Who responds")
+    sub = ThemeFactory(name="Peers", parent=theme)
     dorchester, roxbury = neighborhood("Dorchester"), neighborhood("Roxbury")
     for n in range(5):
         item = FeedbackFactory(status="approved", neighborhood=dorchester)

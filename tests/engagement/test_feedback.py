@@ -189,24 +189,25 @@ def test_coding_sets_several_themes():
 
 def test_public_theme_counts_suppress_under_five():
     moderator = moderator_of()
-    big, small = ThemeFactory(name_en="Big"), ThemeFactory(name_en="Small")
-    child = ThemeFactory(name_en="Child", parent=big)
+    big, small = ThemeFactory(name="Big"), ThemeFactory(name="Small")
+    child = ThemeFactory(name="Child", parent=big)
     for n in range(4):
         services.feedback_code(by=moderator, item=FeedbackFactory(status="approved"), themes=[big])
     services.feedback_code(by=moderator, item=FeedbackFactory(status="approved"), themes=[child])
     for n in range(4):
         services.feedback_code(by=moderator, item=FeedbackFactory(status="approved"), themes=[small])
     services.feedback_code(by=moderator, item=FeedbackFactory(status="pending"), themes=[small])
-    assert [(r["theme"].name_en, r["count"]) for r in public_theme_counts()] == [("Big", 5), ("Small", None)]
+    assert [(r["theme"].name, r["count"]) for r in public_theme_counts()] == [("Big", 5), ("Small", None)]
 
 
 def test_public_report_back_page_masks_and_suppresses(client):
     moderator = moderator_of()
-    theme = ThemeFactory(name_en="Language access")
+    theme = ThemeFactory(name="Language access")
     item = FeedbackFactory(status="approved", text="Email me at ana@example.org about interpreters")
     decision = services.decision_save(
-        by=moderator, title_en="Interpreters", title_es="Intérpretes", action_en="We hired two.",
-        action_es="Contratamos dos.", outcome=Decision.Outcome.ADOPTED, progress="done",
+        by=moderator, title="Interpreters",
+            translations={"es": {"title": "Intérpretes", "action": "Contratamos dos."}},
+            action="We hired two.", outcome=Decision.Outcome.ADOPTED, progress="done",
         decided_on=timezone.localdate(), themes=[theme], feedback_items=[item])
     services.decision_publish(by=moderator, decision=decision)
     body = client.get("/you-said-we-did/").content.decode()
@@ -222,7 +223,7 @@ def test_decision_tells_consenting_authors(django_capture_on_commit_callbacks):
     item = FeedbackFactory(status="approved", contact_consent=True, contact_email="b@example.org")
     anon = FeedbackFactory(status="approved")
     decision = services.decision_save(
-        by=moderator, title_en="T", title_es="T", action_en="A", action_es="A", outcome="adapted",
+        by=moderator, title="T", translations={"es": {"title": "T", "action": "A"}}, action="A", outcome="adapted",
         progress="planned", decided_on=timezone.localdate(), themes=[], feedback_items=[item, anon])
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):

@@ -38,8 +38,9 @@ def test_masking_on_the_public_report_back_page(client):
     item = FeedbackFactory(status="approved",
                            text="Llámenme al +1 617 555 0123, vivo en Calle Falsa 123, jane dot doe at gmail dot com")
     decision = services.decision_save(
-        by=moderator, title_en="Call-backs", title_es="Llamadas", action_en="We call back.",
-        action_es="Devolvemos la llamada.", outcome=Decision.Outcome.ADOPTED, progress="done",
+        by=moderator, title="Call-backs",
+            translations={"es": {"title": "Llamadas", "action": "Devolvemos la llamada."}},
+            action="We call back.", outcome=Decision.Outcome.ADOPTED, progress="done",
         decided_on=timezone.localdate(), themes=[ThemeFactory()], feedback_items=[item])
     services.decision_publish(by=moderator, decision=decision)
     html = client.get(reverse("engagement:decision-public-list")).content.decode()

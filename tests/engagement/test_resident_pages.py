@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -61,7 +62,7 @@ def test_interpretation_languages_are_named_in_the_page_language(client):
 # --- the feedback form's sessions, language defaults ---------------------------------------------
 
 def test_feedback_session_choices_show_the_localized_title(client):
-    session = SessionFactory(title_en="Listening in Roxbury", title_es="Sesión para escuchar en Roxbury")
+    session = SessionFactory(title="Listening in Roxbury", title_es="Sesión para escuchar en Roxbury")
     body = client.get("/feedback/", **ES).content.decode()
     assert f'<option value="{session.pk}">Sesión para escuchar en Roxbury</option>' in body
     assert "Listening in Roxbury" not in body
@@ -94,13 +95,18 @@ def test_transit_notes_in_spanish_with_english_fallback(client):
     assert "Transporte público: Cerca de la ruta de autobús 28." in body
     assert "Near bus route 28." not in body
     assert "Transit: Near bus route 28." in client.get(f"/sessions/{both.pk}/").content.decode()
-    assert "Transporte público: Near the Orange Line." in client.get(
-        f"/sessions/{english_only.pk}/", **ES).content.decode()
+    # No Spanish written: the English, marked as English, with the note (never a blank).
+    page = client.get(f"/sessions/{english_only.pk}/", **ES).content.decode()
+    assert 'Transporte público: <span lang="en" class="content-fallback">Near the Orange Line.</span>' in page
+    assert "content-fallback-note" in page
 
 
 def test_staff_session_form_has_the_spanish_transit_field():
     fields = list(SessionForm().fields)
-    assert fields.index("transit_notes_es") == fields.index("transit_notes") + 1
+    # One input per offered language, right after the English one, each marked missing when empty.
+    after = fields[fields.index("transit_notes") + 1:][:len(settings.LANGUAGES) - 1]
+    assert after == [f"transit_notes_{code}" for code, _name in settings.LANGUAGES if code != "en"]
+    assert all(SessionForm().fields[name].missing for name in after)
 
 
 def test_session_create_keeps_spanish_transit_notes():
@@ -113,10 +119,10 @@ def test_session_create_keeps_spanish_transit_notes():
     session = services.session_create(
         by=moderator, organization=department, agenda=[], interpretation_languages=[],
         **{f: getattr(template, f) for f in services.SESSION_FIELDS
-           if f not in ("transit_notes", "transit_notes_es")},
-        transit_notes="Bus 28", transit_notes_es="Autobús 28")
+           if f not in ("transit_notes", "translations")},
+        transit_notes="Bus 28", translations={"es": {"transit_notes": "Autobús 28"}})
     session.refresh_from_db()
-    assert (session.transit_notes, session.transit_notes_es) == ("Bus 28", "Autobús 28")
+    assert (session.transit_notes, session.translations["es"]["transit_notes"]) == ("Bus 28", "Autobús 28")
 
 
 # --- the crisis reply in the message's language --------------------------------------------------
@@ -231,8 +237,8 @@ def test_places_left_uses_the_annotation_when_present():
 # --- register button, navigation, map link -------------------------------------------------------
 
 def test_each_card_has_a_register_button(client):
-    open_one = SessionFactory(title_en="Open one")
-    full_one = SessionFactory(title_en="Full one", capacity=1)
+    open_one = SessionFactory(title="Open one")
+    full_one = SessionFactory(title="Full one", capacity=1)
     RegistrationFactory(session=full_one)
     body = client.get("/sessions/").content.decode()
     assert (f'<a class="usa-button engagement-register-button" href="/sessions/{open_one.pk}/register/">Register'
@@ -244,11 +250,11 @@ def test_each_card_has_a_register_button(client):
 
 def test_register_button_comes_right_after_the_key_facts(client):
     session = SessionFactory(transit_notes="Bus 28")
-    session.agenda_items.create(order=0, title_en="Welcome")
+    session.agenda_items.create(order=0, title="Welcome")
     body = client.get(f"/sessions/{session.pk}/").content.decode()
     facts_end = body.index("</dl>")
     button = body.index(f'href="/sessions/{session.pk}/register/"')
-    assert facts_end < button < body.index(session.description_en) < body.index("<h2>Agenda</h2>")
+    assert facts_end < button < body.index(session.description) < body.index("<h2>Agenda</h2>")
 
 
 def test_signed_out_resident_gets_no_duplicate_navigation(client):
@@ -290,20 +296,20 @@ def _at(day: date, hour: int = 18) -> dict:
 ])
 def test_public_session_list_date_filter(client, query, expected):
     with time_machine.travel(WEDNESDAY, tick=False):
-        SessionFactory(title_en="Friday", **_at(date(2026, 12, 4)))
-        SessionFactory(title_en="Sunday late", **_at(date(2026, 12, 6), hour=23))  # still this week, locally
-        SessionFactory(title_en="Next Tuesday", **_at(date(2026, 12, 8)))
-        SessionFactory(title_en="January", **_at(date(2027, 1, 5)))
+        SessionFactory(title="Friday", **_at(date(2026, 12, 4)))
+        SessionFactory(title="Sunday late", **_at(date(2026, 12, 6), hour=23))  # still this week, locally
+        SessionFactory(title="Next Tuesday", **_at(date(2026, 12, 8)))
+        SessionFactory(title="January", **_at(date(2027, 1, 5)))
         response = client.get("/sessions/" + query)
-        assert [s.title_en for s in response.context["page"]] == expected
+        assert [s.title for s in response.context["page"]] == expected
 
 
 def test_date_filter_refuses_an_end_before_the_start(client):
     with time_machine.travel(WEDNESDAY, tick=False):
-        SessionFactory(title_en="Friday", **_at(date(2026, 12, 4)))
+        SessionFactory(title="Friday", **_at(date(2026, 12, 4)))
         response = client.get("/sessions/?date_from=2026-12-10&date_to=2026-12-01")
         assert response.context["filters"].errors == {"date_to": ["The end date is before the start date."]}
-        assert [s.title_en for s in response.context["page"]] == ["Friday"]
+        assert [s.title for s in response.context["page"]] == ["Friday"]
 
 
 def test_date_presets_cover_the_local_week_and_month():
@@ -323,6 +329,6 @@ def test_date_presets_cover_the_local_week_and_month():
 def test_pagination_keeps_the_date_filter(client):
     with time_machine.travel(WEDNESDAY, tick=False):
         for n in range(21):
-            SessionFactory(title_en=f"S{n}", **_at(date(2026, 12, 3)))
+            SessionFactory(title=f"S{n}", **_at(date(2026, 12, 3)))
         body = client.get("/sessions/?when=week").content.decode()
         assert 'href="?when=week&amp;page=2"' in body

@@ -29,8 +29,9 @@ def _item(theme, at: datetime, *, hood=None, status=FeedbackItem.Status.APPROVED
 
 
 def _decision(*, published=True, themes=(), items=()):
-    d = Decision.objects.create(title_en="More night teams", title_es="Más equipos de noche", action_en="Added",
-                                action_es="Añadido", outcome=Decision.Outcome.ADOPTED, decided_on=date(2027, 3, 1),
+    d = Decision.objects.create(title="More night teams",
+                                translations={"es": {"title": "Más equipos de noche", "action": "Añadido"}},
+                                action="Added", outcome=Decision.Outcome.ADOPTED, decided_on=date(2027, 3, 1),
                                 is_published=published)
     d.themes.set(themes)
     d.feedback_items.set(items)
@@ -44,7 +45,7 @@ def test_month_window_is_the_last_twelve_local_months_oldest_first():
 
 
 def test_months_are_local_months_and_sub_themes_count_once_for_their_theme():
-    night = ThemeFactory(name_en="Night coverage")
+    night = ThemeFactory(name="Night coverage")
     late, weekend = ThemeFactory(parent=night), ThemeFactory(parent=night)
     roxbury, dorchester = neighborhood("Roxbury"), neighborhood("Dorchester")
     with time_machine.travel(NOW, tick=False):
@@ -68,7 +69,7 @@ def test_months_are_local_months_and_sub_themes_count_once_for_their_theme():
 
 
 def test_coverage_counts_items_a_published_decision_names_or_whose_theme_it_names():
-    night, parking = ThemeFactory(name_en="Night"), ThemeFactory(name_en="Parking")
+    night, parking = ThemeFactory(name="Night"), ThemeFactory(name="Parking")
     night_sub = ThemeFactory(parent=night)
     with time_machine.travel(NOW, tick=False):
         at = datetime(2027, 3, 5, 9, 0, tzinfo=NY)
@@ -79,7 +80,7 @@ def test_coverage_counts_items_a_published_decision_names_or_whose_theme_it_name
         _item(night_sub, at)
         _item(night, at)
         _decision(themes=[night_sub])  # answers the items coded with the sub-theme, not the parent's own
-        trends = {t.theme.name_en: t for t in theme_trends()}
+        trends = {t.theme.name: t for t in theme_trends()}
         assert (trends["Parking"].total, trends["Parking"].answered, trends["Parking"].coverage) == (4, 1, 25.0)
         assert (trends["Night"].total, trends["Night"].answered, trends["Night"].coverage) == (2, 1, 50.0)
         _decision(themes=[night])  # naming the theme answers its sub-themes' items too
@@ -120,8 +121,8 @@ def moderator():
 
 
 def test_theme_page_shows_the_trend_chart_neighborhoods_and_decisions(client, moderator):
-    theme = ThemeFactory(name_en="Night coverage", name_es="Cobertura nocturna")
-    sub = ThemeFactory(parent=theme, name_en="After midnight")
+    theme = ThemeFactory(name="Night coverage", name_es="Cobertura nocturna")
+    sub = ThemeFactory(parent=theme, name="After midnight")
     with time_machine.travel(NOW, tick=False):
         items = [_item(sub, datetime(2027, 2, 5, 9, 0, tzinfo=NY), hood=neighborhood("Mattapan")) for _ in range(3)]
         _decision(items=items[:1])

@@ -50,9 +50,9 @@ def moderator(department):
 def world(department, moderator):
     """Four items of the department that differ in one respect each, newest first: d, c, b, a."""
     library, clinic = SessionFactory(organization=department), SessionFactory(organization=department)
-    parent = ThemeFactory(name_en="Response")
-    child = ThemeFactory(name_en="Night hours", parent=parent)
-    other = ThemeFactory(name_en="Police")
+    parent = ThemeFactory(name="Response")
+    child = ThemeFactory(name="Night hours", parent=parent)
+    other = ThemeFactory(name="Police")
     a = _received(FeedbackFactory(organization=department, session=library, text="Vans at night, please."),
                   2026, 11, 2, 9, 0)
     b = _received(FeedbackFactory(organization=department, session=clinic, text="Más horas de noche.",
@@ -288,7 +288,7 @@ def test_next_never_leaves_the_moderators_departments(client, department, modera
 
 # --- decisions: the picker and the preview ---------------------------------------------------------
 
-DECISION = {"title_en": "Night coverage", "title_es": "Cobertura nocturna", "action_en": "Extended to 11 pm.",
+DECISION = {"title": "Night coverage", "title_es": "Cobertura nocturna", "action": "Extended to 11 pm.",
             "action_es": "Hasta las 11 pm.", "outcome": "adapted", "progress": "in_progress",
             "decided_on": "2026-04-01"}
 
@@ -369,7 +369,7 @@ def test_picker_query_count_is_constant_in_items(client, department, moderator):
 
 
 def test_preview_shows_the_decision_as_residents_will_in_both_languages(client, department, moderator):
-    theme = ThemeFactory(name_en="Hours", name_es="Horario")
+    theme = ThemeFactory(name="Hours", name_es="Horario")
     quoted = FeedbackFactory(organization=department, status="approved", text="Call me at 617-555-0100, vans.")
     client.force_login(moderator)
     client.post("/staff/engagement/decisions/new/", {**DECISION, "themes": [theme.pk],

@@ -40,15 +40,15 @@ def _sessions_with_languages(n, **kwargs):
 # --- public --------------------------------------------------------------------------------------
 
 def test_public_session_list_is_open_and_filters(client):
-    dorchester = SessionFactory(neighborhood=neighborhood("Dorchester"), title_en="In Dorchester")
+    dorchester = SessionFactory(neighborhood=neighborhood("Dorchester"), title="In Dorchester")
     dorchester.interpretation_languages.set([language("ase")])
-    SessionFactory(neighborhood=neighborhood("Roxbury"), title_en="In Roxbury")
-    SessionFactory(status=CommunitySession.Status.DRAFT, title_en="Draft one")
+    SessionFactory(neighborhood=neighborhood("Roxbury"), title="In Roxbury")
+    SessionFactory(status=CommunitySession.Status.DRAFT, title="Draft one")
 
     def titles(query=""):
         response = client.get("/sessions/" + query)
         assert response.status_code == 200
-        return [s.title_en for s in response.context["page"]]
+        return [s.title for s in response.context["page"]]
 
     assert titles() == ["In Dorchester", "In Roxbury"]
     assert titles("?neighborhood=roxbury") == ["In Roxbury"]
@@ -107,7 +107,7 @@ def test_registration_form_errors_are_tied_to_fields(client):
 
 
 def test_ics_download(client):
-    session = SessionFactory(title_en="Calendar session")
+    session = SessionFactory(title="Calendar session")
     response = client.get(f"/sessions/{session.pk}/calendar.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -130,7 +130,7 @@ def test_public_report_back_query_count_is_constant(client):
 
     def add():
         decision = services.decision_save(
-            by=moderator, title_en="T", title_es="T", action_en="A", action_es="A", outcome="adopted",
+            by=moderator, title="T", translations={"es": {"title": "T", "action": "A"}}, action="A", outcome="adopted",
             progress="planned", decided_on="2026-01-01", themes=[ThemeFactory()],
             feedback_items=[FeedbackFactory(status="approved")])
         services.decision_publish(by=moderator, decision=decision)
@@ -222,17 +222,19 @@ def test_moderator_creates_publishes_and_checks_in(client, department):
     moderator = moderator_of(department)
     client.force_login(moderator)
     response = client.post("/staff/engagement/sessions/new/", {
-        "organization": department.pk, "kind": "design", "title_en": "Design", "title_es": "Diseño",
-        "description_en": "D", "description_es": "D", "neighborhood": neighborhood("South End").pk,
+        "organization": department.pk, "kind": "design", "title": "Design", "title_es": "Diseño",
+        "description": "D", "description_es": "D", "neighborhood": neighborhood("South End").pk,
         "format": "hybrid", "venue_name": "Blackstone", "online_link": "https://meet.example.org/x",
         "starts_at": "2030-05-01T18:00", "ends_at": "2030-05-01T20:00", "capacity": 30, "reserved_seats": 5,
         "interpretation_languages": [language("es").pk, language("ase").pk],
-        "agenda": "Welcome | Bienvenida | 15\nTables | Mesas | 60"})
+        "agenda": "Welcome | 15\nTables | 60", "agenda_es": "Bienvenida\nMesas", "agenda_ht": "\nTab yo"})
     assert response.status_code == 302, response.context["form"].errors
-    session = CommunitySession.objects.get(title_en="Design")
+    session = CommunitySession.objects.get(title="Design")
     assert session.status == "draft"
-    assert [(a.title_en, a.title_es, a.minutes) for a in session.agenda_items.all()] == [
-        ("Welcome", "Bienvenida", 15), ("Tables", "Mesas", 60)]
+    assert [(a.title, a.translations, a.minutes) for a in session.agenda_items.all()] == [
+        ("Welcome", {"es": {"title": "Bienvenida"}}, 15),
+        ("Tables", {"es": {"title": "Mesas"}, "ht": {"title": "Tab yo"}}, 60)]
+    assert session.translations == {"es": {"title": "Diseño", "description": "D"}}
     assert client.post(f"/staff/engagement/sessions/{session.pk}/publish/").status_code == 302
     session.refresh_from_db()
     assert session.status == "published"
@@ -246,8 +248,8 @@ def test_moderator_creates_publishes_and_checks_in(client, department):
 def test_online_session_without_link_is_refused_on_the_field(client, department):
     client.force_login(moderator_of(department))
     response = client.post("/staff/engagement/sessions/new/", {
-        "organization": department.pk, "kind": "listening", "title_en": "X", "title_es": "X",
-        "description_en": "D", "description_es": "D", "neighborhood": neighborhood().pk, "format": "online",
+        "organization": department.pk, "kind": "listening", "title": "X", "title_es": "X",
+        "description": "D", "description_es": "D", "neighborhood": neighborhood().pk, "format": "online",
         "starts_at": "2030-05-01T18:00", "ends_at": "2030-05-01T20:00", "capacity": 30, "reserved_seats": 0})
     assert response.status_code == 200
     assert response.context["form"].errors["online_link"] == ["An online or hybrid session needs its link."]
@@ -257,8 +259,8 @@ def test_moderator_cannot_create_for_another_department(client, department):
     client.force_login(moderator_of(department))
     other = CityDepartmentFactory()
     response = client.post("/staff/engagement/sessions/new/", {
-        "organization": other.pk, "kind": "listening", "title_en": "X", "title_es": "X",
-        "description_en": "D", "description_es": "D", "neighborhood": neighborhood().pk, "format": "in_person",
+        "organization": other.pk, "kind": "listening", "title": "X", "title_es": "X",
+        "description": "D", "description_es": "D", "neighborhood": neighborhood().pk, "format": "in_person",
         "venue_name": "V", "starts_at": "2030-05-01T18:00", "ends_at": "2030-05-01T20:00", "capacity": 30,
         "reserved_seats": 0})
     assert response.status_code == 200
@@ -284,7 +286,7 @@ def test_decision_pages_create_and_publish(client):
     theme = ThemeFactory()
     item = FeedbackFactory(status="approved")
     response = client.post("/staff/engagement/decisions/new/", {
-        "title_en": "Night coverage", "title_es": "Cobertura nocturna", "action_en": "Extended to 11 pm.",
+        "title": "Night coverage", "title_es": "Cobertura nocturna", "action": "Extended to 11 pm.",
         "action_es": "Hasta las 11 pm.", "outcome": "adapted", "progress": "in_progress",
         "decided_on": "2026-04-01", "themes": [theme.pk], "feedback_items": [item.pk]})
     assert response.status_code == 302
@@ -305,7 +307,7 @@ def test_decision_pages_create_and_publish(client):
 def test_not_adopted_decision_needs_a_reason(client):
     client.force_login(moderator_of())
     response = client.post("/staff/engagement/decisions/new/", {
-        "title_en": "No police", "title_es": "Sin policía", "action_en": "Kept co-response.", "action_es": "X",
+        "title": "No police", "title_es": "Sin policía", "action": "Kept co-response.", "action_es": "X",
         "outcome": "not_adopted", "progress": "done", "decided_on": "2026-04-01"})
     assert response.status_code == 200
     assert response.context["form"].errors["reason"] == ["Say why it was not adopted: residents are told."]
@@ -338,5 +340,5 @@ def test_moderation_page_publishes_and_codes(client):
                        {"decision": "approve", "themes": [theme.pk]}).status_code == 302
     item.refresh_from_db()
     assert (item.status, list(item.themes.all())) == ("approved", [theme])
-    assert client.post("/staff/engagement/codebook/", {"name_en": "Hours", "parent": theme.pk}).status_code == 302
-    assert theme.children.get().name_en == "Hours"
+    assert client.post("/staff/engagement/codebook/", {"name": "Hours", "parent": theme.pk}).status_code == 302
+    assert theme.children.get().name == "Hours"

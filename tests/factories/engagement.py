@@ -24,10 +24,16 @@ class SessionFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(CityDepartmentFactory)
     kind = CommunitySession.Kind.LISTENING
     status = CommunitySession.Status.PUBLISHED
-    title_en = factory.Sequence(lambda n: f"Listening session {n}")
-    title_es = factory.Sequence(lambda n: f"Sesión para escuchar {n}")
-    description_en = "Tell us how crisis calls should be answered."
-    description_es = "Díganos cómo se deben atender las llamadas de crisis."
+    class Params:
+        # The Spanish text, as the tests name it; stored in `translations` (other languages: pass it).
+        title_es = factory.Sequence(lambda n: f"Sesión para escuchar {n}")
+        description_es = "Díganos cómo se deben atender las llamadas de crisis."
+        transit_notes_es = ""
+
+    title = factory.Sequence(lambda n: f"Listening session {n}")
+    description = "Tell us how crisis calls should be answered."
+    translations = factory.LazyAttribute(lambda o: {"es": {k: v for k, v in (
+        ("title", o.title_es), ("description", o.description_es), ("transit_notes", o.transit_notes_es)) if v}})
     neighborhood = factory.LazyFunction(neighborhood)
     format = CommunitySession.Format.IN_PERSON
     venue_name = "Kroc Center"
@@ -63,8 +69,11 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Theme
 
-    name_en = factory.Sequence(lambda n: f"Theme {n}")
-    name_es = factory.Sequence(lambda n: f"Tema {n}")
+    class Params:
+        name_es = factory.Sequence(lambda n: f"Tema {n}")
+
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    translations = factory.LazyAttribute(lambda o: {"es": {"name": o.name_es}} if o.name_es else {})
 
 
 def moderator_of(organization=None, **kwargs):

@@ -116,8 +116,10 @@ def engagement_month(extra: int = 0) -> dict:
         comment(local(2026, 2, 21 + n), spanish, dorchester)
 
     def decision(on, published=True):
-        return Decision.objects.create(title_en="More evening coverage", title_es="Más cobertura nocturna",
-                                       action_en="Added an evening shift.", action_es="Se añadió un turno.",
+        return Decision.objects.create(title="More evening coverage",
+                                       translations={"es": {"title": "Más cobertura nocturna",
+                                                            "action": "Se añadió un turno."}},
+                                       action="Added an evening shift.",
                                        outcome=Decision.Outcome.ADOPTED, decided_on=on, is_published=published)
 
     decision(date(2026, 2, 20))

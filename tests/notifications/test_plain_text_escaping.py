@@ -15,7 +15,7 @@ NAME = 'O\'Brien & "Sons" <x>'
 
 
 def test_plain_text_parts_keep_ampersands_quotes_and_brackets(django_capture_on_commit_callbacks):
-    session = SessionFactory(title_en=f"{NAME} listening session", venue_name=NAME)
+    session = SessionFactory(title=f"{NAME} listening session", venue_name=NAME)
     with django_capture_on_commit_callbacks(execute=True):
         engagement.registration_create(session_id=session.pk, name=NAME, language=language("en"),
                                        email="ana@example.org", phone="617-555-0100", contact_consent=True)

@@ -287,14 +287,14 @@ def reports(w: World, n: int, role: str) -> str:
 def community_sessions(w: World, n: int) -> str:
     for _ in range(n):
         k = w.next("community-session")
-        SessionFactory(organization=w.city, title_en=f"Listening {k:03d}", starts_at=NOW + timedelta(days=k),
+        SessionFactory(organization=w.city, title=f"Listening {k:03d}", starts_at=NOW + timedelta(days=k),
                        neighborhood=neighborhood(["Dorchester", "Roxbury", "South End"][k % 3]))
     return f"Listening {k:03d}"
 
 
 def _session(w: World):
     if "the-session" not in w.counts:
-        w.counts["the-session"] = SessionFactory(organization=w.city, title_en="The session", capacity=100)
+        w.counts["the-session"] = SessionFactory(organization=w.city, title="The session", capacity=100)
     return w.counts["the-session"]
 
 
@@ -313,7 +313,7 @@ def registrations(w: World, n: int) -> str:
 def feedback(w: World, n: int) -> str:
     for _ in range(n):
         k = w.next("feedback")
-        session = SessionFactory(organization=w.city, title_en=f"Heard at {k:03d}")
+        session = SessionFactory(organization=w.city, title=f"Heard at {k:03d}")
         FeedbackItem.objects.create(organization=w.city, session=session, channel="online",
                                     text=f"Send trained neighbors {k:03d}", language=language(["en", "es"][k % 2]),
                                     neighborhood=neighborhood())
@@ -324,7 +324,7 @@ def published_feedback(w: World, n: int) -> str:
     """Published feedback, each from its own session: what a decision's feedback picker lists."""
     for _ in range(n):
         k = w.next("published-feedback")
-        session = SessionFactory(organization=w.city, title_en=f"Quoted at {k:03d}")
+        session = SessionFactory(organization=w.city, title=f"Quoted at {k:03d}")
         FeedbackItem.objects.create(organization=w.city, session=session, channel="online", status="approved",
                                     text=f"Quote trained neighbors {k:03d}", language=language(["en", "es"][k % 2]))
     return f"Quote trained neighbors {k:03d}"
@@ -333,12 +333,13 @@ def published_feedback(w: World, n: int) -> str:
 def themes(w: World, n: int) -> str:
     for _ in range(n):
         k = w.next("theme")
-        Theme.objects.create(name_en=f"Theme {k:03d}", name_es=f"Tema {k:03d}")
+        Theme.objects.create(name=f"Theme {k:03d}", translations={"es": {"name": f"Tema {k:03d}"}})
     return f"Theme {k:03d}"
 
 
 def _trend_theme() -> Theme:
-    return Theme.objects.get_or_create(name_en="Trend theme", defaults={"name_es": "Tema de tendencia"})[0]
+    return Theme.objects.get_or_create(name="Trend theme",
+                                       defaults={"translations": {"es": {"name": "Tema de tendencia"}}})[0]
 
 
 def theme_comments(w: World, n: int) -> str:
@@ -357,8 +358,9 @@ def theme_comments(w: World, n: int) -> str:
 def decisions(w: World, n: int) -> str:
     for _ in range(n):
         k = w.next("decision")
-        Decision.objects.create(title_en=f"Decision {k:03d}", title_es=f"Decisión {k:03d}", action_en="We did it.",
-                                action_es="Lo hicimos.", outcome="adopted", decided_on=date(2026, 2, 1),
+        Decision.objects.create(title=f"Decision {k:03d}",
+                                translations={"es": {"title": f"Decisión {k:03d}", "action": "Lo hicimos."}},
+                                action="We did it.", outcome="adopted", decided_on=date(2026, 2, 1),
                                 is_published=True, published_at=NOW, created_by=w.users["moderator"])
     return f"Decision {k:03d}"
 

@@ -8,7 +8,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from apps.core.errors import ApplicationError
 from apps.core.models import AuditEvent
 from apps.procurement import services
 from apps.procurement.models import ProposalSubmission, Solicitation
@@ -466,3 +468,44 @@ def test_price_refusals_follow_the_one_rule(in_evaluation, two_submitted, office
         hidden = _client(stranger).get(url)
         assert (hidden.status_code, hidden.json()) == (404, missing.json())
     assert missing.status_code == 404
+
+
+def test_public_summary_in_residents_languages_with_english_fallback(officer):
+    """Issue 23: the RFP's public summary is translatable content; a language without it shows the English,
+    marked lang="en", with the note — and its Markdown is still sanitized."""
+    solicitation = draft_solicitation(officer, reference="RFP-LANG")
+    services.solicitation_update(solicitation=solicitation, by=officer, translations={
+        "es": {"summary": "La **ciudad** busca <script>x()</script> un facilitador."}})
+    with pytest.raises(ApplicationError) as error:
+        services.solicitation_update(solicitation=solicitation, by=officer, translations={"xx": {"summary": "?"}})
+    assert error.value.field == "translations"
+    services.solicitation_publish(solicitation=solicitation, by=officer)
+    url = reverse("procurement:solicitation-detail", args=["RFP-LANG"])
+    spanish = _client().get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "La <strong>ciudad</strong> busca" in spanish and "<script>x()" not in spanish
+    assert "content-fallback-note" not in spanish
+    haitian = _client().get(url, HTTP_ACCEPT_LANGUAGE="ht").content.decode()
+    assert '<div lang="en"><p>The <strong>city</strong> seeks a facilitator.</p>' in haitian
+    assert "content-fallback-note" in haitian
+
+
+def test_officer_form_offers_the_summary_in_every_language(officer):
+    solicitation = draft_solicitation(officer, reference="RFP-FORM")
+    client = _client(officer)
+    page = client.get(reverse("procurement:solicitation-edit", args=[solicitation.pk])).content.decode()
+    assert 'name="summary_ht"' in page and 'name="summary_ar"' in page
+    from apps.procurement.forms import SolicitationForm
+
+    form = SolicitationForm(instance=solicitation)
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update({"summary_vi": "Thành phố tìm kiếm.", "budget_ceiling": "100000.00"})
+    for name in ("questions_due_at", "proposals_due_at", "opening_at", "scoring_due_at"):
+        value = getattr(solicitation, name)
+        data[name] = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+    for name in ("blind_review", "two_envelopes"):
+        if not data[name]:
+            data.pop(name)
+    response = client.post(reverse("procurement:solicitation-edit", args=[solicitation.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    solicitation.refresh_from_db()
+    assert solicitation.translations == {"vi": {"summary": "Thành phố tìm kiếm."}}

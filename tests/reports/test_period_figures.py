@@ -41,17 +41,17 @@ def test_engagement_summary_counts_only_sessions_that_have_ended(time_machine):
 
 def test_monthly_comments_by_theme_are_the_months(time_machine):
     time_machine.move_to(at(date(2026, 12, 5), 12), tick=False)
-    theme = ThemeFactory(name_en="Who responds")
+    theme = ThemeFactory(name="Who responds")
     for created in [at(date(2026, 10, 10), 10)] * 6 + [at(date(2026, 11, 10), 10)] * 5:
         item = FeedbackFactory(status=FeedbackItem.Status.APPROVED)
         FeedbackItem.objects.filter(pk=item.pk).update(created_at=created)
         FeedbackCoding.objects.create(item=item, theme=theme)
-    counts = {row["theme"].name_en: row["count"] for row in theme_counts(date(2026, 11, 1), date(2026, 11, 30),
+    counts = {row["theme"].name: row["count"] for row in theme_counts(date(2026, 11, 1), date(2026, 11, 30),
                                                                           exact=False)}
     assert counts["Who responds"] == 5  # not the 11 of all time
     october = theme_counts(date(2026, 10, 1), date(2026, 10, 31), exact=False)
-    assert {r["theme"].name_en: r["count"] for r in october}["Who responds"] == 6
+    assert {r["theme"].name: r["count"] for r in october}["Who responds"] == 6
     september = theme_counts(date(2026, 9, 1), date(2026, 9, 30), exact=False)
-    assert {r["theme"].name_en: r["count"] for r in september}["Who responds"] is None  # 0: suppressed
-    assert {r["theme"].name_en: r["count"] for r in theme_counts(date(2026, 9, 1), date(2026, 9, 30),
+    assert {r["theme"].name: r["count"] for r in september}["Who responds"] is None  # 0: suppressed
+    assert {r["theme"].name: r["count"] for r in theme_counts(date(2026, 9, 1), date(2026, 9, 30),
                                                                   exact=True)}["Who responds"] == 0

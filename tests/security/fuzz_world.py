@@ -181,8 +181,8 @@ def _engagement(city, moderator) -> None:
         engagement_services.feedback_submit(text=f"We want trained neighbors to answer, comment {n}.",
                                             language=english, session=session,
                                             channel=FeedbackItem.Channel.PAPER_CARD, entered_by=moderator)
-    ThemeFactory(name_en="Police presence")
-    ThemeFactory(name_en="Response time")
+    ThemeFactory(name="Police presence")
+    ThemeFactory(name="Response time")
 
 
 def build_world() -> World:
@@ -294,8 +294,9 @@ def _api_parity(users, harbor) -> None:
     from apps.scheduling.models import Availability
 
     Availability.objects.create(responder=users[Role.RESPONDER], weekday=2, start_time="09:00", end_time="17:00")
-    engagement_services.decision_save(by=users[Role.MODERATOR], title_en="Peers at night", title_es="Pares de noche",
-                                      action_en="A second team", action_es="Un segundo equipo",
+    engagement_services.decision_save(by=users[Role.MODERATOR], title="Peers at night",
+                                      translations={"es": {"title": "Pares de noche", "action": "Un segundo equipo"}},
+                                      action="A second team",
                                       outcome=Decision.Outcome.ADOPTED, decided_on=date.today() - timedelta(days=3))
     session = CommunitySession.objects.filter(status=CommunitySession.Status.PUBLISHED).first()
     registration = engagement_services.registration_create(session_id=session.pk, name="Rosa Fuzz",

@@ -253,10 +253,10 @@ def build_world() -> World:
                                                                 by=u["coordinator_b"])
 
     # --- engagement ---------------------------------------------------------------------------------
-    session = SessionFactory(organization=city, title_en="Dorchester listening session", capacity=20)
+    session = SessionFactory(organization=city, title="Dorchester listening session", capacity=20)
     o["community_session"] = session
     o["draft_community_session"] = SessionFactory(organization=city, status=CommunitySession.Status.DRAFT,
-                                                  published_at=None, title_en="Draft design workshop")
+                                                  published_at=None, title="Draft design workshop")
     o["registration"] = engagement_services.registration_create(
         session_id=session.pk, name="Rosa Resident", language=language("en"),
         access_needs="Wheelchair seating near the door")
@@ -282,13 +282,15 @@ def build_world() -> World:
     engagement_services.feedback_moderate(by=u["moderator"], item=o["feedback_plain"], approve=True)
     o["theme"] = ThemeFactory()
     o["decision"] = engagement_services.decision_save(
-        by=u["moderator"], title_en="Residents asked for peers", title_es="Pidieron pares",
-        action_en="We fund peer teams", action_es="Financiamos equipos", outcome=Decision.Outcome.ADOPTED,
+        by=u["moderator"], title="Residents asked for peers",
+            translations={"es": {"title": "Pidieron pares", "action": "Financiamos equipos"}},
+        action="We fund peer teams", outcome=Decision.Outcome.ADOPTED,
         decided_on=today - timedelta(days=10), themes=[o["theme"]], feedback_items=[o["feedback_plain"]])
     engagement_services.decision_publish(by=u["moderator"], decision=o["decision"])
     o["draft_decision"] = engagement_services.decision_save(
-        by=u["moderator"], title_en="Not yet public", title_es="Aún no", action_en="Pending",
-        action_es="Pendiente", outcome=Decision.Outcome.ADAPTED, decided_on=today - timedelta(days=5))
+        by=u["moderator"], title="Not yet public",
+            translations={"es": {"title": "Aún no", "action": "Pendiente"}},
+            action="Pending", outcome=Decision.Outcome.ADAPTED, decided_on=today - timedelta(days=5))
 
     # --- notifications, reports ---------------------------------------------------------------------
     for key, person in (("a", u["responder"]), ("b", responder_b)):

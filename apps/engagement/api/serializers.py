@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictCharField, StrictSlugRelatedField
+from apps.core.api.translations import TranslationsField
 from apps.core.models import Language, Neighborhood
 
 from ..forms import EMAIL_MAX_LENGTH, validate_phone
@@ -11,7 +12,9 @@ from ..services import registration_consent_problem
 class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
-        fields = ["order", "title_en", "title_es", "minutes"]
+        fields = ["order", "title", "translations", "minutes"]
+
+    translations = TranslationsField(AgendaItem, read_only=True)
 
 
 class PublicSessionSerializer(serializers.ModelSerializer):
@@ -23,15 +26,19 @@ class PublicSessionSerializer(serializers.ModelSerializer):
     places_left = serializers.IntegerField(read_only=True, help_text="Places residents can still register for "
                                            "(0 when full): the figure the public pages show.")
     is_full = serializers.SerializerMethodField()
+    translations = TranslationsField(CommunitySession, read_only=True)
+    languages = serializers.ListField(
+        child=serializers.CharField(), source="offered_languages", read_only=True,
+        help_text="Languages the session's text is offered in (English always); others show English with a note.")
     # Plain strings: these choice sets share their field names with other apps' enums.
     kind = serializers.CharField(read_only=True, help_text="listening, design or report_back")
     status = serializers.CharField(read_only=True, help_text="published, completed or cancelled")
 
     class Meta:
         model = CommunitySession
-        fields = ["id", "kind", "status", "title_en", "title_es", "description_en", "description_es", "neighborhood",
+        fields = ["id", "kind", "status", "title", "description", "translations", "languages", "neighborhood",
                   "format", "venue_name", "venue_address", "online_link", "step_free_access", "quiet_room",
-                  "transit_notes", "transit_notes_es", "parking_notes", "accessibility_notes", "starts_at", "ends_at",
+                  "transit_notes", "parking_notes", "accessibility_notes", "starts_at", "ends_at",
                   "capacity",
                   "open_seats", "registered_count", "places_left", "is_full", "interpretation_languages", "captioning",
                   "childcare", "food", "facilitating_organization", "materials_url"]

@@ -67,7 +67,7 @@ class ThemeViewSet(StaffViewSet, mixins.ListModelMixin):
 
     @extend_schema(request=ThemeInputSerializer, responses={201: ThemeSerializer, **WRITE}, examples=[
         OpenApiExample("A sub-theme", request_only=True,
-                       value={"name_en": "Wait times", "name_es": "Tiempos de espera", "parent": 3,
+                       value={"name": "Wait times", "translations": {"es": {"name": "Tiempos de espera"}}, "parent": 3,
                               "description": "How long people waited for a responder"})])
     def create(self, request):
         """Add a theme (top level, or under a top-level theme), as the codebook page does."""
@@ -81,8 +81,9 @@ class ThemeViewSet(StaffViewSet, mixins.ListModelMixin):
 
 # --- decisions ("you said, we did") ----------------------------------------------------------------
 
-DECISION_EXAMPLE = {"title_en": "More responders at night", "title_es": "Más equipos de noche",
-                    "action_en": "A second night team from May", "action_es": "Un segundo equipo nocturno desde mayo",
+DECISION_EXAMPLE = {"title": "More responders at night", "action": "A second night team from May",
+                    "translations": {"es": {"title": "Más equipos de noche",
+                                            "action": "Un segundo equipo nocturno desde mayo"}},
                     "outcome": "adopted", "reason": "", "progress": "planned", "decided_on": "2026-04-02",
                     "themes": [3], "feedback_items": [41, 57]}
 
@@ -138,13 +139,15 @@ class DecisionViewSet(StaffViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
 
 # --- staff sessions --------------------------------------------------------------------------------
 
-SESSION_EXAMPLE = {"organization": 2, "kind": "listening", "title_en": "Listening session: Dorchester",
-                   "title_es": "Sesión de escucha: Dorchester", "description_en": "Tell us what you need.",
-                   "description_es": "Díganos qué necesita.", "neighborhood": "dorchester", "format": "in_person",
+SESSION_EXAMPLE = {"organization": 2, "kind": "listening", "title": "Listening session: Dorchester",
+                   "description": "Tell us what you need.",
+                   "translations": {"es": {"title": "Sesión de escucha: Dorchester",
+                                           "description": "Díganos qué necesita."}},
+                   "neighborhood": "dorchester", "format": "in_person",
                    "venue_name": "Fields Corner Library", "venue_address": "1520 Dorchester Ave",
                    "starts_at": "2026-05-12T18:00:00-04:00", "ends_at": "2026-05-12T20:00:00-04:00",
                    "capacity": 60, "reserved_seats": 5, "interpretation_languages": ["es", "vi"],
-                   "agenda": [{"title_en": "Welcome", "title_es": "Bienvenida", "minutes": 10}]}
+                   "agenda": [{"title": "Welcome", "translations": {"es": {"title": "Bienvenida"}}, "minutes": 10}]}
 
 
 def _session_organizations(user):

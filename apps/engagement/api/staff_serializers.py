@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from apps.accounts.models import Organization
 from apps.core.api.fields import StrictCharField, StrictSlugRelatedField, StrictStringsMixin
+from apps.core.api.translations import TranslationsField
 from apps.core.models import Language, Neighborhood
 
 from ..models import AgendaItem, CommunitySession, Decision, FeedbackItem, StaffTask, Theme
@@ -16,12 +17,14 @@ from ..services import SESSION_FIELDS
 class ThemeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Theme
-        fields = ["id", "parent", "name_en", "name_es", "description", "is_active"]
+        fields = ["id", "parent", "name", "translations", "description", "is_active"]
+
+    translations = TranslationsField(Theme, read_only=True)
 
 
 class ThemeInputSerializer(serializers.Serializer):
-    name_en = StrictCharField(max_length=120)
-    name_es = StrictCharField(max_length=120, required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=120)
+    translations = TranslationsField(Theme)
     parent = serializers.PrimaryKeyRelatedField(queryset=Theme.objects.filter(parent__isnull=True), required=False,
                                                 allow_null=True, default=None,
                                                 help_text="A top-level theme (the codebook has two levels)")
@@ -29,18 +32,20 @@ class ThemeInputSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
+    translations = TranslationsField(Decision, read_only=True)
     themes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     feedback_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Decision
-        fields = ["id", "title_en", "title_es", "action_en", "action_es", "outcome", "reason", "progress",
+        fields = ["id", "title", "action", "translations", "outcome", "reason", "progress",
                   "decided_on", "themes", "feedback_items", "is_published", "published_at"]
 
 
 class DecisionInputSerializer(StrictStringsMixin, serializers.ModelSerializer):
     """Every field of the decision page's form; `feedback_items` are published feedback you handle."""
 
+    translations = TranslationsField(Decision)
     themes = serializers.PrimaryKeyRelatedField(many=True, queryset=Theme.objects.all(), required=False,
                                                 default=list)
     feedback_items = serializers.PrimaryKeyRelatedField(many=True, queryset=FeedbackItem.objects.none(),
@@ -48,7 +53,7 @@ class DecisionInputSerializer(StrictStringsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["title_en", "title_es", "action_en", "action_es", "outcome", "reason", "progress", "decided_on",
+        fields = ["title", "action", "translations", "outcome", "reason", "progress", "decided_on",
                   "themes", "feedback_items"]
         extra_kwargs = {"reason": {"default": ""}, "progress": {"default": Decision.Progress.PLANNED}}
 
@@ -59,16 +64,19 @@ class DecisionInputSerializer(StrictStringsMixin, serializers.ModelSerializer):
 
 
 class AgendaLineSerializer(serializers.ModelSerializer):
+    translations = TranslationsField(AgendaItem)
+
     class Meta:
         model = AgendaItem
-        fields = ["title_en", "title_es", "minutes"]
-        extra_kwargs = {"title_es": {"default": ""}, "minutes": {"default": None}}
+        fields = ["title", "translations", "minutes"]
+        extra_kwargs = {"minutes": {"default": None}}
 
 
 class StaffSessionSerializer(serializers.ModelSerializer):
     neighborhood = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     interpretation_languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     agenda_items = AgendaLineSerializer(many=True, read_only=True)
+    translations = TranslationsField(CommunitySession, read_only=True)
     status = serializers.CharField(read_only=True, help_text="draft, published, completed or cancelled")
     kind = serializers.CharField(read_only=True, help_text="listening, design or report_back")
 
@@ -82,7 +90,7 @@ class StaffSessionSerializer(serializers.ModelSerializer):
 # The links a session carries, as a pattern the schema can state: an http(s) address with a domain name
 # (a subset of what the page's URL field accepts).
 WEB_ADDRESS = RegexValidator(r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-                             r"(?::[0-9]{1,5})?(?:/[^\s]*)?$", message="Enter a valid URL (http or https).")
+                             r"(?::[0-9]{1,5})?(?:/[!-~]*)?$", message="Enter a valid URL (http or https).")
 
 
 def web_address(**kwargs) -> StrictCharField:
@@ -111,6 +119,7 @@ class StaffSessionInputSerializer(StrictStringsMixin, serializers.ModelSerialize
     facilitating_organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(is_active=True), required=False, allow_null=True, default=None)
     agenda = AgendaLineSerializer(many=True, required=False, default=list)
+    translations = TranslationsField(CommunitySession)
     online_link = web_address(help_text="Needed for an online or hybrid session")
     materials_url = web_address()
 
@@ -120,7 +129,8 @@ class StaffSessionInputSerializer(StrictStringsMixin, serializers.ModelSerialize
 
     def validated_values(self) -> dict:
         values = dict(self.validated_data)
-        values["agenda"] = [(a["title_en"], a.get("title_es", ""), a.get("minutes")) for a in values.get("agenda", [])]
+        values["agenda"] = [(a["title"], a.get("translations") or {}, a.get("minutes"))
+                            for a in values.get("agenda", [])]
         return values
 
 

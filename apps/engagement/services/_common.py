@@ -19,3 +19,16 @@ def feedback_contact(item: FeedbackItem) -> Contact | None:
         return None
     return Contact(email=item.contact_email, phone=item.contact_phone, name=item.contact_name,
                    language=item.contact_language)
+
+
+def clean_translations(model, value) -> dict:
+    """`value` as a model's `translations` (languages of settings.LANGUAGES, its translatable fields,
+    within their lengths), or a 400 naming `translations`."""
+    from apps.core.errors import ApplicationError
+    from apps.core.translated import clean_translations as clean
+
+    limits = {f: model._meta.get_field(f).max_length for f in model.TRANSLATED_FIELDS}
+    try:
+        return clean(value, model.TRANSLATED_FIELDS, max_lengths=limits)
+    except ValueError as error:
+        raise ApplicationError(str(error), field="translations") from error

@@ -12,9 +12,9 @@ from apps.notifications.services import notify
 
 from ..models import Decision, FeedbackItem
 from ..permissions import can_manage_decisions
-from ._common import absolute, feedback_contact
+from ._common import absolute, clean_translations, feedback_contact
 
-DECISION_FIELDS = ["title_en", "title_es", "action_en", "action_es", "outcome", "reason", "progress", "decided_on"]
+DECISION_FIELDS = ["title", "action", "translations", "outcome", "reason", "progress", "decided_on"]
 
 
 @transaction.atomic
@@ -27,11 +27,13 @@ def decision_save(*, by: User, decision: Decision | None = None, themes=(), feed
     for key, value in fields.items():
         if key in DECISION_FIELDS:
             setattr(decision, key, value)
+    decision.translations = clean_translations(Decision, decision.translations)
     decision.save()
     decision.themes.set(themes)
     decision.feedback_items.set(feedback_items)
     audit(actor=by, action="engagement.decision." + ("created" if creating else "updated"), target=decision,
-          after={"outcome": decision.outcome, "progress": decision.progress, "themes": sorted(t.pk for t in themes)})
+          after={"outcome": decision.outcome, "progress": decision.progress, "themes": sorted(t.pk for t in themes),
+                 "languages": decision.offered_languages})
     if decision.is_published:
         _tell_residents(decision)
     return decision

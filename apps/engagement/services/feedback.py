@@ -25,7 +25,7 @@ from ..permissions import (
 from ..privacy import describes_crisis
 from ..semantics.detect import detect_language
 from ..semantics.services import fingerprint
-from ._common import absolute, feedback_contact
+from ._common import absolute, clean_translations, feedback_contact
 
 MODERATION_FIELDS = ["status", "reject_reason", "moderator_note", "moderated_by", "moderated_at", "updated_at"]
 BULK_MODERATION_LIMIT = 100
@@ -281,14 +281,14 @@ def feedback_moderate_and_code(*, by: User, item: FeedbackItem, approve: bool, r
 
 
 @transaction.atomic
-def theme_create(*, by: User, name_en: str, name_es: str = "", description: str = "",
+def theme_create(*, by: User, name: str, translations=None, description: str = "",
                  parent: Theme | None = None) -> Theme:
     require(can_manage_codebook(by), _("Only a moderator can change the codebook."))
     if parent is not None and parent.parent_id is not None:
         raise ApplicationError(_("The codebook has two levels: pick a top-level theme as parent."), field="parent")
-    if Theme.objects.filter(parent=parent, name_en__iexact=name_en.strip()).exists():
-        raise ApplicationError(_("This theme exists already."), field="name_en")
-    theme = Theme.objects.create(parent=parent, name_en=name_en.strip(), name_es=name_es.strip(),
-                                 description=description.strip())
-    audit(actor=by, action="engagement.theme.created", target=theme, after={"name": theme.name_en})
+    if Theme.objects.filter(parent=parent, name__iexact=name.strip()).exists():
+        raise ApplicationError(_("This theme exists already."), field="name")
+    theme = Theme.objects.create(parent=parent, name=name.strip(), description=description.strip(),
+                                 translations=clean_translations(Theme, translations))
+    audit(actor=by, action="engagement.theme.created", target=theme, after={"name": theme.name})
     return theme

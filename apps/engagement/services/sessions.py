@@ -10,19 +10,32 @@ from apps.core.errors import ApplicationError, require
 from apps.core.transitions import transition
 from apps.notifications.services import notification_cancel
 
-from ..models import CommunitySession, Registration
+from ..models import AgendaItem, CommunitySession, Registration
 from ..permissions import can_create_session, can_manage_session, handles_organization
+from ._common import clean_translations
 from .registrations import notify_registrant, promote_waitlist
 
 SESSION_FIELDS = [
-    "kind", "title_en", "title_es", "description_en", "description_es", "neighborhood", "format", "venue_name",
-    "venue_address", "online_link", "step_free_access", "quiet_room", "transit_notes", "transit_notes_es",
+    "kind", "title", "description", "translations", "neighborhood", "format", "venue_name",
+    "venue_address", "online_link", "step_free_access", "quiet_room", "transit_notes",
     "parking_notes", "accessibility_notes", "starts_at", "ends_at", "capacity", "reserved_seats", "captioning",
     "childcare", "food", "facilitating_organization", "materials_url",
 ]
 
 
+def _add_agenda(session: CommunitySession, agenda) -> None:
+    """Agenda items as (English title, translations as {language: {"title": text}}, minutes)."""
+    for order, (title, translations, minutes) in enumerate(agenda):
+        session.agenda_items.create(order=order, title=title, minutes=minutes,
+                                    translations=clean_translations(AgendaItem, translations))
+
+
 def _validate_session(session: CommunitySession) -> None:
+    session.translations = clean_translations(CommunitySession, session.translations)
+    for name in ("starts_at", "ends_at"):
+        # A typing slip (year 0230) is refused: the calendar, the reminders and the API's dates need a real year.
+        if not 2000 <= timezone.localtime(getattr(session, name)).year <= 2100:
+            raise ApplicationError(_("Give a date between the years 2000 and 2100."), field=name)
     if session.ends_at <= session.starts_at:
         raise ApplicationError(_("The session must end after it starts."), field="ends_at")
     if session.reserved_seats > session.capacity:
@@ -42,10 +55,9 @@ def session_create(*, by: User, organization, interpretation_languages=(), agend
     _validate_session(session)
     session.save()
     session.interpretation_languages.set(interpretation_languages)
-    for order, (title_en, title_es, minutes) in enumerate(agenda):
-        session.agenda_items.create(order=order, title_en=title_en, title_es=title_es, minutes=minutes)
+    _add_agenda(session, agenda)
     audit(actor=by, action="engagement.session.created", target=session, organization=organization,
-          after={"title": session.title_en, "starts_at": session.starts_at, "capacity": session.capacity})
+          after={"title": session.title, "starts_at": session.starts_at, "capacity": session.capacity})
     return session
 
 
@@ -72,8 +84,7 @@ def session_update(*, by: User, session: CommunitySession, interpretation_langua
         session.interpretation_languages.set(interpretation_languages)
     if agenda is not None:
         session.agenda_items.all().delete()
-        for order, (title_en, title_es, minutes) in enumerate(agenda):
-            session.agenda_items.create(order=order, title_en=title_en, title_es=title_es, minutes=minutes)
+        _add_agenda(session, agenda)
     after = {k: getattr(session, k if k not in ("neighborhood", "facilitating_organization") else f"{k}_id")
              for k in before}
     audit(actor=by, action="engagement.session.updated", target=session, organization=session.organization,

@@ -1,6 +1,7 @@
 """The codebook and the decisions ("you said, we did"): editing one with the feedback picker, and
 the preview residents will see before it is published."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -57,15 +58,16 @@ def theme_detail(request, pk: int):
     top = trend.theme
     month_labels = [formats.date_format(m, "YEAR_MONTH_FORMAT") for m in trend.months]
     chart = bar_chart(list(zip(month_labels, trend.by_month, strict=True)),
-                      title=_("Comments about “%(theme)s” by month") % {"theme": top.name_en},
+                      title=_("Comments about “%(theme)s” by month") % {"theme": top.name},
                       axis_label=_("comments"))
     # Decisions that name the theme (or a sub-theme), or answer one of its comments by name.
     ids = [top.pk, *top.children.values_list("pk", flat=True)]
     decisions = list(selectors.decision_list(user=request.user)
                      .filter(Q(themes__in=ids) | Q(feedback_items__themes__in=ids)).distinct())
     return render(request, "engagement/theme_detail.html", {
-        "theme": theme, "top": top, "trend": trend, "chart": chart, "decisions": decisions,
-        "children": list(top.children.order_by("name_en", "id")),
+        "theme": theme, "top": top, "languages": [(c, n) for c, n in settings.LANGUAGES if c != "en"],
+        "trend": trend, "chart": chart, "decisions": decisions,
+        "children": list(top.children.order_by("name", "id")),
         "first_month": trend.months[0], "last_month": trend.months[-1],
         "queue_url": reverse("engagement:feedback-list") + "?" + urlencode({"theme": top.pk, "status": "approved"}),
     })
@@ -181,4 +183,6 @@ def decision_publish(request, pk: int):
         return redirect("engagement:decision-edit", pk=pk)
     decision = _as_published(decision)
     return render(request, "engagement/decision_preview.html", {
-        "decision": decision, "has_spanish": bool(decision.title_es.strip() and decision.action_es.strip())})
+        "decision": decision,
+        "previews": [(code, name) for code, name in settings.LANGUAGES
+                     if code != "en" and code in decision.offered_languages]})

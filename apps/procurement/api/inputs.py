@@ -7,6 +7,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictCharField, StrictStringsMixin
+from apps.core.api.translations import TranslationsField
 
 from ..models import PriceProposal, Rating, Solicitation
 from ..services import SOLICITATION_STEPS
@@ -39,6 +40,7 @@ class SolicitationUpdateSerializer(StrictStringsMixin, serializers.ModelSerializ
     price_points = serializers.IntegerField(min_value=0, max_value=1000, required=False,
                                             help_text="Weighted points only: points the lowest price earns; others "
                                                       "earn them in proportion.")
+    translations = TranslationsField(Solicitation, required=False, default=serializers.empty)
 
     class Meta:
         model = Solicitation

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.core.api.fields import StrictCharField
+from apps.core.api.translations import TranslationsField
 
 from ..models import (
     Addendum,
@@ -67,6 +68,7 @@ class SolicitationListSerializer(serializers.ModelSerializer):
 
 
 class SolicitationDetailSerializer(SolicitationListSerializer):
+    translations = TranslationsField(Solicitation, read_only=True)
     criteria = CriterionSerializer(many=True, read_only=True)
     questions = ProposalQuestionSerializer(many=True, read_only=True)
     required_attachments = RequiredAttachmentSerializer(many=True, read_only=True)
@@ -75,8 +77,8 @@ class SolicitationDetailSerializer(SolicitationListSerializer):
     awarded_to = serializers.SerializerMethodField()
 
     class Meta(SolicitationListSerializer.Meta):
-        fields = [*SolicitationListSerializer.Meta.fields, "summary", "scope", "price_points", "criteria",
-                  "questions", "required_attachments", "addenda", "answered_questions", "awarded_to",
+        fields = [*SolicitationListSerializer.Meta.fields, "summary", "translations", "scope", "price_points",
+                  "criteria", "questions", "required_attachments", "addenda", "answered_questions", "awarded_to",
                   "award_justification", "awarded_at", "cancel_reason"]
 
     def get_answered_questions(self, obj) -> list[dict]:

@@ -14,6 +14,7 @@ from apps.accounts.models import Organization, User
 from apps.core.audit import audit
 from apps.core.errors import ApplicationError, require
 from apps.core.transitions import transition
+from apps.core.translated import clean_translations
 from apps.notifications.services import notify
 
 from ..models import (
@@ -35,7 +36,7 @@ from ._common import coordinators_of, lock_solicitation, require_status, require
 S = Solicitation.Status
 EDITABLE_FIELDS = ("title", "summary", "scope", "procurement_type", "rating_method", "price_points", "budget_ceiling",
                    "questions_due_at", "proposals_due_at", "opening_at", "scoring_due_at", "blind_review",
-                   "two_envelopes")
+                   "two_envelopes", "translations")
 
 
 def _require_officer(user) -> None:
@@ -50,6 +51,10 @@ def _require_draft(solicitation: Solicitation) -> None:
 
 
 def _apply_type_rules(solicitation: Solicitation) -> None:
+    try:
+        solicitation.translations = clean_translations(solicitation.translations, Solicitation.TRANSLATED_FIELDS)
+    except ValueError as error:
+        raise ApplicationError(str(error), field="translations") from error
     # The procurement type decides which safeguards are mandatory: a 30B contract always has a
     # separate price envelope.
     if solicitation.procurement_type == ProcurementType.CONTRACT_30B:

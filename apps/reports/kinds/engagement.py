@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop as N_
 from apps.accounts.roles import Role
 from apps.core.localtime import next_month
 from apps.core.privacy import mask_personal_details
+from apps.core.translated import localize
 from apps.engagement import selectors as engagement
 from apps.engagement.models import CommunitySession, FeedbackItem
 from apps.engagement.trends import theme_trends
@@ -123,7 +124,7 @@ def gather_engagement(*, user, data, progress) -> dict:
     for item in items:
         for theme in item.themes.all():
             top = theme.parent or theme
-            by_theme[(top.name_es or top.name_en) if es else top.name_en].add(item.pk)
+            by_theme[localize(top, "name", data["language"]).text].add(item.pk)
         by_hood[item.neighborhood.name if item.neighborhood_id else L["unknown"]].add(item.pk)
         by_language[(item.language.native_name or item.language.name) if es else item.language.name].add(item.pk)
         by_channel[item.channel].add(item.pk)
@@ -167,8 +168,11 @@ def _trends(data, *, es: bool, L: dict) -> dict:
     decision answers; suppressed as everything in this report. The chart draws the four largest themes."""
     months = _months(data["start"], data["end"])
     trends = [t for t in theme_trends(months=months, public=True) if t.total is not None]
-    trends.sort(key=lambda t: (-t.total, t.theme.name_en))
-    name = (lambda t: t.theme.name_es or t.theme.name_en) if es else (lambda t: t.theme.name_en)
+    trends.sort(key=lambda t: (-t.total, t.theme.name))
+
+    def name(t) -> str:
+        return localize(t.theme, "name", data["language"]).text
+
     month_labels = [f"{m:%Y-%m}" for m in months]
     chart = ""
     if trends and len(months) > 1:

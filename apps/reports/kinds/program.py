@@ -121,7 +121,7 @@ def theme_counts(start: date, end: date, *, exact: bool) -> list[dict]:
                .values_list("theme_id", "theme__parent_id", "item_id"))
     for theme_id, parent_id, item_id in codings:
         items_by_theme.setdefault(parent_id or theme_id, set()).add(item_id)
-    themes = Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name_en", "id")
+    themes = Theme.objects.filter(parent__isnull=True, is_active=True).order_by("name", "id")
     return [{"theme": t, "count": len(items_by_theme.get(t.pk, ())) if exact
              else engagement.suppress(len(items_by_theme.get(t.pk, ())))} for t in themes]
 
@@ -202,7 +202,7 @@ def gather_monthly(*, user, data, progress) -> dict:
                                    title=str(_("Responders cleared for duty (%)")), unit="%",
                                    axis_label=str(_("% of responders")), suppressed_label="—")
                       if admin and org_rows else "",
-        "theme_chart": bar_chart([(t["theme"].name_en, t["count"]) for t in themes],
+        "theme_chart": bar_chart([(t["theme"].name, t["count"]) for t in themes],
                                  title=str(_("Published comments by theme")), axis_label=str(_("comments")))
                        if any(t["count"] is not None for t in themes) else "",
         "extra_labels": LABELS,

@@ -34,10 +34,11 @@ def plan_community_session(world: World) -> None:
                                                                              "Mattapan"])))
     session = world.do("engagement.session_create", engagement.session_create, by=moderator,
                        organization=world.organizations[CITY_DEPARTMENT], kind=kind,
-                       title_en=f"Community session {n}: crisis response in {neighborhood.name}",
-                       title_es=f"Sesión comunitaria {n}: respuesta a crisis en {neighborhood.name}",
-                       description_en="Tell the city how crisis calls should be answered.",
-                       description_es="Díganos cómo responder a las llamadas de crisis.",
+                       title=f"Community session {n}: crisis response in {neighborhood.name}",
+                       translations={"es": {
+                           "title": f"Sesión comunitaria {n}: respuesta a crisis en {neighborhood.name}",
+                           "description": "Díganos cómo responder a las llamadas de crisis."}},
+                       description="Tell the city how crisis calls should be answered.",
                        neighborhood=neighborhood, format=CommunitySession.Format.IN_PERSON,
                        venue_name="Branch library", venue_address="1 Main St, Boston", step_free_access=True,
                        starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=6, reserved_seats=1,
@@ -164,9 +165,10 @@ def publish_decision(world: World) -> None:
     themes = list(Theme.objects.filter(parent=None).order_by("pk")[:1])
     n = world.next_number()
     decision = world.do("engagement.decision_save", engagement.decision_save, by=moderator,
-                        title_en=f"Residents asked for night coverage ({n})",
-                        title_es=f"Pidieron cobertura nocturna ({n})", action_en="An evening team was added.",
-                        action_es="Se añadió un equipo de noche.", outcome=Decision.Outcome.ADOPTED,
+                        title=f"Residents asked for night coverage ({n})",
+                        translations={"es": {"title": f"Pidieron cobertura nocturna ({n})",
+                                             "action": "Se añadió un equipo de noche."}},
+                        action="An evening team was added.", outcome=Decision.Outcome.ADOPTED,
                         decided_on=local_day(world.now), themes=themes, feedback_items=items)
     if decision is not None:
         world.do("engagement.decision_publish", engagement.decision_publish, by=moderator, decision=decision)
