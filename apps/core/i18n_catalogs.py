@@ -29,7 +29,7 @@ RESIDENT_SOURCES = re.compile(r"""^(
 |apps/notifications/(views|services|unsubscribe)
 |apps/reports/(labels|kinds/engagement)
 |apps/procurement/views/public
-|apps/core/(forms|validators|views|templatetags|localtime|privacy|widgets|context_processors)
+|apps/core/(forms|validators|views|templatetags|localtime|privacy|widgets|context_processors|reference_data)
 )""", re.X)
 
 # Messages of staff modules that a resident page also shows: a public RFP's status and kind (the labels of

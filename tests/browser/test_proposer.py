@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.notifications.models import Notification
@@ -40,7 +41,7 @@ def test_coordinator_asks_acknowledges_and_submits_a_proposal(new_page, demo):
 
     page.get_by_label("Your question").fill("May two nonprofits propose jointly, with one as the lead?")
     page.get_by_role("button", name="Send the question").click()
-    assert page.get_by_text("Your question was sent.").is_visible()
+    expect(page.get_by_text("Your question was sent.")).to_be_visible()
     clarification = Clarification.objects.get(solicitation=solicitation)
     assert (clarification.organization, clarification.status) == (harbor, Clarification.Status.PENDING)
     journey.check("question sent")
@@ -92,7 +93,7 @@ def test_coordinator_asks_acknowledges_and_submits_a_proposal(new_page, demo):
         page.get_by_label(re.compile(rf"^{label}( \(required\))?$")).fill(amount)
     page.get_by_label(re.compile(r"^2\. ")).fill(answers[1] + " Supervisors ride along for the first month.")
     page.get_by_role("button", name="Save price").click()
-    assert page.get_by_text("Your price proposal was saved.").is_visible()
+    expect(page.get_by_text("Your price proposal was saved.")).to_be_visible()
     assert page.get_by_text("Your answers were saved.").is_visible()
     assert proposal.answers.get(question=questions[1]).text.endswith("Supervisors ride along for the first month.")
     journey.check("proposal complete")
@@ -132,6 +133,6 @@ def test_proposal_editor_on_a_phone(new_page, demo):
     for label, amount in PRICES.items():
         page.get_by_label(re.compile(rf"^{label}( \(required\))?$")).fill(amount)
     page.get_by_role("button", name="Save price").click()
-    assert page.get_by_text("Your price proposal was saved.").is_visible()
+    expect(page.get_by_text("Your price proposal was saved.")).to_be_visible()
     assert page.get_by_label(re.compile(r"^1\. ")).input_value() == answer
     journey.check("editor saved at 390 px")

@@ -1,5 +1,5 @@
-"""engagement 0005 moves the Spanish columns into `translations` and drops the `_en` suffix: run on a
-copy of the demo data — seeded by `seed_demo`, migrated back to 0004 (the Spanish returns to its
+"""engagement 0006 moves the Spanish columns into `translations` and drops the `_en` suffix: run on a
+copy of the demo data — seeded by `seed_demo`, migrated back to 0005 (the Spanish returns to its
 columns), then forward again — every English and Spanish value survives, both ways."""
 
 from importlib import import_module
@@ -11,8 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from apps.engagement.models import AgendaItem, CommunitySession, Decision, Theme
 
-BEFORE = ("engagement", "0004_feedback_semantics")
-AFTER = ("engagement", "0005_content_translations")
+BEFORE = ("engagement", "0005_feedback_is_translation_feedback")
+AFTER = ("engagement", "0006_content_translations")
 # model → {field now: (English column before, Spanish column before)}
 COLUMNS = {
     CommunitySession: {"title": ("title_en", "title_es"), "description": ("description_en", "description_es"),

@@ -48,7 +48,7 @@ def _translations():
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("engagement", "0004_feedback_semantics"),
+        ("engagement", "0005_feedback_is_translation_feedback"),
     ]
 
     operations = [

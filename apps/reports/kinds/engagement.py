@@ -1,16 +1,21 @@
 """Community engagement summary, "what we heard": sessions, attendance, feedback by theme,
-neighborhood and language, quotes, decisions — in English or Spanish, small counts suppressed."""
+neighborhood and language, quotes, decisions — in any of the residents' languages (settings.LANGUAGES),
+small counts suppressed."""
 
 from collections import Counter, defaultdict
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
 from apps.accounts.roles import Role
 from apps.core.localtime import next_month
 from apps.core.privacy import mask_personal_details
+from apps.core.reference_data import language_name
 from apps.core.translated import localize
 from apps.engagement import selectors as engagement
 from apps.engagement.models import CommunitySession, FeedbackItem
@@ -86,8 +91,13 @@ LABELS = {
 
 
 class EngagementSummaryForm(PeriodMixin, ReportForm):
-    language = forms.ChoiceField(label=_("Language of the report"),
-                                 choices=[("en", _("English")), ("es", _("Spanish"))], initial="en")
+    language = forms.ChoiceField(label=_("Language of the report"), initial="en")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every language a resident reads the site in, each named in itself ("Kreyòl ayisyen", "العربية").
+        self.fields["language"].choices = [(code, capfirst(get_language_info(code)["name_local"]))
+                                           for code, _name in settings.LANGUAGES]
 
     def describe(self) -> str:
         return f"{self.period_text()} ({self.cleaned_data['language']})"
@@ -126,16 +136,23 @@ def gather_engagement(*, user, data, progress) -> dict:
             top = theme.parent or theme
             by_theme[localize(top, "name", data["language"]).text].add(item.pk)
         by_hood[item.neighborhood.name if item.neighborhood_id else L["unknown"]].add(item.pk)
-        by_language[(item.language.native_name or item.language.name) if es else item.language.name].add(item.pk)
+        # Each language named in the report's language (active here): "Spanish", "Español", "西班牙语".
+        by_language[language_name(item.language)].add(item.pk)
         by_channel[item.channel].add(item.pk)
+    # Each quote runs in its own language's direction, set explicitly (WeasyPrint does not resolve dir="auto"):
+    # a Chinese quote in an Arabic report keeps its full stop at its end.
     quotes = [{"text": mask_personal_details(i.text)[:QUOTE_LENGTH], "language": i.language.code,
+               "dir": "rtl" if i.language.code.split("-")[0].lower() in settings.LANGUAGES_BIDI else "ltr",
                "neighborhood": i.neighborhood.name if i.neighborhood_id else ""}
               for i in sorted(items, key=lambda i: (-i.created_at.timestamp(), -i.pk))[:QUOTES]]
     decisions = list(engagement.decision_list(user=user).filter(is_published=True,
                                                                 decided_on__gte=data["start"],
                                                                 decided_on__lte=data["end"]))
     progress(60)
+    rtl = bool(get_language_info(data["language"])["bidi"])
     trends = _trends(data, es=es, L=L)
+    if rtl:
+        trends["trend_chart"] = ""
     session_kinds = Counter(s.kind for s in held)
     by_theme, by_hood, by_language = _counted(by_theme), _counted(by_hood), _counted(by_language)
     return {
@@ -147,9 +164,11 @@ def gather_engagement(*, user, data, progress) -> dict:
         "by_channel": [{"label": L.get(r["label"], r["label"]), "count": r["count"]} for r in _counted(by_channel)],
         "session_kind_rows": [(L.get(k, k), n) for k, n in sorted(session_kinds.items())],
         "quotes": quotes, "decisions": [(d, L.get(d.outcome, d.outcome)) for d in decisions],
-        "theme_chart": _chart(by_theme, L["by_theme"], L["comments"]),
-        "hood_chart": _chart(by_hood, L["by_neighborhood"], L["comments"]),
-        "language_chart": _chart(by_language, L["by_language"], L["comments"]),
+        # No chart in a right-to-left report: WeasyPrint draws SVG text unshaped, left to right (Arabic came
+        # out as isolated letters, backwards); the tables carry the same figures.
+        "theme_chart": _chart(by_theme, L["by_theme"], L["comments"]) if not rtl else "",
+        "hood_chart": _chart(by_hood, L["by_neighborhood"], L["comments"]) if not rtl else "",
+        "language_chart": _chart(by_language, L["by_language"], L["comments"]) if not rtl else "",
         "extra_labels": LABELS,
         **trends,
     }
@@ -189,7 +208,7 @@ def _chart(rows: list[dict], title: str, unit: str):
 register_report_kind(ReportKind(
     key="engagement_summary", label=_("Community engagement summary (what we heard)"), order=30,
     description=_("Sessions, attendance, comments by theme, neighborhood and language, quotes and decisions, "
-                  "in English or Spanish. Counts under 5 are suppressed."),
+                  "in any of the residents' languages. Counts under 5 are suppressed."),
     template="reports/pdf/engagement_summary.html", form_class=EngagementSummaryForm, gather=gather_engagement,
     roles=frozenset({Role.MODERATOR, Role.PROGRAM_ADMIN}), language_parameter="language",
 ))
