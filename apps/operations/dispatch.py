@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError
+from apps.core.geo import neighborhood_at
 from apps.core.models import Neighborhood
 
 from .models import TeamStatusChange
@@ -29,6 +30,19 @@ def zone_by_slug(slug: str) -> Neighborhood:
         raise ApplicationError(_("No active neighborhood has the slug “%(slug)s” (see /api/v1/neighborhoods/).")
                                % {"slug": slug[:100]}, field="zone")
     return zone
+
+
+def zone_asked(*, slug: str, lat: float | None, lon: float | None) -> Neighborhood | None:
+    """The zone a dispatch question names: by slug, or the neighborhood holding a point (both coordinates,
+    and not with a slug), or None for every zone. The pairing is a rule of the question, refused with its own
+    message (the schema cannot say "both or neither")."""
+    if (lat is None) != (lon is None):
+        raise ApplicationError(_("Give both lat and lon, or neither."), field="lon" if lon is None else "lat")
+    if lat is not None:
+        if slug:
+            raise ApplicationError(_("Give a zone or a point (lat and lon), not both."), field="zone")
+        return neighborhood_at(lat=lat, lon=lon)
+    return zone_by_slug(slug) if slug else None
 
 
 def _team(row: DutyShift) -> dict:

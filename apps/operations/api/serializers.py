@@ -20,14 +20,6 @@ class OnDutyQuerySerializer(serializers.Serializer):
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180,
                                  help_text="The call's longitude (WGS 84), with `lat`.")
 
-    def validate(self, data):
-        has_lat, has_lon = "lat" in data, "lon" in data
-        if has_lat != has_lon:
-            missing = "lon" if has_lat else "lat"
-            raise serializers.ValidationError({missing: "Give both lat and lon, or neither."})
-        if has_lat and data.get("zone"):
-            raise serializers.ValidationError({"zone": "Give a zone or a point (lat and lon), not both."})
-        return data
 
 
 class StatusChangesQuerySerializer(serializers.Serializer):

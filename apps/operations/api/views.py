@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 
 from apps.core.api.authentication import TokenAuthentication
 from apps.core.api.serializers import ErrorSerializer
-from apps.core.geo import neighborhood_at
 from apps.operations import dispatch
 
 from .authentication import ServiceTokenAuthentication
@@ -81,10 +80,7 @@ class OnDutyView(DispatchView):
         query = OnDutyQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        if "lat" in data:
-            zone = neighborhood_at(lat=data["lat"], lon=data["lon"])
-        else:
-            zone = dispatch.zone_by_slug(data["zone"]) if data["zone"] else None
+        zone = dispatch.zone_asked(slug=data["zone"], lat=data.get("lat"), lon=data.get("lon"))
         return Response(OnDutySerializer(dispatch.on_duty(at=timezone.now(), zone=zone)).data)
 
 
